@@ -1,0 +1,144 @@
+"""The command line: build (the default), check, new and serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from .pipeline import Options, build, check
+from .problems import ContentError, Problem, UsageError
+from .render import default_jobs
+
+
+def build_date(given: str | None) -> date:
+    """--now, else SOURCE_DATE_EPOCH (for reproducible builds), else today."""
+    if given:
+        return given
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), timezone.utc).date()
+        except ValueError:
+            raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from None
+    return date.today()
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date YYYY-MM-DD") from None
+
+
+def _jobs(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError("--jobs takes a whole number, 1 or more")
+    return int(text)
+
+
+def parser(default_site: Path) -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="goodrel", description="Build the good-relations story site.")
+    commands = main.add_subparsers(dest="command")
+
+    def site_option(p):
+        p.add_argument("--site", type=Path, default=default_site,
+                       help=f"the site root (default: {default_site})")
+
+    b = commands.add_parser("build", help="build the site (the default command)")
+    site_option(b)
+    b.add_argument("--out", type=Path, help="output folder (default: SITE/public)")
+    b.add_argument("--now", type=_date, help="build date YYYY-MM-DD (default: SOURCE_DATE_EPOCH or today)")
+    b.add_argument("--drafts", action="store_true", help="include drafts and embargoed items (local preview only)")
+    b.add_argument("--jobs", type=_jobs, default=default_jobs(), help="worker processes (default: all cores)")
+    b.add_argument("--base-url", help="the address the site is published at (default: base_url in site.yaml)")
+    b.add_argument("--no-search", dest="search", action="store_false", help="skip the search index")
+
+    c = commands.add_parser("check", help="validate everything without writing")
+    site_option(c)
+    c.add_argument("--now", type=_date, help="check as on this date YYYY-MM-DD")
+    c.add_argument("--format", choices=("text", "json", "github"), default="text",
+                   help="text (PATH:LINE: message), json, or GitHub workflow annotations")
+
+    n = commands.add_parser("new", help="start a new story or event from a template")
+    n.add_argument("kind", choices=("story", "event"))
+    n.add_argument("title")
+    site_option(n)
+
+    s = commands.add_parser("serve", help="preview on 127.0.0.1, rebuilding when files change")
+    site_option(s)
+    s.add_argument("--port", type=int, default=8000)
+    s.add_argument("--drafts", action="store_true", help="show drafts and embargoed items, marked")
+    return main
+
+
+def main(argv: list[str] | None = None, default_site: Path | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+        argv.insert(0, "build")  # build is the default command
+    args = parser(default_site or Path.cwd()).parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as err:
+        print(f"goodrel: {err}", file=sys.stderr)
+        return 2
+    except ContentError as err:
+        report(err.problems)
+        print(f"{len(err.problems)} error(s); nothing was written.", file=sys.stderr)
+        return 1
+
+
+def report(problems: list[Problem]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def run_build(args) -> int:
+    started = time.perf_counter()
+    out = args.out or args.site / "public"
+    result = build(Options(site=args.site, out=out, now=build_date(args.now), drafts=args.drafts,
+                           jobs=args.jobs, base_url=args.base_url, search=args.search))
+    report(list(result.notes))
+    print(f"Built {result.pages} files ({len(result.site.stories)} stories, "
+          f"{len(result.site.events)} events) into {out} in {time.perf_counter() - started:.2f} s")
+    return 0
+
+
+def run_check(args) -> int:
+    problems = check(args.site.resolve(), build_date(args.now))
+    if args.format == "json":
+        print(json.dumps([{"path": p.path, "line": p.line, "level": p.level, "message": p.message}
+                          for p in problems], indent=2))
+    elif args.format == "github":
+        for p in problems:
+            level = {"error": "error", "warning": "warning"}.get(p.level, "notice")
+            message = p.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            print(f"::{level} file={p.path},line={p.line}::{message}")
+    else:
+        for p in problems:
+            print(p, file=sys.stderr if p.level == "error" else sys.stdout)
+    errors = sum(p.level == "error" for p in problems)
+    if args.format == "text":
+        print(f"{errors} error(s), {len(problems) - errors} note(s).", file=sys.stderr)
+    return 1 if errors else 0
+
+
+def run_new(args) -> int:
+    from .new import create
+
+    path = create(args.site.resolve(), args.kind, args.title, date.today())
+    print(f"Created {path}: fill in the fields, then preview with 'goodrel serve --drafts'.")
+    return 0
+
+
+def run_serve(args) -> int:
+    from .serve import serve
+
+    return serve(args.site.resolve(), args.port, args.drafts)
+
+
+COMMANDS = {"build": run_build, "check": run_check, "new": run_new, "serve": run_serve}

@@ -1,0 +1,58 @@
+"""Feeds and discovery files: Atom, JSON Feed 1.1, sitemap and robots.txt."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from .models import Entry
+from .site import Site
+
+FEED_LENGTH = 20
+
+
+def timestamp(day: date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def latest(site: Site) -> tuple[Entry, ...]:
+    return site.stories[:FEED_LENGTH]
+
+
+def last_change(entries) -> date | None:
+    return max((e.updated or e.date for e in entries), default=None)
+
+
+def json_feed(site: Site, absolute) -> str:
+    settings = site.settings
+    items = []
+    for story in latest(site):
+        item = {
+            "id": absolute(story.url),
+            "url": absolute(story.url),
+            "title": story.title,
+            "summary": story.summary,
+            "content_text": story.summary,
+            "date_published": timestamp(story.date),
+            "date_modified": timestamp(story.updated or story.date),
+            "language": story.lang or settings.language,
+            "tags": [site.term("categories", key).label for key in story.categories],
+        }
+        items.append(item)
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": settings.title,
+        "home_page_url": absolute("/"),
+        "feed_url": absolute("/feed.json"),
+        "description": settings.description,
+        "language": settings.language,
+        "authors": [{"name": settings.publisher}],
+        "items": items,
+    }
+    return json.dumps(feed, ensure_ascii=False, indent=2) + "\n"
+
+
+def robots(site: Site, absolute) -> str:
+    if site.drafts:  # a preview must never be indexed
+        return "User-agent: *\nDisallow: /\n"
+    return f"User-agent: *\nAllow: /\n\nSitemap: {absolute('/sitemap.xml')}\n"

@@ -1,0 +1,138 @@
+"""Markdown to HTML with markdown-it-py: tables, footnotes and heading anchors; raw
+HTML escaped (and reported), unsafe link schemes left unlinked, and relative links
+to other content files turned into those items' URLs."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from . import images
+from .problems import Problem
+
+UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|file):", re.IGNORECASE)
+HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+@dataclass
+class Links:
+    """What relative links may point at: the shown items, and every content file."""
+
+    root: Path
+    urls: dict[str, str]  # source path -> url, for the items in the site
+    withheld: frozenset[str]  # source paths of content files that are not shown
+
+
+@dataclass
+class Rendered:
+    html: str
+    problems: list[Problem] = field(default_factory=list)
+    images: list[images.ImageSet] = field(default_factory=list)
+
+
+def _parser() -> MarkdownIt:
+    # html is parsed (so it can be reported) but always rendered escaped, below.
+    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+    md.use(footnote_plugin).use(anchors_plugin, min_level=2, max_level=4)
+    md.validateLink = lambda url: not UNSAFE_SCHEME.match(url)
+    md.core.ruler.push("content_links", _resolve_links)
+    md.add_render_rule("html_block", lambda self, tokens, i, options, env: f"<p>{escape(tokens[i].content)}</p>\n")
+    md.add_render_rule("html_inline", lambda self, tokens, i, options, env: escape(tokens[i].content))
+    md.add_render_rule("image", _render_image)
+    return md
+
+
+def render(path: str, body: str, body_line: int, links: Links) -> Rendered:
+    result = Rendered("")
+    env = {"path": path, "first": body_line, "links": links, "result": result}
+    result.html = _MD.render(body, env)
+    return result
+
+
+def _resolve_links(state: StateCore) -> None:
+    env = state.env
+    for block in state.tokens:
+        if block.map is None:
+            continue
+        line = env["first"] + block.map[0]
+        if block.type == "html_block":
+            _problem(env, line, "raw HTML is shown as text, not used: write it in Markdown instead",
+                     "warning")
+        for token in block.children or ():
+            if token.type == "html_inline":
+                _problem(env, line, f"raw HTML '{token.content}' is shown as text: "
+                                    "use Markdown instead", "warning")
+            elif token.type == "link_open":
+                token.attrSet("href", _content_url(token.attrGet("href") or "", env, line))
+            elif token.type == "image":
+                token.meta["image"] = _image(token.attrGet("src") or "", env, line)
+
+
+def _content_url(href: str, env: dict, line: int) -> str:
+    """A relative link to a content file becomes that item's URL."""
+    if not href or href.startswith(("#", "/")) or HAS_SCHEME.match(href):
+        return href
+    target, _, fragment = href.partition("#")
+    source = posixpath.normpath(posixpath.join(posixpath.dirname(env["path"]), target))
+    links: Links = env["links"]
+    if source in links.urls:
+        return links.urls[source] + (f"#{fragment}" if fragment else "")
+    if source in links.withheld:
+        _problem(env, line, f"links to {source}, which is not public: remove the link or "
+                            "publish that item first")
+    elif not source.endswith(".md"):
+        _problem(env, line, f"the relative link '{href}' does not name a content file: "
+                            "link to a story, event or page (.md), or use a full https:// address")
+    else:
+        _problem(env, line, f"links to {source}, which does not exist: check the file name")
+    return href
+
+
+def _image(src: str, env: dict, line: int) -> images.ImageSet | None:
+    if not src or HAS_SCHEME.match(src) or src.startswith("/"):
+        _problem(env, line, f"the image '{src}' must be a file beside the content, e.g. images/photo.jpg")
+        return None
+    links: Links = env["links"]
+    path = ((links.root / env["path"]).parent / src).resolve()
+    if not path.is_relative_to(links.root.resolve()) or not path.is_file():
+        _problem(env, line, f"image file not found: '{src}' (relative to {env['path']})")
+        return None
+    image = images.plan(path)
+    env["result"].images.append(image)
+    return image
+
+
+def _render_image(self, tokens, i, options, env) -> str:
+    token = tokens[i]
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    image = token.meta.get("image")
+    if image is None:
+        return escape(alt)
+    if not alt.strip():
+        _problem(env, env["first"], f"the image '{token.attrGet('src')}' needs alt text: "
+                                    "write it between the brackets, ![like this](photo.jpg)")
+    return picture(image, alt)
+
+
+def picture(image: images.ImageSet, alt: str, sizes: str = "(min-width: 50rem) 48rem, 100vw") -> str:
+    """A responsive, lazily loaded picture with explicit size (no layout shift)."""
+    default = image.default
+    return (f'<picture><source type="image/webp" srcset="{image.srcset("webp")}" sizes="{sizes}">'
+            f'<img src="{default.fallback}" srcset="{image.srcset("fallback")}" sizes="{sizes}" '
+            f'width="{default.width}" height="{default.height}" alt="{escape(alt)}" '
+            f'loading="lazy" decoding="async"></picture>')
+
+
+def _problem(env: dict, line: int, message: str, level: str = "error") -> None:
+    env["result"].problems.append(Problem(env["path"], line, message, level))
+
+
+_MD = _parser()

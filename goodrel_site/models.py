@@ -1,0 +1,237 @@
+"""The content model: typed front matter for stories, events and pages, and the
+site settings. The JSON Schema for editors' tools is derived from these same models."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal, Optional, Union
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+
+from .load import line_of
+
+KEY_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+LANG_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"  # BCP 47, e.g. en, ur, pt-BR
+URL_PATH_PATTERN = r"^/([A-Za-z0-9._~%!$&'()*+,;=:@-]+/)*([A-Za-z0-9._~%!$&'()*+,;=:@-]+)?$"
+
+
+def _iso_date(value: object) -> object:
+    """Dates are written YYYY-MM-DD and must exist on the calendar."""
+    if isinstance(value, str):
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise ValueError(f"'{value}' is not a date: write it as YYYY-MM-DD")
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError(f"'{value}' is not a real date: check the month and day") from None
+    return value
+
+
+def _not_before(field: str, value: Optional[date], info: ValidationInfo) -> Optional[date]:
+    start = info.data.get("date")
+    if value and start and value < start:
+        raise ValueError(f"{field} ({value}) must not be before date ({start})")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+Key = Annotated[str, Field(pattern=KEY_PATTERN, max_length=80)]
+Slug = Annotated[str, Field(pattern=KEY_PATTERN, max_length=80)]
+Text = Annotated[str, Field(min_length=1)]
+Lang = Annotated[str, Field(pattern=LANG_PATTERN)]
+UrlPath = Annotated[str, Field(pattern=URL_PATH_PATTERN)]
+Number = Union[int, float]
+
+
+class Model(BaseModel):
+    # Unknown keys are errors (a typo must not drop data) and nothing is coerced:
+    # `title: [a, b]` or `attendees: "many"` is reported, never guessed at.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Consent(Model):
+    status: Literal["given", "pending", "withdrawn"]
+    date: Optional[IsoDate] = Field(None, validate_default=True)
+    anonymised: bool = False
+    review_by: Optional[IsoDate] = None
+
+    @field_validator("date")
+    @classmethod
+    def _date_when_given(cls, value: Optional[date], info: ValidationInfo) -> Optional[date]:
+        if value is None and info.data.get("status") == "given":
+            raise ValueError("consent.date is required when consent is given: "
+                             "add the date the storyteller agreed")
+        return value
+
+
+class Quote(Model):
+    text: Text
+    attribution: Optional[Text] = None
+
+
+class Outcome(Model):
+    indicator: Text
+    value: Union[Number, Text]
+    unit: Optional[Text] = None
+    baseline: Optional[Union[Number, Text]] = None
+    evidence: Optional[Literal["self-reported", "observed", "evaluated"]] = None
+
+
+class Contact(Model):
+    name: Optional[Text] = None
+    organisation: Optional[Text] = None
+    email: Optional[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]] = None
+    phone: Optional[Text] = None
+
+
+class Image(Model):
+    src: Text
+    decorative: bool = False
+    alt: Optional[Text] = Field(None, validate_default=True)
+    caption: Optional[Text] = None
+    credit: Optional[Text] = None
+    licence: Optional[Text] = None
+
+    @field_validator("alt")
+    @classmethod
+    def _alt_unless_decorative(cls, value: Optional[str], info: ValidationInfo) -> Optional[str]:
+        if value is None and not info.data.get("decorative"):
+            raise ValueError("image.alt is required: describe the picture for people who "
+                             "cannot see it (or set decorative: true)")
+        return value
+
+
+class Dated(Model):
+    """Fields and rules shared by stories and events."""
+
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    summary: Annotated[str, Field(min_length=1, max_length=400)]
+    date: IsoDate
+    status: Literal["draft", "published"]
+    publish_on: Optional[IsoDate] = None
+    unpublish_on: Optional[IsoDate] = None
+    slug: Optional[Slug] = None
+    region: Key
+    image: Optional[Image] = None
+    lang: Optional[Lang] = None
+    aliases: list[UrlPath] = []
+
+    @field_validator("unpublish_on")
+    @classmethod
+    def _after_publish_on(cls, value: Optional[date], info: ValidationInfo) -> Optional[date]:
+        start = info.data.get("publish_on")
+        if value and start and value <= start:
+            raise ValueError(f"unpublish_on must be after publish_on ({start})")
+        return value
+
+
+class StoryMeta(Dated):
+    updated: Optional[IsoDate] = None
+    categories: Annotated[list[Key], Field(min_length=1)]
+    approaches: list[Key] = []
+    divides: list[Key] = []
+    themes: list[Key] = []
+    place: Optional[Text] = None
+    organisations: list[Text] = []
+    event: Optional[Slug] = None
+    consent: Consent
+    quote: Optional[Quote] = None
+    outcomes: list[Outcome] = []
+    contact: Optional[Contact] = None
+    translation_of: Optional[Slug] = None
+    tags: list[Text] = []
+    featured: bool = False
+
+    @field_validator("updated")
+    @classmethod
+    def _not_before_date(cls, value: Optional[date], info: ValidationInfo) -> Optional[date]:
+        return _not_before("updated", value, info)
+
+
+class EventMeta(Dated):
+    place: Text
+    end_date: Optional[IsoDate] = None
+    hosts: Annotated[list[Text], Field(min_length=1)] = []
+    attendees: Optional[Annotated[int, Field(ge=0)]] = None
+    organisations_represented: Optional[Annotated[int, Field(ge=0)]] = None
+    sectors: list[Text] = []
+    questions: list[Text] = []
+
+    @field_validator("end_date")
+    @classmethod
+    def _not_before_date(cls, value: Optional[date], info: ValidationInfo) -> Optional[date]:
+        return _not_before("end_date", value, info)
+
+
+class PageMeta(Model):
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    summary: Optional[Annotated[str, Field(min_length=1, max_length=400)]] = None
+    slug: Optional[Slug] = None
+    lang: Optional[Lang] = None
+    status: Literal["draft", "published"] = "published"
+    nav: Optional[int] = Field(None, description="position in the site navigation, lower first")
+    aliases: list[UrlPath] = []
+
+
+class Term(Model):
+    label: Text
+    description: Text
+
+
+Vocabulary = dict[Key, Term]
+VOCABULARIES = ("categories", "approaches", "divides", "themes", "regions")
+
+
+class Licence(Model):
+    name: Text
+    url: Text
+
+
+class Settings(Model):
+    title: Text
+    description: Text
+    base_url: Annotated[str, Field(pattern=r"^https?://[^\s/]+(/[^\s]*)?$")]
+    language: Lang = "en"
+    publisher: Text
+    licence: Licence
+    sample_content: bool = False
+    per_page: Annotated[int, Field(ge=1, le=1000)] = 20
+    categories: Vocabulary
+    approaches: Vocabulary
+    divides: Vocabulary
+    themes: Vocabulary
+    regions: Vocabulary
+
+
+META_MODELS = {"story": StoryMeta, "event": EventMeta, "page": PageMeta}
+
+
+class Entry:
+    """A validated content file: its front matter plus what the build derives from
+    where it lives. Front-matter fields read as attributes (`story.title`)."""
+
+    __slots__ = ("kind", "path", "slug", "url", "meta", "body", "body_line", "lines")
+
+    def __init__(self, kind: str, path: str, slug: str, url: str,
+                 meta: Union[StoryMeta, EventMeta, PageMeta], body: str, body_line: int,
+                 lines: dict):
+        self.kind, self.path, self.slug, self.url = kind, path, slug, url
+        self.meta, self.body, self.body_line, self.lines = meta, body, body_line, lines
+
+    def __getattr__(self, name: str):
+        return getattr(self.meta, name)
+
+    def __getstate__(self):
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __setstate__(self, state) -> None:
+        for name, value in zip(self.__slots__, state):
+            object.__setattr__(self, name, value)
+
+    def line(self, *key) -> int:
+        """The file line of a front-matter key."""
+        return line_of(self.lines, key)
+
+    def __repr__(self) -> str:
+        return f"<{self.kind} {self.path}>"

@@ -1,0 +1,111 @@
+"""The build, stage by stage: load and validate, make the Site, render, write, index.
+Everything is read and checked before anything is written, and the output appears
+only when every stage succeeded."""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from . import export, feeds, images, markdown, render, search
+from .images import ImageSet
+from .output import check_out_dir, duplicate_writes, fresh_output, write
+from .problems import ContentError, Problem, UsageError
+from .site import Site, build_site
+from .validate import image_path, validate
+
+
+@dataclass(frozen=True)
+class Options:
+    site: Path
+    out: Path
+    now: date
+    drafts: bool = False
+    jobs: int = 1
+    base_url: str | None = None
+    search: bool = True
+
+
+@dataclass(frozen=True)
+class Result:
+    site: Site
+    pages: int
+    notes: tuple[Problem, ...]  # warnings and information
+
+
+def load_site(root: Path, now: date, drafts: bool = False, base_url: str | None = None
+              ) -> tuple[Site, list[Problem]]:
+    content = validate(root)
+    if base_url:
+        settings = content.settings.model_copy(update={"base_url": base_url})
+        content = dataclasses.replace(content, settings=settings)
+    return build_site(content, now, drafts), list(content.notes)
+
+
+def check(root: Path, now: date) -> list[Problem]:
+    """Every problem a build would meet, without writing anything."""
+    try:
+        site, notes = load_site(root, now)
+    except ContentError as err:
+        return err.problems
+    links = render.links(site)
+    for entry in site.entries:
+        notes += markdown.render(entry.path, entry.body, entry.body_line, links).problems
+    return sorted(notes)
+
+
+def build(options: Options) -> Result:
+    root = options.site.resolve()
+    check_out_dir(root, options.out)
+    theme = root / "theme"
+    if not (theme / "templates").is_dir():
+        raise UsageError(f"{theme / 'templates'} is missing: a site root needs a theme/ folder")
+    site, notes = load_site(root, options.now, options.drafts, options.base_url)
+    renderer = render.Renderer(site, theme)
+    pages = render.plan(site)
+    files = {"/feed.json": feeds.json_feed(site, renderer.absolute),
+             "/robots.txt": feeds.robots(site, renderer.absolute),
+             **export.files(site, renderer.absolute)}
+    latest = feeds.latest(site)
+    updated = feeds.timestamp(feeds.last_change(latest) or options.now)
+    pages += [render.Page("/feed.xml", "feed.xml", render.SETTINGS,
+                          {"entries": latest, "feed_updated": updated}),
+              render.Page("/sitemap.xml", "sitemap.xml", render.SETTINGS, {"pages": sitemap_urls(pages)})]
+    clashes = duplicate_writes([(p.url, p.source) for p in pages] + [(u, render.SETTINGS) for u in files])
+    if clashes:
+        raise ContentError(clashes)
+    with fresh_output(options.out) as tmp:
+        found, used = render.write_pages(renderer, pages, tmp, options.jobs)
+        errors = [p for p in found if p.level == "error"]
+        if errors:
+            raise ContentError(errors)
+        for url, text in files.items():
+            write(tmp, url, text)
+        _write_images(site, used, tmp, root / ".goodrel-cache" / "media")
+        _copy_static(theme / "static", tmp / "assets")
+        if options.search:
+            search.build_index(tmp)
+    return Result(site, len(pages) + len(files), tuple(sorted(set(notes + found))))
+
+
+def sitemap_urls(pages: list[render.Page]) -> list[str]:
+    """Every public HTML page, except redirects and the not-found page."""
+    return sorted(p.url for p in pages if p.url.endswith("/") and p.template != "alias.html")
+
+
+def _write_images(site: Site, used: list[ImageSet], out: Path, cache: Path) -> None:
+    wanted = {i.source: i for i in used}
+    for entry in site.entries:
+        if getattr(entry.meta, "image", None):
+            found = images.plan(image_path(site.root, entry, entry.image.src))
+            wanted[found.source] = found
+    for source in sorted(wanted):
+        images.process(wanted[source], out, cache)
+
+
+def _copy_static(static: Path, target: Path) -> None:
+    if static.is_dir():
+        shutil.copytree(static, target)

@@ -1,0 +1,29 @@
+"""Problems found in a site, reported as PATH:LINE: message."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str  # relative to the site root, with forward slashes
+    line: int
+    message: str
+    level: str = "error"  # "error", "warning" or "info"
+
+    def __str__(self) -> str:
+        prefix = "" if self.level == "error" else f"{self.level}: "
+        return f"{self.path}:{self.line}: {prefix}{self.message}"
+
+
+class ContentError(Exception):
+    """The site's content has errors; nothing may be written."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(map(str, self.problems)))
+
+
+class UsageError(Exception):
+    """The command was called wrongly (exit status 2)."""

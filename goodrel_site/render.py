@@ -1,0 +1,190 @@
+"""Rendering: the plan of every page the site has, and Jinja templates (autoescaped,
+StrictUndefined) rendered in worker processes."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import multiprocessing
+import os
+from collections import ChainMap
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import jinja2
+from markupsafe import Markup
+import yaml
+
+from . import images, markdown
+from .images import ImageSet
+from .markdown import Links
+from .models import VOCABULARIES, Entry
+from .output import write
+from .problems import Problem
+from .site import Site
+from .validate import image_path
+
+SETTINGS = "site.yaml"
+RTL_LANGUAGES = {"ar", "fa", "he", "ps", "sd", "ug", "ur", "yi", "dv", "ckb"}
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str
+    template: str
+    source: str  # the file that makes this page (site.yaml for the site's own pages)
+    context: dict[str, Any]
+
+
+def plan(site: Site) -> list[Page]:
+    """Every templated page, in a fixed order."""
+    pages = [Page("/", "home.html", SETTINGS, {}),
+             Page("/search/", "search.html", SETTINGS, {}),
+             Page("/404.html", "404.html", SETTINGS, {})]
+    pages += _paginated("/stories/", "list.html", site.stories, site, kind="stories")
+    pages += _paginated("/events/", "list.html", site.events, site, kind="events")
+    for entry in site.entries:
+        pages.append(Page(entry.url, f"{entry.kind}.html", entry.path, {"entry": entry}))
+        for alias in entry.aliases:
+            url = alias if alias.endswith(("/", ".html")) else alias + "/"
+            pages.append(Page(url, "alias.html", entry.path, {"entry": entry}))
+    for vocab in VOCABULARIES:
+        pages.append(Page(f"/{vocab}/", "vocabulary.html", SETTINGS, {"vocabulary": vocab}))
+        for term in site.terms[vocab]:
+            pages += _paginated(term.url, "term.html", term.stories, site, term=term)
+    pages.append(Page("/organisations/", "organisations.html", SETTINGS, {}))
+    for org in site.organisations:
+        pages.append(Page(org.url, "organisation.html", SETTINGS, {"organisation": org}))
+    return pages
+
+
+def _paginated(url: str, template: str, items: tuple, site: Site, **context) -> list[Page]:
+    per = site.settings.per_page
+    chunks = [items[i:i + per] for i in range(0, len(items), per)] or [()]
+    urls = [url] + [f"{url}page/{n}/" for n in range(2, len(chunks) + 1)]
+    return [Page(urls[n], template, SETTINGS,
+                 {**context, "items": chunk, "pager": {
+                     "number": n + 1, "count": len(chunks),
+                     "previous": urls[n - 1] if n else None,
+                     "next": urls[n + 1] if n + 1 < len(chunks) else None}})
+            for n, chunk in enumerate(chunks)]
+
+
+def links(site: Site) -> Links:
+    return Links(site.root, {e.path: e.url for e in site.entries}, site.withheld)
+
+
+class Renderer:
+    """Templates and strings of a theme, bound to one Site."""
+
+    def __init__(self, site: Site, theme: Path):
+        self.site = site
+        self.links = links(site)
+        self.strings = {p.stem: yaml.safe_load(p.read_text("utf-8"))
+                        for p in sorted((theme / "strings").glob("*.yaml"))}
+        self.env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(theme / "templates"),
+            autoescape=jinja2.select_autoescape(["html", "xml"]),
+            undefined=jinja2.StrictUndefined,
+            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        self.static = theme / "static"
+        self.env.filters.update(isodate=date.isoformat, absolute=self.absolute)
+        self.env.globals.update(site=site, settings=site.settings, vocabularies=VOCABULARIES,
+                                strings_for=self.strings_for, lang_dir=lang_dir, asset=self.asset,
+                                picture=self.picture)
+
+    def picture(self, entry: Entry) -> Markup:
+        """The entry's own image as a responsive picture."""
+        found = images.plan(image_path(self.site.root, entry, entry.image.src))
+        return Markup(markdown.picture(found, entry.image.alt or ""))
+
+    @functools.cache
+    def asset(self, name: str) -> str:
+        """A theme file's URL, versioned by its content so browsers never keep a stale copy."""
+        digest = hashlib.sha256((self.static / name).read_bytes()).hexdigest()[:10]
+        return f"/assets/{name}?v={digest}"
+
+    def absolute(self, url: str) -> str:
+        return self.site.settings.base_url.rstrip("/") + url
+
+    def strings_for(self, lang: str) -> ChainMap:
+        """The theme's words in a language, English where a word is not translated."""
+        base = lang.split("-")[0]
+        return ChainMap(self.strings.get(lang, {}), self.strings.get(base, {}),
+                        self.strings["en"])
+
+    def render(self, page: Page) -> tuple[str, markdown.Rendered | None]:
+        entry: Entry | None = page.context.get("entry")
+        body = None
+        if entry is not None and page.template != "alias.html":
+            body = markdown.render(entry.path, entry.body, entry.body_line, self.links)
+        lang = (entry.lang if entry is not None else None) or self.site.settings.language
+        html = self.env.get_template(page.template).render(
+            page=page, url=page.url, lang=lang, t=self.strings_for(lang),
+            body=Markup(body.html) if body else "", **page.context)
+        return html, body
+
+    def write(self, pages: Iterable[Page], out: Path) -> tuple[list[Problem], list[ImageSet]]:
+        problems, used = [], []
+        for page in pages:
+            try:
+                html, body = self.render(page)
+            except jinja2.TemplateError as err:
+                raise RuntimeError(f"template error rendering {page.url} ({page.source}): "
+                                   f"{_describe(err)}") from err
+            if body:
+                problems += body.problems
+                used += body.images
+            write(out, page.url, html)
+        return problems, used
+
+
+def lang_dir(lang: str) -> str:
+    return "rtl" if lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
+
+
+def _describe(err: jinja2.TemplateError) -> str:
+    where = f"{err.name}:{err.lineno}: " if isinstance(err, jinja2.TemplateSyntaxError) else ""
+    return where + str(err)
+
+
+# Worker processes are forked with the renderer and plan already in memory, so the
+# Site is never pickled; each task is just a range of page numbers.
+_worker: tuple[Renderer, list[Page], Path] | None = None
+
+
+def _start_worker(renderer: Renderer, pages: list[Page], out: Path) -> None:
+    global _worker
+    _worker = (renderer, pages, out)
+
+
+def _write_range(start: int, stop: int) -> tuple[list[Problem], list[ImageSet]]:
+    renderer, pages, out = _worker
+    return renderer.write(pages[start:stop], out)
+
+
+def _ranges(total: int, jobs: int) -> Iterator[tuple[int, int]]:
+    size = max(1, min(200, total // (jobs * 4) or 1))
+    for start in range(0, total, size):
+        yield start, min(total, start + size)
+
+
+def write_pages(renderer: Renderer, pages: list[Page], out: Path, jobs: int
+                ) -> tuple[list[Problem], list[ImageSet]]:
+    """Render and write every page; the result does not depend on `jobs`."""
+    if jobs <= 1 or len(pages) < 50:
+        return renderer.write(pages, out)
+    problems, used = [], []
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
+                             initializer=_start_worker, initargs=(renderer, pages, out)) as pool:
+        for found, images in pool.map(_write_range, *zip(*_ranges(len(pages), jobs))):
+            problems += found
+            used += images
+    return problems, used
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

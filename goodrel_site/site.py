@@ -1,0 +1,207 @@
+"""The Site: everything the output is made from, holding only what is public on the
+build date. Nothing after this stage decides who is public."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .models import VOCABULARIES, Entry, Settings
+from .slugs import slugify
+from .validate import Content
+
+RELATED_COUNT = 3
+TERM_FIELDS = {"categories": "categories", "approaches": "approaches", "divides": "divides",
+               "themes": "themes", "regions": "region"}
+
+
+@dataclass(frozen=True)
+class Term:
+    vocabulary: str
+    key: str
+    label: str
+    description: str
+    url: str
+    stories: tuple[Entry, ...]
+    events: tuple[Entry, ...] = ()
+
+
+@dataclass(frozen=True)
+class Organisation:
+    name: str
+    slug: str
+    url: str
+    stories: tuple[Entry, ...]
+    events: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class Site:
+    root: Path
+    settings: Settings
+    now: date
+    drafts: bool  # a local preview: drafts and embargoed items are in, marked
+    stories: tuple[Entry, ...]  # newest first
+    events: tuple[Entry, ...]  # newest first
+    pages: tuple[Entry, ...]  # in navigation order
+    previews: frozenset[str]  # urls of items shown only because of --drafts
+    terms: dict[str, tuple[Term, ...]]  # vocabulary -> its terms, in site.yaml order
+    organisations: tuple[Organisation, ...]
+    story_event: dict[str, Entry]  # story url -> its public event
+    event_stories: dict[str, tuple[Entry, ...]]  # event url -> its public stories
+    translations: dict[str, tuple[Entry, ...]]  # story url -> its other language versions
+    related: dict[str, tuple[Entry, ...]]  # story url -> related stories
+    withheld: frozenset[str] = field(default=frozenset())  # source paths of items not shown
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return self.stories + self.events + self.pages
+
+    def term(self, vocabulary: str, key: str) -> Term:
+        return self._term_index[vocabulary, key]
+
+    def organisation(self, name: str) -> Organisation:
+        return self._org_index[slugify(name)]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_term_index", {(t.vocabulary, t.key): t
+                                                 for terms in self.terms.values() for t in terms})
+        object.__setattr__(self, "_org_index", {o.slug: o for o in self.organisations})
+
+    @property
+    def figures(self) -> dict:
+        """Counts computed from the public content."""
+        return {
+            "stories": len(self.stories),
+            "events": len(self.events),
+            "attendees": sum(e.attendees or 0 for e in self.events),
+            "organisations_represented": sum(e.organisations_represented or 0 for e in self.events),
+            "organisations": len(self.organisations),
+            "by_year": sorted(Counter(s.date.year for s in self.stories).items()),
+            "attendance_by_region": [
+                (t, sum(e.attendees or 0 for e in t.events)) for t in self.terms["regions"] if t.events],
+        }
+
+
+def visibility(entry: Entry, now: date) -> str:
+    """'public', or why the entry is withheld on this date."""
+    if entry.kind == "story" and entry.consent.status != "given":
+        return "consent " + entry.consent.status
+    if entry.status != "published":
+        return "draft"
+    publish_on = getattr(entry.meta, "publish_on", None)
+    unpublish_on = getattr(entry.meta, "unpublish_on", None)
+    if publish_on and publish_on > now:
+        return "embargoed"
+    if unpublish_on and unpublish_on <= now:
+        return "unpublished"
+    return "public"
+
+
+def build_site(content: Content, now: date, drafts: bool = False) -> Site:
+    shown_in_preview = {"draft", "embargoed", "consent pending"} if drafts else set()
+    shown, previews, withheld = [], set(), set()
+    for entry in content.entries:
+        why = visibility(entry, now)
+        if why == "public" or why in shown_in_preview:
+            shown.append(entry)
+            if why != "public":
+                previews.add(entry.url)
+        else:
+            withheld.add(entry.path)
+    newest_first = lambda e: (-e.date.toordinal(), e.slug)  # noqa: E731
+    stories = tuple(sorted((e for e in shown if e.kind == "story"), key=newest_first))
+    events = tuple(sorted((e for e in shown if e.kind == "event"), key=newest_first))
+    pages = tuple(sorted((e for e in shown if e.kind == "page"),
+                         key=lambda e: (e.nav is None, e.nav or 0, e.slug)))
+    events_by_slug = {e.slug: e for e in events}
+    story_event = {s.url: events_by_slug[s.event] for s in stories if s.event in events_by_slug}
+    event_stories = defaultdict(list)
+    for story in stories:
+        if story.url in story_event:
+            event_stories[story_event[story.url].url].append(story)
+    return Site(
+        root=content.root, settings=content.settings, now=now, drafts=drafts,
+        stories=stories, events=events, pages=pages, previews=frozenset(previews),
+        terms=_terms(content.settings, stories, events),
+        organisations=_organisations(stories, events),
+        story_event=story_event,
+        event_stories={url: tuple(s) for url, s in event_stories.items()},
+        translations=_translations(stories),
+        related=_related(stories),
+        withheld=frozenset(withheld),
+    )
+
+
+def _terms(settings: Settings, stories, events) -> dict[str, tuple[Term, ...]]:
+    terms = {}
+    for vocab in VOCABULARIES:
+        field_name = TERM_FIELDS[vocab]
+        found = []
+        for key, term in getattr(settings, vocab).items():
+            tagged = tuple(s for s in stories if key in _values(s, field_name))
+            tagged_events = tuple(e for e in events if vocab == "regions" and e.region == key)
+            found.append(Term(vocab, key, term.label, term.description, f"/{vocab}/{key}/",
+                              tagged, tagged_events))
+        terms[vocab] = tuple(found)
+    return terms
+
+
+def _values(entry: Entry, field_name: str) -> list[str]:
+    value = getattr(entry.meta, field_name)
+    return value if isinstance(value, list) else [value]
+
+
+def _organisations(stories, events) -> tuple[Organisation, ...]:
+    names, org_stories, org_events = {}, defaultdict(list), defaultdict(list)
+    for entries, field_name, bucket in ((stories, "organisations", org_stories),
+                                        (events, "hosts", org_events)):
+        for entry in entries:
+            for name in getattr(entry.meta, field_name):
+                slug = slugify(name)
+                names.setdefault(slug, name)
+                if entry not in bucket[slug]:
+                    bucket[slug].append(entry)
+    return tuple(sorted(
+        (Organisation(name, slug, f"/organisations/{slug}/", tuple(org_stories[slug]),
+                      tuple(org_events[slug])) for slug, name in names.items()),
+        key=lambda o: (o.name.casefold(), o.slug)))
+
+
+def _translations(stories) -> dict[str, tuple[Entry, ...]]:
+    """Each story's other language versions: the original and all its translations."""
+    groups = defaultdict(list)
+    for story in stories:
+        groups[story.translation_of or story.slug].append(story)
+    result = {}
+    for group in groups.values():
+        for story in group:
+            result[story.url] = tuple(sorted((s for s in group if s is not story),
+                                             key=lambda s: (s.translation_of is not None, s.lang or "", s.slug)))
+    return result
+
+
+def _related(stories) -> dict[str, tuple[Entry, ...]]:
+    """Stories sharing the most vocabulary terms (a shared region counts one), newest
+    first among equals: deterministic for a given content."""
+    def features(story):
+        return {(f, v) for f in ("categories", "approaches", "divides", "themes") for v in getattr(story.meta, f)} | {("region", story.region)}
+
+    postings = defaultdict(list)
+    originals = [s for s in stories if s.translation_of is None]
+    feats = {s.url: features(s) for s in stories}
+    for index, story in enumerate(originals):  # stories are newest first
+        for feature in feats[story.url]:
+            postings[feature].append(index)
+    related = {}
+    for story in stories:
+        scores = Counter()
+        for feature in feats[story.url]:
+            scores.update(postings[feature])
+        own = {story.slug, story.translation_of}
+        ranked = sorted((-score, index) for index, score in scores.items()
+                        if originals[index].slug not in own)
+        related[story.url] = tuple(originals[index] for _, index in ranked[:RELATED_COUNT])
+    return related

@@ -1,0 +1,310 @@
+"""Validation: turn loaded sources into typed entries, enforcing every rule of the
+content contract, and collect all problems as PATH:LINE: message."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .load import KeyPath, LoadError, Source, line_of, load_sources, load_yaml, read_text
+from .models import META_MODELS, VOCABULARIES, Entry, Settings
+from .problems import ContentError, Problem
+from .slugs import slugify
+
+# First path segments the engine itself uses: a free page may not take them.
+RESERVED = {"stories", "events", "organisations", "search", "pagefind", "data", "figures",
+            "assets", "media", "page", "feed.xml", "feed.json", "sitemap.xml", "robots.txt",
+            "404.html", *VOCABULARIES}
+
+# The vocabulary each field draws from, and the word for one of its terms.
+VOCAB_FIELDS = {"categories": ("categories", "category"), "approaches": ("approaches", "approach"),
+                "divides": ("divides", "divide"), "themes": ("themes", "theme"),
+                "region": ("regions", "region")}
+
+URL_PREFIX = {"story": "/stories/", "event": "/events/", "page": "/"}
+
+
+@dataclass(frozen=True)
+class Content:
+    """Every content file, valid, with the settings; visibility is not decided yet."""
+
+    root: Path
+    settings: Settings
+    entries: tuple[Entry, ...]
+    notes: tuple[Problem, ...]  # warnings and information, not errors
+
+
+def load_settings(root: Path) -> Settings:
+    path = root / "site.yaml"
+    if not path.is_file():
+        raise ContentError([Problem("site.yaml", 1, "site.yaml is missing: every site root needs one")])
+    try:
+        data, lines = load_yaml(read_text(path, "site.yaml"), "site.yaml")
+    except LoadError as err:
+        raise ContentError([err.problem]) from None
+    try:
+        return Settings.model_validate(data if data is not None else {})
+    except ValidationError as err:
+        raise ContentError(model_problems(err, data, lines, "site.yaml")) from None
+
+
+def model_problems(err: ValidationError, data: Any, lines: dict[KeyPath, int], path: str,
+                   model: type[BaseModel] | None = None) -> list[Problem]:
+    """Pydantic's errors, said for an editor, at the line of the key concerned."""
+    problems, seen = [], set()
+    for e in err.errors():
+        key = _data_path(e["loc"], data)
+        if key in seen:  # a union gives one error per alternative: say it once
+            continue
+        seen.add(key)
+        problems.append(Problem(path, line_of(lines, key), _explain(e, key, data, model)))
+    return problems
+
+
+def _data_path(loc: tuple, data: Any) -> KeyPath:
+    """The part of an error location that names keys in the file (not union branches)."""
+    path: list = []
+    for i, part in enumerate(loc):
+        if isinstance(data, dict) and part in data or (
+                isinstance(data, list) and isinstance(part, int) and part < len(data)):
+            path.append(part)
+            data = data[part]
+        else:
+            if isinstance(data, dict) and i == len(loc) - 1:
+                path.append(part)  # a missing or unknown key: still name it
+            break
+    return tuple(path)
+
+
+def _field_name(key: KeyPath) -> str:
+    return ".".join(str(k) for k in key) or "front matter"
+
+
+_TYPE_WORDS = {str: "text", int: "a number", float: "a number", bool: "true or false",
+               list: "a list", dict: "a mapping of 'key: value' lines", type(None): "empty"}
+
+
+def _explain(e: dict, key: KeyPath, data: Any, model: type[BaseModel] | None) -> str:
+    field, kind, given = _field_name(key), e["type"], e.get("input")
+    got = _TYPE_WORDS.get(type(given), type(given).__name__)
+    ctx = e.get("ctx") or {}
+    if kind == "missing":
+        return f"'{field}' is required"
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(model, key[:-1])
+        close = difflib.get_close_matches(str(key[-1]), allowed, n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        return f"unknown field '{field}': {hint}allowed fields are {', '.join(allowed)}"
+    if kind == "string_type":
+        extra = " (put it in quotes)" if isinstance(given, (int, float, bool)) else ""
+        return f"'{field}' must be text, not {got}{extra}"
+    if kind == "list_type":
+        return f"'{field}' must be a list, one '- item' per line, not {got}"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return f"'{field}' must be a mapping of 'key: value' lines, not {got}"
+    if kind == "bool_type":
+        return f"'{field}' must be true or false, not {given!r}"
+    if kind in ("int_type", "int_from_float"):
+        return f"'{field}' must be a whole number, not {given!r}"
+    if kind == "literal_error":
+        return f"'{field}' must be one of {ctx.get('expected')}, not {given!r}"
+    if kind == "string_pattern_mismatch":
+        return f"'{field}' is {given!r}: " + _PATTERN_HINTS.get(str(key[-1]) if key else "", _KEY_HINT)
+    if kind == "string_too_short":
+        return f"'{field}' must not be empty"
+    if kind == "string_too_long":
+        return f"'{field}' is {len(given)} characters long; at most {ctx.get('max_length')} are allowed"
+    if kind == "too_short":
+        return f"'{field}' needs at least {ctx.get('min_length')} item"
+    if kind == "greater_than_equal":
+        return f"'{field}' must be {ctx.get('ge')} or more, not {given!r}"
+    if kind in ("date_type", "date_parsing", "date_from_datetime_parsing"):
+        return f"'{field}' must be a date written YYYY-MM-DD"
+    if kind == "value_error":
+        return str(ctx.get("error", e["msg"]))
+    if kind.endswith("_type") or kind in ("union_tag_invalid",):
+        return f"'{field}' has the wrong type ({got})"
+    return f"'{field}': {e['msg']}"
+
+
+_KEY_HINT = "use lowercase letters, digits and single hyphens, like 'voice-and-agency'"
+_PATTERN_HINTS = {
+    "slug": "a slug uses lowercase letters, digits and single hyphens, like 'oldham-youth-forum'",
+    "lang": "use a language tag such as 'en', 'ur' or 'pl'",
+    "email": "write an email address such as 'press@example.org'",
+    "base_url": "write a full address such as 'https://example.org/'",
+    "event": "name the event by its slug, like 'oldham-2013'",
+    "translation_of": "name the original story by its slug",
+}
+
+
+def _allowed_keys(model: type[BaseModel] | None, parent: KeyPath) -> list[str]:
+    for part in parent:  # walk into nested models: consent, image, outcomes items…
+        if model is None or isinstance(part, int):
+            continue
+        model = _nested_model(model.model_fields[part].annotation) if part in model.model_fields else None
+    return sorted(model.model_fields) if model else []
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _nested_model(arg)
+        if found:
+            return found
+    return None
+
+
+def _entry(source: Source, settings: Settings) -> tuple[Entry | None, list[Problem]]:
+    model = META_MODELS[source.kind]
+    try:
+        meta = model.model_validate(source.data)
+    except ValidationError as err:
+        return None, model_problems(err, source.data, source.lines, source.path, model)
+    problems = []
+    for field, (vocab, word) in VOCAB_FIELDS.items():
+        if field not in type(meta).model_fields:
+            continue
+        value = getattr(meta, field)
+        terms = getattr(settings, vocab)
+        for i, term in enumerate(value if isinstance(value, list) else [value]):
+            if term not in terms:
+                key = (field, i) if isinstance(value, list) else (field,)
+                problems.append(Problem(
+                    source.path, source.line(*key),
+                    f"unknown {word} '{term}'; allowed: {', '.join(terms)} "
+                    f"(a new term is added in site.yaml under '{vocab}')"))
+    slug = meta.slug or Path(source.path).stem
+    if meta.slug is None and slugify(slug) != slug:
+        problems.append(Problem(source.path, 1, f"the file name '{Path(source.path).name}' cannot be "
+                                f"a URL: rename it to '{slugify(slug) or 'my-story'}.md' or set 'slug'"))
+    entry = Entry(source.kind, source.path, slug, URL_PREFIX[source.kind] + slug + "/", meta,
+                  source.body, source.body_line, source.lines)
+    return entry, problems
+
+
+def validate(root: Path) -> Content:
+    """Load and validate everything; raise ContentError listing every error found."""
+    settings = load_settings(root)
+    sources, problems = load_sources(root)
+    entries = []
+    for source in sources:
+        entry, found = _entry(source, settings)
+        problems += found
+        if entry:
+            entries.append(entry)
+    problems += _cross_file_problems(root, entries)
+    errors = [p for p in problems if p.level == "error"]
+    if errors:
+        raise ContentError(errors)
+    return Content(root, settings, tuple(entries), tuple(sorted(problems)))
+
+
+def _cross_file_problems(root: Path, entries: list[Entry]) -> list[Problem]:
+    problems: list[Problem] = []
+    by_slug: dict[tuple[str, str], Entry] = {}
+    for entry in entries:
+        other = by_slug.setdefault((entry.kind, entry.slug), entry)
+        if other is not entry:
+            problems.append(Problem(entry.path, entry.line("slug"),
+                                    f"two {entry.kind} files have the slug '{entry.slug}': "
+                                    f"{other.path} and {entry.path}; give one a different slug"))
+        if entry.kind == "page" and entry.slug in RESERVED:
+            problems.append(Problem(entry.path, entry.line("slug"),
+                                    f"'/{entry.slug}/' is used by the site itself; choose another slug"))
+    stories = {e.slug: e for e in entries if e.kind == "story"}
+    events = {e.slug: e for e in entries if e.kind == "event"}
+    for story in stories.values():
+        problems += _story_problems(story, stories, events)
+    problems += _organisation_problems(entries)
+    problems += _alias_problems(entries)
+    problems += _image_problems(root, entries)
+    return problems
+
+
+def _story_problems(story: Entry, stories: dict[str, Entry], events: dict[str, Entry]) -> list[Problem]:
+    problems = []
+    if story.event and story.event not in events:
+        problems.append(Problem(story.path, story.line("event"),
+                                f"no event has the slug '{story.event}'; the events are: "
+                                f"{', '.join(sorted(events)) or 'none yet'}"))
+    if story.translation_of:
+        original = stories.get(story.translation_of)
+        if original is None or original is story:
+            problems.append(Problem(story.path, story.line("translation_of"),
+                                    f"no other story has the slug '{story.translation_of}'"))
+        elif original.translation_of:
+            problems.append(Problem(story.path, story.line("translation_of"),
+                                    f"'{original.slug}' is itself a translation: name the original, "
+                                    f"'{original.translation_of}'"))
+    if story.status == "published" and story.consent.status == "pending":
+        problems.append(Problem(story.path, story.line("consent", "status"),
+                                "this story is published but consent is still pending: keep "
+                                "'status: draft' until the storyteller agrees, then set "
+                                "consent.status: given and consent.date"))
+    if story.status == "published" and story.consent.status == "withdrawn":
+        problems.append(Problem(story.path, story.line("consent", "status"),
+                                "consent withdrawn: the story is withheld from every page, feed, "
+                                "export and the search index", "info"))
+    return problems
+
+
+def _organisation_problems(entries: list[Entry]) -> list[Problem]:
+    """Two spellings of one organisation would share a page: ask for one spelling."""
+    problems, first = [], {}
+    for entry in entries:
+        field = "organisations" if entry.kind == "story" else "hosts"
+        for i, name in enumerate(getattr(entry.meta, field, [])):
+            slug, where = slugify(name), f"{entry.path}:{entry.line(field, i)}"
+            if not slug:
+                problems.append(Problem(entry.path, entry.line(field, i),
+                                        f"the organisation name '{name}' has no letters or digits"))
+                continue
+            other_name, other_where = first.setdefault(slug, (name, where))
+            if other_name != name:
+                problems.append(Problem(
+                    entry.path, entry.line(field, i),
+                    f"'{name}' and '{other_name}' ({other_where}) would share the page "
+                    f"/organisations/{slug}/: spell the organisation the same way"))
+    return problems
+
+
+def _alias_problems(entries: list[Entry]) -> list[Problem]:
+    problems, taken = [], {e.url: e for e in entries}
+    for entry in entries:
+        for i, alias in enumerate(entry.aliases):
+            url = alias if alias.endswith("/") or alias.endswith(".html") else alias + "/"
+            if any(part in (".", "..") for part in url.split("/")):
+                problems.append(Problem(entry.path, entry.line("aliases", i),
+                                        f"the alias '{alias}' may not contain '.' or '..' segments"))
+                continue
+            other = taken.setdefault(url, entry)
+            if other is not entry:
+                problems.append(Problem(entry.path, entry.line("aliases", i),
+                                        f"the alias '{alias}' is already the address of {other.path}"))
+    return problems
+
+
+def _image_problems(root: Path, entries: list[Entry]) -> list[Problem]:
+    problems = []
+    for entry in entries:
+        image = getattr(entry.meta, "image", None)
+        if image is None:
+            continue
+        path = image_path(root, entry, image.src)
+        if path is None or not path.is_file():
+            problems.append(Problem(entry.path, entry.line("image", "src"),
+                                    f"image file not found: '{image.src}' (the path is relative to "
+                                    f"{entry.path}, e.g. 'images/photo.jpg')"))
+    return problems
+
+
+def image_path(root: Path, entry: Entry, src: str) -> Path | None:
+    """Where an image named in a content file lives; None if outside the site root."""
+    path = ((root / entry.path).parent / src).resolve()
+    return path if path.is_relative_to(root.resolve()) else None
