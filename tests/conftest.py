@@ -1,0 +1,141 @@
+"""Shared fixtures: small sites written on the fly, the bundled site built once, a
+static server on localhost, and headless Chromium (Debian's, never a download)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import subprocess
+import sys
+import textwrap
+import threading
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from goodrel_site.cli import main
+
+REPO = Path(__file__).resolve().parent.parent
+NOW = date(2026, 11, 28)
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def write(root: Path, rel: str, text: str) -> Path:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), "utf-8")
+    return path
+
+
+STORY = """\
+---
+title: {title}
+summary: A short summary of {title}.
+date: 2014-03-01
+status: published
+categories: [common-purpose]
+region: london
+consent: {{status: given, date: 2014-01-10}}
+{extra}---
+
+Body of {title}.
+"""
+
+
+def story(title: str = "A story", extra: str = "") -> str:
+    return STORY.format(title=title, extra=textwrap.dedent(extra))
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    """A minimal valid site: the bundled site.yaml and theme, one story, one event."""
+    root = tmp_path / "site"
+    root.mkdir()
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    (root / "theme").symlink_to(REPO / "theme")
+    write(root, "stories/first.md", story("First story", "event: leeds-2013\n"))
+    write(root, "events/leeds-2013.md", """\
+        ---
+        title: Leeds gathering
+        summary: Practitioners met in Leeds.
+        date: 2013-05-01
+        status: published
+        region: yorkshire-and-the-humber
+        place: Leeds
+        hosts: [Leeds Together]
+        attendees: 30
+        ---
+
+        What happened.
+        """)
+    return root
+
+
+def run(*args: str) -> int:
+    """The command line, in-process."""
+    return main(list(args))
+
+
+def build(root: Path, out: Path | None = None, *extra: str) -> int:
+    return run("build", "--site", str(root), "--out", str(out or root / "public"),
+               "--now", NOW.isoformat(), "--no-search", *extra)
+
+
+def tree_hashes(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    import hashlib
+
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()
+            and not p.relative_to(folder).as_posix().startswith(skip)}
+
+
+@pytest.fixture(scope="session")
+def bundled(tmp_path_factory) -> Path:
+    """The bundled site, built once with its search index."""
+    out = tmp_path_factory.mktemp("bundled") / "public"
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--out", str(out),
+                             "--now", NOW.isoformat()], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def serve_folder(folder: Path):
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
+@pytest.fixture(scope="session")
+def bundled_url(bundled):
+    server, url = serve_folder(bundled)
+    yield url
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium driven by Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    tab = context.new_page()
+    yield tab
+    context.close()
