@@ -14,15 +14,23 @@ from .load import CONTENT_DIRS
 from .problems import Problem, UsageError
 
 
+# Written into every build, so that a folder is only ever replaced by another build.
+MARKER = ".goodrel-build"
+
+
 def check_out_dir(site: Path, out: Path) -> None:
-    """Refuse an output folder that is, holds, or lies inside the site's sources."""
+    """Refuse an output folder that is, holds, or lies inside the site's sources (links
+    followed: a theme may be a symlink), or that holds anything but an earlier build."""
     site, out = site.resolve(), out.resolve()
-    sources = [site / name for name in (*CONTENT_DIRS, "theme", "site.yaml")]
+    sources = [(site / name).resolve() for name in (*CONTENT_DIRS, "theme", "site.yaml")]
     if out == site or site.is_relative_to(out):
         raise UsageError(f"--out {out} would replace the site itself; choose a folder such as {site / 'public'}")
     for source in sources:
         if out == source or out.is_relative_to(source) or source.is_relative_to(out):
             raise UsageError(f"--out {out} overlaps the site's content at {source}; choose another folder")
+    if out.exists() and (not out.is_dir() or any(out.iterdir()) and not (out / MARKER).exists()):
+        raise UsageError(f"--out {out} already holds files that no build made; "
+                         "choose an empty or new folder (it is replaced on every build)")
 
 
 @contextmanager
@@ -34,6 +42,7 @@ def fresh_output(out: Path) -> Iterator[Path]:
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
         yield tmp
+        (tmp / MARKER).write_text("made by goodrel; replaced on every build\n")
         tmp.chmod(0o755)  # mkdtemp makes it private; a served site must be readable
         _swap(tmp, out)
     finally:
