@@ -10,8 +10,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from . import export, feeds, images, markdown, render, search
 from .images import ImageSet
+from .models import Settings
 from .output import check_out_dir, duplicate_writes, fresh_output, write
 from .problems import ContentError, Problem, UsageError
 from .site import Site, build_site
@@ -40,7 +43,10 @@ def load_site(root: Path, now: date, drafts: bool = False, base_url: str | None 
               ) -> tuple[Site, list[Problem]]:
     content = validate(root)
     if base_url:
-        settings = content.settings.model_copy(update={"base_url": base_url})
+        try:
+            settings = Settings.model_validate({**content.settings.model_dump(), "base_url": base_url})
+        except ValidationError:
+            raise UsageError(f"--base-url {base_url!r} is not an address such as https://example.org/") from None
         content = dataclasses.replace(content, settings=settings)
     return build_site(content, now, drafts), list(content.notes)
 

@@ -162,3 +162,10 @@ def test_a_folder_that_no_build_made_is_never_replaced(site, tmp_path, capsys):
     assert run("build", "--site", str(site), "--out", str(precious), "--now", NOW.isoformat()) == 2
     assert "already holds files that no build made" in capsys.readouterr().err
     assert (precious / "thesis.txt").read_text() == "years of work"
+
+
+def test_base_url_sets_absolute_addresses_and_is_checked(site, capsys):
+    assert build(site, None, "--base-url", "https://stories.example.net/") == 0
+    assert "https://stories.example.net/stories/first/" in (site / "public/sitemap.xml").read_text()
+    assert build(site, None, "--base-url", "not an address") == 2
+    assert "--base-url" in capsys.readouterr().err
