@@ -55,80 +55,95 @@ def load_settings(root: Path) -> Settings:
 def model_problems(err: ValidationError, data: Any, lines: dict[KeyPath, int], path: str,
                    model: type[BaseModel] | None = None) -> list[Problem]:
     """Pydantic's errors, said for an editor, at the line of the key concerned."""
-    problems, seen = [], set()
+    by_key: dict[KeyPath, list[dict]] = {}
     for e in err.errors():
-        key = _data_path(e["loc"], data)
-        if key in seen:  # a union gives one error per alternative: say it once
-            continue
-        seen.add(key)
-        problems.append(Problem(path, line_of(lines, key), _explain(e, key, data, model)))
+        by_key.setdefault(_data_path(e, data), []).append(e)
+    problems = []
+    for key, errors in by_key.items():
+        if len(errors) > 1:  # a union (number or text…) gives one error per alternative
+            got = _TYPE_WORDS.get(type(errors[0].get("input")), "this")
+            message = f"{_field_name(key)} has the wrong type: it cannot be {got}"
+        else:
+            message = _explain(errors[0], key, model)
+        problems.append(Problem(path, line_of(lines, key), message))
     return problems
 
 
-def _data_path(loc: tuple, data: Any) -> KeyPath:
+def _data_path(error: dict, data: Any) -> KeyPath:
     """The part of an error location that names keys in the file (not union branches)."""
     path: list = []
+    loc = error["loc"]
     for i, part in enumerate(loc):
         if isinstance(data, dict) and part in data or (
                 isinstance(data, list) and isinstance(part, int) and part < len(data)):
             path.append(part)
             data = data[part]
         else:
-            if isinstance(data, dict) and i == len(loc) - 1:
+            if error["type"] in ("missing", "extra_forbidden") and i == len(loc) - 1:
                 path.append(part)  # a missing or unknown key: still name it
             break
     return tuple(path)
 
 
 def _field_name(key: KeyPath) -> str:
-    return ".".join(str(k) for k in key) or "front matter"
+    """'title', 'consent.status', item 2 of 'aliases', 'value' in item 1 of 'outcomes'."""
+    if not key:
+        return "the front matter"
+    last_index = max((i for i, k in enumerate(key) if isinstance(k, int)), default=None)
+    if last_index is None:
+        return "'" + ".".join(key) + "'"
+    inner = _field_name(key[:last_index])
+    item = f"item {key[last_index] + 1} of {inner}"
+    rest = key[last_index + 1:]
+    return f"'{'.'.join(map(str, rest))}' in {item}" if rest else item
 
 
 _TYPE_WORDS = {str: "text", int: "a number", float: "a number", bool: "true or false",
                list: "a list", dict: "a mapping of 'key: value' lines", type(None): "empty"}
 
 
-def _explain(e: dict, key: KeyPath, data: Any, model: type[BaseModel] | None) -> str:
+def _explain(e: dict, key: KeyPath, model: type[BaseModel] | None) -> str:
     field, kind, given = _field_name(key), e["type"], e.get("input")
     got = _TYPE_WORDS.get(type(given), type(given).__name__)
     ctx = e.get("ctx") or {}
     if kind == "missing":
-        return f"'{field}' is required"
+        return f"{field} is required"
     if kind == "extra_forbidden":
         allowed = _allowed_keys(model, key[:-1])
         close = difflib.get_close_matches(str(key[-1]), allowed, n=1)
         hint = f"did you mean '{close[0]}'? " if close else ""
-        return f"unknown field '{field}': {hint}allowed fields are {', '.join(allowed)}"
+        return f"unknown field {field}: {hint}allowed fields are {', '.join(allowed)}"
     if kind == "string_type":
         extra = " (put it in quotes)" if isinstance(given, (int, float, bool)) else ""
-        return f"'{field}' must be text, not {got}{extra}"
+        return f"{field} must be text, not {got}{extra}"
     if kind == "list_type":
-        return f"'{field}' must be a list, one '- item' per line, not {got}"
+        return f"{field} must be a list, one '- item' per line, not {got}"
     if kind in ("model_type", "dict_type", "model_attributes_type"):
-        return f"'{field}' must be a mapping of 'key: value' lines, not {got}"
+        return f"{field} must be a mapping of 'key: value' lines, not {got}"
     if kind == "bool_type":
-        return f"'{field}' must be true or false, not {given!r}"
+        return f"{field} must be true or false, not {given!r}"
     if kind in ("int_type", "int_from_float"):
-        return f"'{field}' must be a whole number, not {given!r}"
+        return f"{field} must be a whole number, not {given!r}"
     if kind == "literal_error":
-        return f"'{field}' must be one of {ctx.get('expected')}, not {given!r}"
+        return f"{field} must be one of {ctx.get('expected')}, not {given!r}"
     if kind == "string_pattern_mismatch":
-        return f"'{field}' is {given!r}: " + _PATTERN_HINTS.get(str(key[-1]) if key else "", _KEY_HINT)
+        name = next((k for k in reversed(key) if isinstance(k, str)), "")
+        return f"{field} is {given!r}: " + _PATTERN_HINTS.get(name, _KEY_HINT)
     if kind == "string_too_short":
-        return f"'{field}' must not be empty"
+        return f"{field} must not be empty"
     if kind == "string_too_long":
-        return f"'{field}' is {len(given)} characters long; at most {ctx.get('max_length')} are allowed"
+        return f"{field} is {len(given)} characters long; at most {ctx.get('max_length')} are allowed"
     if kind == "too_short":
-        return f"'{field}' needs at least {ctx.get('min_length')} item"
+        return f"{field} needs at least {ctx.get('min_length')} item"
     if kind == "greater_than_equal":
-        return f"'{field}' must be {ctx.get('ge')} or more, not {given!r}"
+        return f"{field} must be {ctx.get('ge')} or more, not {given!r}"
     if kind in ("date_type", "date_parsing", "date_from_datetime_parsing"):
-        return f"'{field}' must be a date written YYYY-MM-DD"
+        return f"{field} must be a date written YYYY-MM-DD"
     if kind == "value_error":
         return str(ctx.get("error", e["msg"]))
     if kind.endswith("_type") or kind in ("union_tag_invalid",):
-        return f"'{field}' has the wrong type ({got})"
-    return f"'{field}': {e['msg']}"
+        return f"{field} has the wrong type ({got})"
+    return f"{field}: {e['msg']}"
 
 
 _KEY_HINT = "use lowercase letters, digits and single hyphens, like 'voice-and-agency'"
@@ -139,6 +154,7 @@ _PATTERN_HINTS = {
     "base_url": "write a full address such as 'https://example.org/'",
     "event": "name the event by its slug, like 'oldham-2013'",
     "translation_of": "name the original story by its slug",
+    "aliases": "write the old address as a path, like '/stories/old-name/'",
 }
 
 
