@@ -1,4 +1,6 @@
-"""Open data: every public story and event, with its URL, as JSON and CSV."""
+"""Open data: every public story and event, with its URL, as JSON and CSV, each with
+a JSON Schema; and the vocabularies. The fields, their order and their meaning come
+from the codebook."""
 
 from __future__ import annotations
 
@@ -8,40 +10,52 @@ import json
 from typing import Any, Callable
 
 from . import images
-from .models import Entry, EventMeta, StoryMeta
+from .codebook import DATASETS, csv_columns, schema, vocabularies_schema
+from .models import VOCABULARIES, Entry
 from .site import Site
 from .validate import image_path
 
-# Front-matter fields that are about publishing, not about the story: not exported.
-PRIVATE = {"status", "publish_on", "unpublish_on", "aliases", "slug", "consent", "image"}
+# Front-matter fields about publishing, not about the item: never exported. (`slug`
+# and `image` are exported in their built form: the slug in use and the image's URL.)
+PRIVATE = {"status", "publish_on", "unpublish_on", "aliases", "consent"}
+# Cells a spreadsheet would run as a formula start with one of these.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def record(site: Site, entry: Entry, absolute: Callable[[str], str]) -> dict[str, Any]:
-    """One item as exported: its public front matter (dates as YYYY-MM-DD), slug and URL."""
-    meta = entry.meta.model_dump(mode="json", exclude=PRIVATE)
-    data: dict[str, Any] = {"slug": entry.slug, "url": absolute(entry.url), **meta}
-    data["lang"] = entry.lang or site.settings.language
-    if entry.kind == "story":
-        data["anonymised"] = entry.consent.anonymised
+    """One item as exported: its public front matter (dates as YYYY-MM-DD) and what the
+    build derives (slug, URL, language), in codebook order. Links to other items are
+    kept only when those items are public."""
+    meta = entry.meta.model_dump(mode="json")
+    derived = {"slug": entry.slug, "url": absolute(entry.url),
+               "lang": entry.lang or site.settings.language, "image": None}
     if entry.image:
         found = images.plan(image_path(site.root, entry, entry.image.src))
-        data["image"] = {"url": absolute(found.default.fallback),
-                         **entry.image.model_dump(mode="json", exclude={"src", "decorative"})}
-    return data
+        derived["image"] = {"url": absolute(found.default.fallback),
+                            **entry.image.model_dump(mode="json", exclude={"src", "decorative"})}
+    if entry.kind == "story":
+        public = {s.slug for s in site.stories}
+        event = site.story_event.get(entry.url)
+        derived.update(anonymised=entry.consent.anonymised, event=event.slug if event else None,
+                       translation_of=entry.translation_of if entry.translation_of in public else None)
+    else:
+        derived["stories"] = [s.slug for s in site.event_stories.get(entry.url, ())]
+    return {f.name: derived[f.name] if f.name in derived else meta[f.name]
+            for f in DATASETS[_dataset(entry)]}
 
 
 def records(site: Site, entries, absolute) -> list[dict[str, Any]]:
     return [record(site, e, absolute) for e in sorted(entries, key=lambda e: e.slug)]
 
 
-def to_json(rows: list[dict[str, Any]]) -> str:
-    return json.dumps(rows, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
+def to_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
 def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
-    """Flat CSV: lists joined with '; ', mappings as 'key.sub' columns, outcomes as JSON.
-    A BOM makes spreadsheets read UTF-8; cells that a spreadsheet would run as a
-    formula are prefixed with an apostrophe."""
+    """CSV a spreadsheet opens correctly: a BOM so it reads UTF-8, CRLF line ends, lists
+    joined with '; ', objects as 'name.part' columns, outcomes as JSON text, and cells a
+    spreadsheet would run as a formula prefixed with an apostrophe."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
@@ -51,11 +65,25 @@ def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
-def columns(model_fields: list[str], nested: dict[str, list[str]]) -> list[str]:
-    result = []
-    for name in model_fields:
-        result += [f"{name}.{sub}" for sub in nested[name]] if name in nested else [name]
+def files(site: Site, absolute) -> dict[str, str]:
+    result = {}
+    for dataset, entries in (("stories", site.stories), ("events", site.events)):
+        rows = records(site, entries, absolute)
+        result[f"/data/{dataset}.json"] = to_json(rows)
+        result[f"/data/{dataset}.csv"] = to_csv(rows, csv_columns(DATASETS[dataset]))
+        result[f"/data/{dataset}.schema.json"] = to_json(schema(site, dataset, absolute))
+    result["/data/vocabularies.json"] = to_json(vocabularies(site))
+    result["/data/vocabularies.schema.json"] = to_json(vocabularies_schema(site, absolute))
     return result
+
+
+def vocabularies(site: Site) -> dict[str, list[dict[str, str]]]:
+    return {v: [{"key": t.key, "label": t.label, "description": t.description} for t in site.terms[v]]
+            for v in VOCABULARIES}
+
+
+def _dataset(entry: Entry) -> str:
+    return {"story": "stories", "event": "events"}[entry.kind]
 
 
 def _flatten(row: dict[str, Any]) -> dict[str, Any]:
@@ -78,24 +106,4 @@ def _cell(value: Any) -> str:
     if isinstance(value, list):
         value = "; ".join(map(str, value))
     text = str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-NESTED = {"quote": ["text", "attribution"], "contact": ["name", "organisation", "email", "phone"],
-          "image": ["url", "alt", "caption", "credit", "licence"]}
-
-
-def _columns(model, extra: list[str]) -> list[str]:
-    names = ["slug", "url"] + [f for f in model.model_fields if f not in PRIVATE] + extra + ["image"]
-    return columns(names, NESTED)
-
-
-def files(site: Site, absolute) -> dict[str, str]:
-    stories = records(site, site.stories, absolute)
-    events = records(site, site.events, absolute)
-    return {
-        "/data/stories.json": to_json(stories),
-        "/data/stories.csv": to_csv(stories, _columns(StoryMeta, ["anonymised"])),
-        "/data/events.json": to_json(events),
-        "/data/events.csv": to_csv(events, _columns(EventMeta, [])),
-    }
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

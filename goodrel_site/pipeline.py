@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import export, feeds, images, markdown, render, search
+from . import cite, export, feeds, images, markdown, render, search
 from .images import ImageSet
 from .models import Settings
 from .output import check_out_dir, duplicate_writes, fresh_output, write
@@ -74,7 +74,8 @@ def build(options: Options) -> Result:
     pages = render.plan(site)
     files = {"/feed.json": feeds.json_feed(site, renderer.absolute),
              "/robots.txt": feeds.robots(site, renderer.absolute),
-             **export.files(site, renderer.absolute)}
+             **export.files(site, renderer.absolute),
+             **cite.files(site, renderer.absolute)}
     latest = feeds.latest(site)
     updated = feeds.timestamp(feeds.last_change(latest) or options.now)
     pages += [render.Page("/feed.xml", "feed.xml", render.SETTINGS,
@@ -93,7 +94,7 @@ def build(options: Options) -> Result:
         _write_images(site, used, tmp, root / ".goodrel-cache" / "media")
         _copy_static(theme / "static", tmp / "assets")
         if options.search:
-            search.build_index(tmp)
+            search.build_index(tmp, site.settings.language)
     return Result(site, len(pages) + len(files), tuple(sorted(set(notes + found))))
 
 

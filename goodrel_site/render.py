@@ -18,7 +18,7 @@ import jinja2
 from markupsafe import Markup
 import yaml
 
-from . import images, markdown
+from . import cite, codebook, figures, images, markdown, search
 from .images import ImageSet
 from .markdown import Links
 from .models import VOCABULARIES, Entry
@@ -42,7 +42,7 @@ class Page:
 def plan(site: Site) -> list[Page]:
     """Every templated page, in a fixed order."""
     pages = [Page("/", "home.html", SETTINGS, {}),
-             Page("/search/", "search.html", SETTINGS, {}),
+             Page("/search/", "search.html", SETTINGS, {"groups": search.filter_groups(site)}),
              Page("/404.html", "404.html", SETTINGS, {})]
     pages += _paginated("/stories/", "list.html", site.stories, site, kind="stories")
     pages += _paginated("/events/", "list.html", site.events, site, kind="events")
@@ -56,6 +56,9 @@ def plan(site: Site) -> list[Page]:
         for term in site.terms[vocab]:
             pages += _paginated(term.url, "term.html", term.stories, site, term=term)
     pages.append(Page("/organisations/", "organisations.html", SETTINGS, {}))
+    pages += [Page("/figures/", "figures.html", SETTINGS,
+                   {"charts": figures.charts(site), "totals": figures.totals(site)}),
+              Page("/data/", "data.html", SETTINGS, {"datasets": codebook.DATASETS})]
     for org in site.organisations:
         pages.append(Page(org.url, "organisation.html", SETTINGS, {"organisation": org}))
     return pages
@@ -94,12 +97,20 @@ class Renderer:
         self.env.filters.update(isodate=date.isoformat, absolute=self.absolute)
         self.env.globals.update(site=site, settings=site.settings, vocabularies=VOCABULARIES,
                                 strings_for=self.strings_for, lang_dir=lang_dir, asset=self.asset,
-                                picture=self.picture)
+                                picture=self.picture, citation=self.citation, thumbnail=self.thumbnail)
 
     def picture(self, entry: Entry) -> Markup:
         """The entry's own image as a responsive picture."""
         found = images.plan(image_path(self.site.root, entry, entry.image.src))
         return Markup(markdown.picture(found, entry.image.alt or ""))
+
+    def citation(self, story: Entry) -> dict[str, cite.Citation]:
+        source = cite.source(self.site, story, self.absolute)
+        return {"apa": cite.apa(source), "harvard": cite.harvard(source)}
+
+    def thumbnail(self, entry: Entry) -> str:
+        """The URL of the entry's image at its smallest width (for search results)."""
+        return images.plan(image_path(self.site.root, entry, entry.image.src)).variants[0].webp
 
     @functools.cache
     def asset(self, name: str) -> str:

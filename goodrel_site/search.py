@@ -8,20 +8,46 @@ from pathlib import Path
 
 from pagefind.index import IndexConfig, PagefindIndex
 
+from .site import Site
+
 # The output holds only public items, so these are exactly the public stories and
 # events. (Redirect pages under these folders have no data-pagefind-body: skipped.)
 PAGES = "{stories,events}/*/index.html"
+# The index's filters (named as in the search page's URL) and the vocabulary each
+# takes its keys from.
+VOCABULARY_FILTERS = (("category", "categories"), ("approach", "approaches"),
+                      ("divide", "divides"), ("theme", "themes"), ("region", "regions"))
 
 
-def build_index(out: Path) -> int:
+def filter_groups(site: Site) -> list[tuple[str, str, list[tuple[str, str]]]]:
+    """The search page's filter groups: (filter, theme string key of its heading,
+    [(value, label)]), every value the public content can have, in reading order.
+    (The kind's labels are theme string keys; a language is labelled by the page's
+    script, which knows language names.)"""
+    entries = site.stories + site.events
+    years = sorted({str(e.date.year) for e in entries}, reverse=True)
+    languages = sorted({e.lang or site.settings.language for e in entries})
+    groups = [("kind", "filter_kind", [("story", "stories"), ("event", "events")])]
+    groups += [(name, vocab, [(t.key, t.label) for t in site.terms[vocab]])
+               for name, vocab in VOCABULARY_FILTERS]
+    groups += [("year", "filter_year", [(y, y) for y in years]),
+               ("language", "filter_language", [(code, code) for code in languages]),
+               ("organisation", "filter_organisation", [(o.slug, o.name) for o in site.organisations])]
+    return groups
+
+
+def build_index(out: Path, language: str) -> int:
     """Index the written story and event pages into out/pagefind; return the page count."""
-    return asyncio.run(_index(out))
+    return asyncio.run(_index(out, language))
 
 
-async def _index(out: Path) -> int:
+async def _index(out: Path, language: str) -> int:
     # One add_directory call: Pagefind reads the files itself. (Adding pages one by one
     # costs a 0.1 s polling round trip each in the Python API.)
-    bundle = str(out / "pagefind")
-    async with PagefindIndex(config=IndexConfig(output_path=bundle)) as index:  # writes on exit
+    # One index for every language (in the site's language): Pagefind would otherwise
+    # split the index by <html lang>, and the search page (in English) could never find
+    # the Urdu or Polish versions. The language filter narrows by language instead.
+    config = IndexConfig(output_path=str(out / "pagefind"), force_language=language.split("-")[0])
+    async with PagefindIndex(config=config) as index:  # writes on exit
         result = await index.add_directory(str(out), glob=PAGES)
     return result["page_count"]

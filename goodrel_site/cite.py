@@ -1,0 +1,156 @@
+"""How to cite a story: APA (7th edition) and Harvard (Cite Them Right) as ready text,
+and BibTeX (biblatex), RIS and CSL-JSON files for reference managers.
+
+A story has no personal author (storytellers are often anonymous), so the publisher
+is the group author and the site is the website the page belongs to."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Callable
+
+from .models import Entry
+from .site import Site
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
+FORMATS = {"cite.bib": "bibtex", "cite.ris": "ris", "cite.json": "csl_json"}
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A citation as runs of text, each (text, italic), so that a template can set the
+    title in italics while autoescaping every part."""
+
+    runs: tuple[tuple[str, bool], ...]
+
+    @property
+    def text(self) -> str:
+        return "".join(text for text, _ in self.runs)
+
+
+@dataclass(frozen=True)
+class Source:
+    """What every citation style needs to know about one story."""
+
+    key: str
+    author: str  # the group author
+    title: str
+    original_title: str | None  # the original's title, for a translation
+    website: str
+    published: date
+    accessed: date
+    url: str
+    summary: str
+    lang: str
+    keywords: tuple[str, ...]
+
+
+def source(site: Site, story: Entry, absolute: Callable[[str], str]) -> Source:
+    original = next((s for s in site.translations[story.url] if s.slug == story.translation_of), None)
+    return Source(
+        key=f"goodrel-{story.slug}", author=site.settings.publisher, title=_one_line(story.title),
+        original_title=_one_line(original.title) if original else None,
+        website=site.settings.title, published=story.date, accessed=site.now,
+        url=absolute(story.url), summary=_one_line(story.summary),
+        lang=story.lang or site.settings.language,
+        keywords=tuple(site.term("categories", key).label for key in story.categories) + tuple(story.tags))
+
+
+def apa(src: Source) -> Citation:
+    """Group author. (Year, Month Day). *Title* [Translated title]. Website. URL"""
+    day = src.published
+    runs = [(f"{src.author}. ({day.year}, {MONTHS[day.month - 1]} {day.day}). ", False),
+            (src.title, True)]
+    if src.original_title:
+        runs.append((f" [{src.original_title}]", False))
+    if src.website != src.author:  # APA leaves out a site name that repeats the author
+        runs.append((f". {src.website}", False))
+    runs.append((f". {src.url}", False))
+    return Citation(tuple(runs))
+
+
+def harvard(src: Source) -> Citation:
+    """Author (Year) *Title*. Available at: URL (Accessed: day Month year)."""
+    runs = [(f"{src.author} ({src.published.year}) ", False), (src.title, True)]
+    if src.original_title:
+        runs.append((f" [{src.original_title}]", False))
+    runs.append((f". Available at: {src.url} (Accessed: {_long(src.accessed)}).", False))
+    return Citation(tuple(runs))
+
+
+def bibtex(src: Source) -> str:
+    """A biblatex @online entry; the publisher in double braces, as a name that must not
+    be split into first and last names."""
+    fields = [("author", "{" + _tex(src.author) + "}"), ("title", _tex(src.title)),
+              ("organization", _tex(src.website)), ("date", src.published.isoformat()),
+              ("year", str(src.published.year)), ("url", src.url),
+              ("urldate", src.accessed.isoformat()), ("langid", src.lang),
+              ("abstract", _tex(src.summary)), ("keywords", _tex(", ".join(src.keywords)))]
+    if src.original_title:
+        fields.insert(2, ("titleaddon", _tex(f"[{src.original_title}]")))
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@online{{{src.key},\n{body}\n}}\n"
+
+
+def ris(src: Source) -> str:
+    """RIS, tag by tag, CRLF line ends as the format expects."""
+    day = src.published
+    lines = [("TY", "ELEC"), ("ID", src.key), ("AU", src.author), ("TI", src.title)]
+    if src.original_title:
+        lines.append(("TT", src.original_title))
+    lines += [("T2", src.website), ("PB", src.author), ("PY", str(day.year)),
+              ("DA", f"{day.year}/{day.month:02d}/{day.day:02d}/"), ("UR", src.url),
+              ("Y2", src.accessed.isoformat().replace("-", "/")), ("LA", src.lang),
+              ("AB", src.summary)]
+    lines += [("KW", word) for word in src.keywords]
+    lines.append(("ER", ""))
+    return "".join(f"{tag}  - {value}\r\n" for tag, value in lines)
+
+
+def csl_json(src: Source) -> str:
+    """CSL-JSON: a list holding one item, as Zotero and Pandoc read it."""
+    item = {"id": src.key, "type": "webpage", "title": src.title,
+            "author": [{"literal": src.author}], "container-title": src.website,
+            "publisher": src.author, "issued": _date_parts(src.published),
+            "accessed": _date_parts(src.accessed), "URL": src.url, "abstract": src.summary,
+            "language": src.lang, "keyword": ", ".join(src.keywords)}
+    if src.original_title:
+        item["original-title"] = src.original_title
+    return json.dumps([item], ensure_ascii=False, indent=2) + "\n"
+
+
+def files(site: Site, absolute: Callable[[str], str]) -> dict[str, str]:
+    """The citation files of every public story, by site URL."""
+    writers = {"bibtex": bibtex, "ris": ris, "csl_json": csl_json}
+    result = {}
+    for story in site.stories:
+        src = source(site, story, absolute)
+        for name, style in FORMATS.items():
+            result[story.url + name] = writers[style](src)
+    return result
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _long(day: date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def _date_parts(day: date) -> dict:
+    return {"date-parts": [[day.year, day.month, day.day]]}
+
+
+_TEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%",
+        "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+
+def _tex(text: str) -> str:
+    """Escape the characters TeX treats as commands; other Unicode is left as it is
+    (biber and modern BibTeX read UTF-8)."""
+    return "".join(_TEX.get(ch, ch) for ch in text)

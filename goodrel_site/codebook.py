@@ -1,0 +1,176 @@
+"""The open data's codebook: every exported field, its type and meaning. From this one
+table come the JSON Schema of each export, the CSV columns and the /data/ page, so the
+three cannot drift apart."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .models import KEY_PATTERN, LANG_PATTERN, VOCABULARIES
+from .site import Site
+
+SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+STRING = {"type": "string", "minLength": 1}
+DATE = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+SLUG = {"type": "string", "pattern": KEY_PATTERN}
+URL = {"type": "string", "pattern": r"^https?://"}
+STRINGS = {"type": "array", "items": STRING}
+COUNT = {"type": "integer", "minimum": 0}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    schema: dict[str, Any]  # the value's JSON Schema, without null
+    description: str
+    nullable: bool = False  # null when the item does not say
+    vocabulary: str | None = None  # values are keys of this vocabulary
+    parts: tuple["Field", ...] = ()  # an object's fields (CSV columns name.part)
+
+    @property
+    def type_name(self) -> str:
+        """The type in words, for the codebook page."""
+        kind = self.schema.get("type")
+        if self.vocabulary:
+            kind = f"list of {self.vocabulary} keys" if kind == "array" else f"{self.vocabulary} key"
+        elif kind == "array":
+            items = self.schema["items"].get("type", "value")
+            kind = f"list of {'objects' if items == 'object' else items + 's'}"
+        elif isinstance(kind, list):
+            kind = " or ".join(kind)
+        elif self.schema.get("format") == "date":
+            kind = "date (YYYY-MM-DD)"
+        return kind + (", or null" if self.nullable else "")
+
+
+def _vocab_list(name: str, vocab: str, description: str, at_least: int = 0) -> Field:
+    return Field(name, {"type": "array", "items": {"type": "string"}, "minItems": at_least},
+                 description, vocabulary=vocab)
+
+
+IMAGE = Field("image", {"type": "object"}, "The item's picture.", nullable=True, parts=(
+    Field("url", URL, "Address of the picture, about 960 pixels wide."),
+    Field("alt", STRING, "Text alternative describing the picture; null for a decorative one.", nullable=True),
+    Field("caption", STRING, "Caption shown with the picture.", nullable=True),
+    Field("credit", STRING, "Who made the picture.", nullable=True),
+    Field("licence", STRING, "The picture's licence, when it differs from the site's.", nullable=True),
+))
+COMMON_START = (
+    Field("slug", SLUG, "Short name, unique within its kind; the last part of the item's address."),
+    Field("url", URL, "The item's permanent address on the site."),
+    Field("title", STRING, "Title."),
+    Field("summary", STRING, "One or two sentences of plain text saying what the item is about."),
+)
+
+STORY = COMMON_START + (
+    Field("date", DATE, "Date the story was first published."),
+    Field("updated", DATE, "Date of the last substantial change.", nullable=True),
+    Field("lang", {"type": "string", "pattern": LANG_PATTERN},
+          "Language of the story, as a BCP 47 tag such as en, ur or pl."),
+    Field("translation_of", SLUG, "For a translation: the slug of the story it translates.", nullable=True),
+    _vocab_list("categories", "categories", "Kinds of good-relations work the story shows (at least one).", 1),
+    _vocab_list("approaches", "approaches", "Approaches the work used."),
+    _vocab_list("divides", "divides", "Divides the work bridged."),
+    _vocab_list("themes", "themes", "Factors from the report that the story bears on."),
+    Field("region", {"type": "string"}, "Region of England where the work took place.", vocabulary="regions"),
+    Field("place", STRING, "Town or district (never an address).", nullable=True),
+    Field("organisations", STRINGS, "Organisations involved, by name."),
+    Field("event", SLUG, "Slug of the event at which the story was told.", nullable=True),
+    Field("quote", {"type": "object"}, "A pull quote.", nullable=True, parts=(
+        Field("text", STRING, "The words quoted."),
+        Field("attribution", STRING, "Who said them, as they agreed to be named.", nullable=True),
+    )),
+    Field("outcomes", {"type": "array", "items": {"type": "object"}},
+          "Measured results. In the CSV, the whole list as JSON text.", parts=(
+              Field("indicator", STRING, "What was measured."),
+              Field("value", {"type": ["number", "string"]}, "The result."),
+              Field("unit", STRING, "Unit of the value and baseline.", nullable=True),
+              Field("baseline", {"type": ["number", "string"]}, "The value before the work began.", nullable=True),
+              Field("evidence", {"type": "string", "enum": ["self-reported", "observed", "evaluated"]},
+                    "How the result is known: self-reported, observed or evaluated.", nullable=True),
+          )),
+    Field("contact", {"type": "object"}, "Media contact, who has agreed to be approached about "
+          "this story. Anonymised stories have none.", nullable=True, parts=(
+              Field("name", STRING, "Name.", nullable=True),
+              Field("organisation", STRING, "Organisation.", nullable=True),
+              Field("email", STRING, "Email address.", nullable=True),
+              Field("phone", STRING, "Telephone number.", nullable=True),
+          )),
+    IMAGE,
+    Field("tags", STRINGS, "Free keywords chosen by the editors."),
+    Field("featured", {"type": "boolean"}, "Whether the editors feature the story on the home page."),
+    Field("anonymised", {"type": "boolean"}, "Whether names and details were changed to protect the people in the story."),
+)
+
+EVENT = COMMON_START + (
+    Field("date", DATE, "Date the event took place (its first day)."),
+    Field("end_date", DATE, "Last day, for an event of more than one day.", nullable=True),
+    Field("lang", {"type": "string", "pattern": LANG_PATTERN}, "Language of the report, as a BCP 47 tag."),
+    Field("region", {"type": "string"}, "Region of England where the event took place.", vocabulary="regions"),
+    Field("place", STRING, "Town or city."),
+    Field("hosts", STRINGS, "Organisations that hosted the event."),
+    Field("attendees", COUNT, "Number of people who attended.", nullable=True),
+    Field("organisations_represented", COUNT, "Number of organisations represented.", nullable=True),
+    Field("sectors", STRINGS, "Sectors the participants came from."),
+    Field("questions", STRINGS, "Questions the event discussed."),
+    IMAGE,
+    Field("stories", {"type": "array", "items": SLUG}, "Slugs of the public stories told at the event."),
+)
+
+DATASETS = {"stories": STORY, "events": EVENT}
+SINGULAR = {"stories": "story", "events": "event"}
+
+
+def schema(site: Site, dataset: str, absolute) -> dict[str, Any]:
+    """The JSON Schema of one export (a list of records), vocabularies as enums."""
+    return {"$schema": SCHEMA_DRAFT, "$id": absolute(f"/data/{dataset}.schema.json"),
+            "title": f"{site.settings.title}: {dataset}",
+            "description": f"Every public {SINGULAR[dataset]} on the site. Codebook: {absolute('/data/')}",
+            "type": "array", "items": _object(DATASETS[dataset], site)}
+
+
+def vocabularies_schema(site: Site, absolute) -> dict[str, Any]:
+    term = {"type": "object", "additionalProperties": False, "required": ["key", "label", "description"],
+            "properties": {"key": SLUG, "label": STRING, "description": STRING}}
+    return {"$schema": SCHEMA_DRAFT, "$id": absolute("/data/vocabularies.schema.json"),
+            "title": f"{site.settings.title}: vocabularies",
+            "description": "The terms used to classify stories: key, label and description.",
+            "type": "object", "additionalProperties": False, "required": list(VOCABULARIES),
+            "properties": {v: {"type": "array", "items": term} for v in VOCABULARIES}}
+
+
+def csv_columns(fields: tuple[Field, ...]) -> list[str]:
+    """Objects become one column per part (quote.text); lists stay one column."""
+    columns = []
+    for f in fields:
+        if f.parts and f.schema["type"] == "object":
+            columns += [f"{f.name}.{part.name}" for part in f.parts]
+        else:
+            columns.append(f.name)
+    return columns
+
+
+def _object(fields: tuple[Field, ...], site: Site) -> dict[str, Any]:
+    return {"type": "object", "additionalProperties": False, "required": [f.name for f in fields],
+            "properties": {f.name: _value(f, site) for f in fields}}
+
+
+def _value(f: Field, site: Site) -> dict[str, Any]:
+    schema = dict(f.schema, description=f.description)
+    if f.vocabulary:
+        keys = {"enum": list(getattr(site.settings, f.vocabulary))}
+        if schema["type"] == "array":
+            schema["items"] = keys
+            schema["uniqueItems"] = True
+        else:
+            schema.update(keys)
+    if f.parts:
+        inner = _object(f.parts, site)
+        if schema["type"] == "array":
+            schema["items"] = inner
+        else:
+            schema.update(inner)
+    if f.nullable:
+        return {"anyOf": [schema, {"type": "null"}]}
+    return schema

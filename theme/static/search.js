@@ -1,0 +1,318 @@
+// The search page: our own interface on Pagefind's JavaScript API. Plain JavaScript,
+// no framework, no build step.
+//
+// The whole state lives in the URL (?q=football&region=london&region=north-west&sort=newest):
+// the form's fields carry the same names, every change pushes a history entry and
+// Back restores the previous state. Several values in one filter group combine with
+// OR, groups combine with AND. Nothing from the index is ever parsed as HTML: results
+// are built with textContent, and the excerpt's <mark> highlights are rebuilt as
+// elements from the text around them.
+
+const PAGE_SIZE = 10;
+const TYPING_DELAY = 300; // ms of quiet before a typed query is searched
+
+const form = document.getElementById("search");
+const query = document.getElementById("search-q");
+const sortSelect = document.getElementById("search-sort");
+const resultsBox = document.querySelector(".search-results");
+const statusLine = document.getElementById("search-status");
+const list = document.getElementById("search-list");
+const moreButton = document.getElementById("search-more");
+const strings = JSON.parse(document.getElementById("search-strings").textContent);
+const groups = [...form.querySelectorAll(".search-group")].map((el) => el.dataset.group);
+const pageLang = document.documentElement.lang || "en";
+
+let pagefind = null;
+let generation = 0; // each search's number: a slower, older search never overwrites a newer one
+let shown = { results: [], count: 0, state: null };
+let typingEntry = false; // the current history entry was made by typing: replace, don't push
+let sortChosen = false; // the reader picked an order; until then it follows the query
+
+// ---- state <-> URL <-> form ----
+
+function defaultSort(q) {
+  return q ? "relevance" : "newest";
+}
+
+function checkboxes(group) {
+  return [...form.querySelectorAll(`input[type=checkbox][name="${group}"]`)];
+}
+
+function stateFromUrl() {
+  const params = new URLSearchParams(location.search);
+  const q = (params.get("q") || "").trim();
+  const filters = {};
+  for (const group of groups) {
+    const known = new Set(checkboxes(group).map((box) => box.value));
+    filters[group] = params.getAll(group).filter((value) => known.has(value));
+  }
+  const sort = ["relevance", "newest", "oldest"].includes(params.get("sort")) ? params.get("sort") : defaultSort(q);
+  return { q, filters, sort };
+}
+
+function stateFromForm() {
+  const q = query.value.trim();
+  const filters = {};
+  for (const group of groups) {
+    filters[group] = checkboxes(group).filter((box) => box.checked).map((box) => box.value);
+  }
+  const sort = sortChosen ? sortSelect.value : defaultSort(q);
+  sortSelect.value = sort;
+  return { q, filters, sort };
+}
+
+function showState(state) {
+  sortChosen = state.sort !== defaultSort(state.q);
+  query.value = state.q;
+  sortSelect.value = state.sort;
+  for (const group of groups) {
+    const chosen = new Set(state.filters[group]);
+    for (const box of checkboxes(group)) box.checked = chosen.has(box.value);
+  }
+}
+
+function urlOf(state) {
+  const params = new URLSearchParams();
+  if (state.q) params.append("q", state.q);
+  for (const group of groups) {
+    for (const value of state.filters[group]) params.append(group, value);
+  }
+  if (state.sort !== defaultSort(state.q)) params.append("sort", state.sort);
+  const search = params.toString();
+  return location.pathname + (search ? "?" + search : "");
+}
+
+function remember(state, typing) {
+  const url = urlOf(state);
+  if (url === location.pathname + location.search) return;
+  if (typing && typingEntry) history.replaceState(null, "", url);
+  else history.pushState(null, "", url);
+  typingEntry = typing;
+}
+
+// ---- searching ----
+
+function pagefindOptions(state, without) {
+  const filters = {};
+  for (const group of groups) {
+    if (group !== without && state.filters[group].length) filters[group] = { any: state.filters[group] };
+  }
+  const options = { filters };
+  // With no words there is no relevance to rank by: newest first.
+  const sort = state.sort === "relevance" && !state.q ? "newest" : state.sort;
+  if (sort === "newest") options.sort = { date: "desc" };
+  if (sort === "oldest") options.sort = { date: "asc" };
+  return options;
+}
+
+async function loadPagefind() {
+  if (!pagefind) {
+    const pf = await import("/pagefind/pagefind.js");
+    await pf.init();
+    // Load every filter's values now: Pagefind counts only the filters it has loaded.
+    await pf.filters();
+    pagefind = pf;
+  }
+  return pagefind;
+}
+
+async function search(state) {
+  const mine = ++generation;
+  resultsBox.setAttribute("aria-busy", "true");
+  const pf = await loadPagefind();
+  const term = state.q || null;
+  const main = await pf.search(term, pagefindOptions(state));
+  // A value's count is what choosing it would give: for a group with choices of its
+  // own, count with every other group's choices but not its own (OR within a group).
+  const counts = { ...(main.filters || {}) };
+  for (const group of groups) {
+    if (state.filters[group].length) {
+      counts[group] = (await pf.search(term, pagefindOptions(state, group))).filters[group];
+    }
+  }
+  if (mine !== generation) return;
+  showCounts(counts, state);
+  shown = { results: main.results, count: 0, state };
+  list.replaceChildren();
+  await showMore(false);
+  resultsBox.removeAttribute("aria-busy");
+  announce(main.results.length, state);
+}
+
+async function showMore(moveFocus) {
+  const mine = generation;
+  const batch = shown.results.slice(shown.count, shown.count + PAGE_SIZE);
+  const data = await Promise.all(batch.map((result) => result.data()));
+  if (mine !== generation) return;
+  const items = data.map((item) => resultItem(item, shown.state));
+  list.append(...items);
+  shown.count += batch.length;
+  moreButton.hidden = shown.count >= shown.results.length;
+  if (moveFocus && items.length) items[0].querySelector("a").focus();
+}
+
+// ---- showing ----
+
+function announce(total, state) {
+  const words = total === 0 ? strings.results_none
+    : total === 1 ? strings.results_one : strings.results_many.replace("{n}", total);
+  statusLine.textContent = state.q ? `${words} ${strings.for_query} “${state.q}”` : words;
+}
+
+function showCounts(counts, state) {
+  for (const group of groups) {
+    const byValue = counts[group] || {};
+    for (const box of checkboxes(group)) {
+      const n = byValue[box.value] || 0;
+      box.closest("label").querySelector("[data-count]").textContent = `(${n})`;
+      box.closest("li").classList.toggle("is-empty", n === 0 && !box.checked);
+    }
+    const chosen = state.filters[group].length;
+    form.querySelector(`[data-chosen="${group}"]`).textContent = chosen ? ` (${chosen} ${strings.chosen})` : "";
+    if (chosen) form.querySelector(`[data-group="${group}"]`).open = true;
+  }
+}
+
+function labelOf(group, value) {
+  const box = checkboxes(group).find((b) => b.value === value);
+  return box ? box.closest("label").querySelector(".search-value").textContent : value;
+}
+
+function longDate(iso) {
+  const [year, month, day] = (iso || "").split("-").map(Number);
+  if (!year || !month || !day) return "";
+  return `${day} ${strings.months[month - 1]} ${year}`;
+}
+
+function element(tag, className, text) {
+  const el = document.createElement(tag);
+  if (className) el.className = className;
+  if (text) el.textContent = text;
+  return el;
+}
+
+function resultItem(item, state) {
+  const meta = item.meta || {};
+  const filters = item.filters || {};
+  const li = element("li", "search-result");
+  const lang = (filters.language || [])[0];
+  if (lang && lang !== pageLang) {
+    li.lang = lang;
+    li.dir = "auto";
+  }
+  if (meta.image) {
+    const img = element("img", "search-thumb");
+    img.src = meta.image;
+    img.alt = "";
+    img.loading = "lazy";
+    img.decoding = "async";
+    li.append(img);
+  }
+  const heading = element("h3");
+  const link = element("a", null, meta.title || item.url);
+  link.href = item.url;
+  heading.append(link);
+  li.append(heading);
+
+  const facts = [longDate(meta.date), meta.place].filter(Boolean);
+  facts.push(...(filters.region || []).map((key) => labelOf("region", key)));
+  if ((filters.kind || [])[0] === "event") facts.unshift(labelOf("kind", "event"));
+  const metaLine = element("p", "meta", facts.join(" · "));
+  metaLine.lang = pageLang;
+  li.append(metaLine);
+  if (meta.summary) li.append(element("p", "search-summary", meta.summary));
+  if (state.q && item.excerpt) li.append(excerpt(item.excerpt));
+  return li;
+}
+
+// Pagefind's excerpt is the page's text with <mark>…</mark> around matched words, and
+// with the text's own < and > written as &lt; and &gt; (nothing else is escaped). Split
+// on the marks, decode those two, and rebuild from text nodes and <mark> elements only,
+// whatever the content says.
+function decode(text) {
+  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+}
+
+function excerpt(html) {
+  const p = element("p", "search-excerpt");
+  html.split(/(<mark>|<\/mark>)/).reduce((marked, part) => {
+    if (part === "<mark>") return true;
+    if (part === "</mark>") return false;
+    if (part) p.append(marked ? element("mark", null, decode(part)) : document.createTextNode(decode(part)));
+    return marked;
+  }, false);
+  p.append("…");
+  return p;
+}
+
+// Language filter values are codes; name them in the page's language and their own.
+function nameLanguages() {
+  if (!("DisplayNames" in Intl)) return;
+  const inPage = new Intl.DisplayNames([pageLang], { type: "language" });
+  for (const span of form.querySelectorAll("[data-language]")) {
+    const code = span.dataset.language;
+    try {
+      const name = inPage.of(code);
+      const own = new Intl.DisplayNames([code], { type: "language" }).of(code);
+      span.textContent = name;
+      if (own && own !== name) {
+        const native = element("span", null, own);
+        native.lang = code;
+        span.append(" (", native, ")");
+      }
+    } catch (err) {
+      // not a code the browser can name: the code stays
+    }
+  }
+}
+
+// ---- wiring ----
+
+let typingTimer = 0;
+
+function changed(typing) {
+  const state = stateFromForm();
+  remember(state, typing);
+  search(state).catch(failed);
+}
+
+function failed(err) {
+  console.error(err);
+  form.hidden = true;
+  resultsBox.hidden = true;
+  document.getElementById("search-error").hidden = false;
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  clearTimeout(typingTimer);
+  typingEntry = false;
+  changed(false);
+});
+query.addEventListener("input", () => {
+  clearTimeout(typingTimer);
+  typingTimer = setTimeout(() => changed(true), TYPING_DELAY);
+});
+form.addEventListener("change", (event) => {
+  if (event.target === query) return; // typing is handled above
+  if (event.target === sortSelect) sortChosen = true;
+  changed(false);
+});
+document.getElementById("search-clear").addEventListener("click", () => {
+  for (const group of groups) for (const box of checkboxes(group)) box.checked = false;
+  changed(false);
+});
+moreButton.addEventListener("click", () => showMore(true).catch(failed));
+window.addEventListener("popstate", () => {
+  typingEntry = false;
+  const state = stateFromUrl();
+  showState(state);
+  search(state).catch(failed);
+});
+
+nameLanguages();
+form.hidden = false;
+resultsBox.hidden = false;
+const initial = stateFromUrl();
+showState(initial);
+search(initial).catch(failed);
