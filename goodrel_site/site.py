@@ -136,17 +136,17 @@ def build_site(content: Content, now: date, drafts: bool = False) -> Site:
 
 
 def _terms(settings: Settings, stories, events) -> dict[str, tuple[Term, ...]]:
-    terms = {}
-    for vocab in VOCABULARIES:
-        field_name = TERM_FIELDS[vocab]
-        found = []
-        for key, term in getattr(settings, vocab).items():
-            tagged = tuple(s for s in stories if key in _values(s, field_name))
-            tagged_events = tuple(e for e in events if vocab == "regions" and e.region == key)
-            found.append(Term(vocab, key, term.label, term.description, f"/{vocab}/{key}/",
-                              tagged, tagged_events))
-        terms[vocab] = tuple(found)
-    return terms
+    tagged, tagged_events = defaultdict(list), defaultdict(list)  # (vocab, key) -> items
+    for story in stories:  # one pass, keeping the site's order
+        for vocab, field_name in TERM_FIELDS.items():
+            for key in dict.fromkeys(_values(story, field_name)):
+                tagged[vocab, key].append(story)
+    for event in events:
+        tagged_events["regions", event.region].append(event)
+    return {vocab: tuple(Term(vocab, key, term.label, term.description, f"/{vocab}/{key}/",
+                              tuple(tagged[vocab, key]), tuple(tagged_events[vocab, key]))
+                         for key, term in getattr(settings, vocab).items())
+            for vocab in VOCABULARIES}
 
 
 def _values(entry: Entry, field_name: str) -> list[str]:
@@ -185,23 +185,67 @@ def _translations(stories) -> dict[str, tuple[Entry, ...]]:
 
 def _related(stories) -> dict[str, tuple[Entry, ...]]:
     """Stories sharing the most vocabulary terms (a shared region counts one), newest
-    first among equals: deterministic for a given content."""
-    def features(story):
-        return {(f, v) for f in ("categories", "approaches", "divides", "themes") for v in getattr(story.meta, f)} | {("region", story.region)}
+    first among equals: deterministic for a given content.
 
-    postings = defaultdict(list)
+    Scores are counted with bitsets: bit i of a feature's mask is set when the i-th
+    original story (newest first) has that feature, and a story's masks are summed
+    bit-sliced (counter bit j of every candidate at once), so the work per story is a
+    few dozen whole-site integer operations rather than a loop over every story
+    sharing a term. Stories with the same features share one ranking."""
+    features_of = {s.url: _features(s) for s in stories}
     originals = [s for s in stories if s.translation_of is None]
-    feats = {s.url: features(s) for s in stories}
-    for index, story in enumerate(originals):  # stories are newest first
-        for feature in feats[story.url]:
+    postings = defaultdict(list)
+    for index, story in enumerate(originals):
+        for feature in features_of[story.url]:
             postings[feature].append(index)
+    masks = {feature: _mask(indices, len(originals)) for feature, indices in postings.items()}
+    everyone = (1 << len(originals)) - 1
+    rankings: dict[frozenset, list[int]] = {}
     related = {}
     for story in stories:
-        scores = Counter()
-        for feature in feats[story.url]:
-            scores.update(postings[feature])
+        features = features_of[story.url]
+        if features not in rankings:
+            rankings[features] = _best([masks[f] for f in features if f in masks], everyone,
+                                       RELATED_COUNT + 2)  # room for the two a story may skip
         own = {story.slug, story.translation_of}
-        ranked = sorted((-score, index) for index, score in scores.items()
-                        if originals[index].slug not in own)
-        related[story.url] = tuple(originals[index] for _, index in ranked[:RELATED_COUNT])
+        related[story.url] = tuple(originals[i] for i in rankings[features]
+                                   if originals[i].slug not in own)[:RELATED_COUNT]
     return related
+
+
+def _features(story: Entry) -> frozenset[tuple[str, str]]:
+    return frozenset((f, v) for f in ("categories", "approaches", "divides", "themes")
+                     for v in getattr(story.meta, f)) | {("region", story.region)}
+
+
+def _mask(indices: list[int], size: int) -> int:
+    """An integer with the given bits set, built in one pass."""
+    bits = bytearray((size + 7) // 8)
+    for i in indices:
+        bits[i >> 3] |= 1 << (i & 7)
+    return int.from_bytes(bits, "little")
+
+
+def _best(masks: list[int], everyone: int, count: int) -> list[int]:
+    """The indices of the `count` candidates in most of the masks, lowest index first
+    among equals; a candidate in none of them is never chosen."""
+    counters: list[int] = []  # counters[j]: bit j of every candidate's score
+    for carry in masks:
+        for j in range(len(counters)):
+            counters[j], carry = counters[j] ^ carry, counters[j] & carry
+            if not carry:
+                break
+        if carry:
+            counters.append(carry)
+    found: list[int] = []
+    for score in range(min(len(masks), (1 << len(counters)) - 1), 0, -1):
+        hits = everyone
+        for j, bits in enumerate(counters):
+            hits &= bits if score >> j & 1 else ~bits
+        while hits and len(found) < count:
+            lowest = hits & -hits
+            found.append(lowest.bit_length() - 1)
+            hits ^= lowest
+        if len(found) == count:
+            break
+    return found
