@@ -1,4 +1,4 @@
-"""The command line: build (the default), check, new and serve."""
+"""The command line: build (the default), check, new, serve and schema."""
 
 from __future__ import annotations
 
@@ -73,6 +73,9 @@ def parser(default_site: Path) -> argparse.ArgumentParser:
     site_option(s)
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--drafts", action="store_true", help="show drafts and embargoed items, marked")
+
+    j = commands.add_parser("schema", help="write the JSON Schema for editors' tools into SITE/schema/")
+    site_option(j)
     return main
 
 
@@ -131,7 +134,7 @@ def run_new(args) -> int:
     from .new import create
 
     path = create(args.site.resolve(), args.kind, args.title, date.today())
-    print(f"Created {path}: fill in the fields, then preview with 'goodrel serve --drafts'.")
+    print(f"Created {path}: fill in the fields, then preview with 'python build.py serve --drafts'.")
     return 0
 
 
@@ -141,4 +144,18 @@ def run_serve(args) -> int:
     return serve(args.site.resolve(), args.port, args.drafts)
 
 
-COMMANDS = {"build": run_build, "check": run_check, "new": run_new, "serve": run_serve}
+def run_schema(args) -> int:
+    from .schema import write
+    from .validate import load_settings
+
+    root = args.site.resolve()
+    written = write(root, load_settings(root))
+    for path in written:
+        print(f"Wrote {path.relative_to(root)}")
+    if not written:
+        print("The schema files were already up to date.")
+    return 0
+
+
+COMMANDS = {"build": run_build, "check": run_check, "new": run_new, "serve": run_serve,
+            "schema": run_schema}
