@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import cite, export, feeds, images, markdown, render, search
+from . import cite, export, feeds, history, images, markdown, render, review, search
 from .images import ImageSet
 from .models import Settings
 from .output import check_out_dir, duplicate_writes, fresh_output, write
@@ -41,7 +41,7 @@ class Result:
 
 def load_site(root: Path, now: date, drafts: bool = False, base_url: str | None = None
               ) -> tuple[Site, list[Problem]]:
-    content = validate(root)
+    content = history.with_updated_dates(validate(root), now)
     if base_url:
         try:
             settings = Settings.model_validate({**content.settings.model_dump(), "base_url": base_url})
@@ -52,11 +52,15 @@ def load_site(root: Path, now: date, drafts: bool = False, base_url: str | None 
 
 
 def check(root: Path, now: date) -> list[Problem]:
-    """Every problem a build would meet, without writing anything."""
+    """Every problem a build would meet, without writing anything, and what an editor
+    should know before merging (review.py)."""
     try:
-        site, notes = load_site(root, now)
+        content = validate(root)
     except ContentError as err:
         return err.problems
+    site = build_site(content, now)
+    notes = [*content.notes, *review.notes(content, now)]
+    notes += duplicate_writes([(p.url, p.source) for p in render.plan(site)])
     links = render.links(site)
     for entry in site.entries:
         notes += markdown.render(entry.path, entry.body, entry.body_line, links).problems
