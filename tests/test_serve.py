@@ -1,0 +1,247 @@
+"""`serve`, driven for real: a subprocess on a free port, previewing a copy of the
+bundled site, edited while it runs."""
+
+from __future__ import annotations
+
+import http.client
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+
+from conftest import REPO
+
+STORY = "stories/welcome-walks.md"
+PAGE = "/stories/welcome-walks/"
+DRAFT_PAGE = "/stories/draft-refugee-welcome-supper/"
+
+
+def until(condition, what: str, timeout: float = 60):
+    """Poll until `condition()` returns something true (a bounded wait, not a timing)."""
+    deadline, last = time.monotonic() + timeout, None
+    while time.monotonic() < deadline:
+        last = condition()
+        if last:
+            return last
+        time.sleep(0.1)
+    raise AssertionError(f"gave up waiting for {what}; last saw {last!r}")
+
+
+class Preview:
+    def __init__(self, root: Path, port: int, process: subprocess.Popen, log: Path):
+        self.root, self.port, self.process, self.log = root, port, process, log
+
+    def get(self, target: str) -> tuple[int, dict, str]:
+        """GET a raw request target: http.client sends it exactly as given."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            conn.request("GET", target)
+            response = conn.getresponse()
+            return response.status, dict(response.getheaders()), response.read().decode("utf-8", "replace")
+        finally:
+            conn.close()
+
+    def title(self, target: str = PAGE) -> str | None:
+        status, _, body = self.get(target)
+        return BeautifulSoup(body, "html.parser").h1.get_text(" ", strip=True) if status == 200 else None
+
+    def edit(self, rel: str, old: str, new: str) -> None:
+        path = self.root / rel
+        text = path.read_text("utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), "utf-8")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start(root: Path, *options: str) -> Preview:
+    port = free_port()
+    log = root.parent / f"serve-{port}.log"
+    with log.open("w") as out:
+        process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--site", str(root),
+                                    "--port", str(port), *options], stdout=out, stderr=subprocess.STDOUT)
+    preview = Preview(root, port, process, log)
+
+    def ready():
+        assert process.poll() is None, log.read_text()
+        return "Previewing" in log.read_text()
+
+    until(ready, "the preview to start", timeout=120)
+    return preview
+
+
+def stop(preview: Preview) -> None:
+    preview.process.send_signal(signal.SIGTERM)
+    try:
+        preview.process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        preview.process.kill()
+        raise
+
+
+def copy_site(target: Path) -> Path:
+    target.mkdir()
+    shutil.copy(REPO / "site.yaml", target / "site.yaml")
+    for folder in ("stories", "events", "pages", "theme"):
+        shutil.copytree(REPO / folder, target / folder)
+    return target
+
+
+@pytest.fixture(scope="module")
+def preview(tmp_path_factory):
+    running = start(copy_site(tmp_path_factory.mktemp("serve") / "site"))
+    yield running
+    stop(running)
+
+
+def test_serves_pages_with_a_reload_script_that_built_files_never_carry(preview):
+    status, headers, body = preview.get(PAGE)
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    soup = BeautifulSoup(body, "html.parser")
+    assert soup.h1.get_text(strip=True) == "Welcome walks"
+    assert [s["src"] for s in soup.find_all("script", src=True)][-1] == "/__goodrel/reload.js"
+    built = preview.root / ".goodrel-cache" / "preview" / "stories" / "welcome-walks" / "index.html"
+    assert "__goodrel" not in built.read_text("utf-8")
+    assert not (preview.root / "public").exists()  # the preview never touches the published output
+    status, headers, script = preview.get("/__goodrel/reload.js")
+    assert status == 200 and "EventSource" in script
+    status, headers, css = preview.get("/assets/site.css")
+    assert status == 200 and headers["Content-Type"].startswith("text/css") and "__goodrel" not in css
+    assert preview.get("/stories")[0] == 301  # a folder without its slash is redirected
+
+
+def test_listens_on_localhost_only(preview):
+    # /proc/net/tcp lists each listening socket's local address (hex, little-endian).
+    listening = [line.split() for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
+                 if line.split()[3] == "0A"]
+    ours = [fields[1] for fields in listening if int(fields[1].split(":")[1], 16) == preview.port]
+    assert ours == [f"0100007F:{preview.port:04X}"]
+
+
+def test_drafts_are_hidden_unless_asked_for(preview, tmp_path):
+    assert preview.get(DRAFT_PAGE)[0] == 404
+    with_drafts = start(copy_site(tmp_path / "site"), "--drafts")
+    try:
+        status, _, body = with_drafts.get(DRAFT_PAGE)
+        assert status == 200
+        soup = BeautifulSoup(body, "html.parser")
+        words = yaml.safe_load((REPO / "theme" / "strings" / "en.yaml").read_text("utf-8"))
+        assert words["draft_banner"] in soup.get_text(" ")
+        assert soup.find("meta", attrs={"name": "robots"})["content"].startswith("noindex")
+    finally:
+        stop(with_drafts)
+
+
+def test_an_edit_is_served_without_restarting(preview):
+    preview.edit(STORY, "title: Welcome walks", "title: Welcome walks, edited")
+    try:
+        until(lambda: preview.title() == "Welcome walks, edited", "the edited title")
+    finally:
+        preview.edit(STORY, "title: Welcome walks, edited", "title: Welcome walks")
+    until(lambda: preview.title() == "Welcome walks", "the original title")
+
+
+def test_site_yaml_and_the_theme_are_watched_too(preview):
+    preview.edit("site.yaml", "title: Untold Stories of Good Relations", "title: Untold Stories, renamed")
+    preview.edit("theme/static/site.css", "", "/* edited theme */\n")
+    try:
+        until(lambda: "Untold Stories, renamed" in preview.get(PAGE)[2], "the new site title")
+        _, _, body = preview.get(PAGE)
+        css = BeautifulSoup(body, "html.parser").find("link", rel="stylesheet")["href"]
+        assert preview.get(css)[2].startswith("/* edited theme */")
+    finally:
+        preview.edit("site.yaml", "title: Untold Stories, renamed", "title: Untold Stories of Good Relations")
+        preview.edit("theme/static/site.css", "/* edited theme */\n", "")
+    until(lambda: "Untold Stories, renamed" not in preview.get(PAGE)[2], "the original site title")
+
+
+def test_a_broken_file_shows_an_error_page_and_the_next_good_save_recovers(preview):
+    preview.edit(STORY, "status: published", "status: [published")
+    try:
+        status, _, body = until(lambda: (r := preview.get(PAGE))[0] == 500 and r, "the error page")
+        soup = BeautifulSoup(body, "html.parser")
+        assert soup.h1.get_text() == "The site could not be built"
+        problem = soup.select_one("main li").get_text(" ", strip=True)
+        assert problem.startswith(f"{STORY} , line ") and "invalid YAML" in problem
+        line = int(problem.split("line ")[1].split(":")[0])
+        assert soup.select_one("main li mark").get_text().lstrip().startswith(f"{line} |")
+        assert [s["src"] for s in soup.find_all("script", src=True)] == ["/__goodrel/reload.js"]
+        assert preview.get("/assets/site.css")[0] == 200  # the last good build's files stay
+        assert preview.process.poll() is None
+    finally:
+        preview.edit(STORY, "status: [published", "status: published")
+    until(lambda: preview.title() == "Welcome walks", "the page after the fix")
+
+
+def test_the_error_page_escapes_what_it_shows(preview):
+    preview.edit(STORY, "title: Welcome walks", "title: <script>alert(1)</script>\ntitle: again")
+    try:
+        status, _, body = until(lambda: (r := preview.get(PAGE))[0] == 500 and r, "the error page")
+        assert "<script>alert(1)</script>" not in body
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body  # the excerpt of the file
+        assert "given twice" in body
+    finally:
+        preview.edit(STORY, "title: <script>alert(1)</script>\ntitle: again", "title: Welcome walks")
+    until(lambda: preview.title() == "Welcome walks", "the page after the fix")
+
+
+@pytest.mark.parametrize("target", [
+    "/../../etc/passwd", "/stories/../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
+    "/%2E%2E/%2E%2E/%2E%2E/etc/passwd", "/stories/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc/passwd",
+    "/..%5c..%5cetc/passwd", "/%252e%252e/%252e%252e/etc/passwd", "/assets/..%00/etc/passwd",
+    "http://127.0.0.1/etc/passwd", "/pagefind/../../../../etc/passwd",
+])
+def test_requests_for_paths_outside_the_site_get_404(preview, target):
+    status, _, body = preview.get(target)
+    assert status == 404
+    assert "root:" not in body
+
+
+def test_an_open_tab_is_told_about_each_build(preview):
+    with socket.create_connection(("127.0.0.1", preview.port), timeout=60) as sock:
+        sock.sendall(b"GET /__goodrel/events HTTP/1.0\r\n\r\n")
+        stream = sock.makefile("rb")
+
+        def next_generation() -> str:
+            while (line := stream.readline()) and not line.startswith(b"data: "):
+                pass
+            return line[len(b"data: "):].strip().decode()
+
+        first = next_generation()
+        _, _, body = preview.get(PAGE)
+        assert f'data-generation="{first}"' in body  # the page knows which build it shows
+        preview.edit(STORY, "title: Welcome walks", "title: Welcome walks again")
+        try:
+            assert next_generation() != first
+        finally:
+            preview.edit(STORY, "title: Welcome walks again", "title: Welcome walks")
+    until(lambda: preview.title() == "Welcome walks", "the original title")
+
+
+def test_the_browser_tab_reloads_itself(preview, page):
+    page.goto(f"http://127.0.0.1:{preview.port}{PAGE}")
+    assert page.locator("h1").inner_text() == "Welcome walks"
+    preview.edit(STORY, "title: Welcome walks", "title: Welcome walks, live")
+    try:
+        page.locator("h1", has_text="Welcome walks, live").wait_for(timeout=60_000)
+    finally:
+        preview.edit(STORY, "title: Welcome walks, live", "title: Welcome walks")
+    until(lambda: preview.title() == "Welcome walks", "the original title")
+
+
+def test_the_search_index_catches_up(preview):
+    status, headers, _ = until(lambda: (r := preview.get("/pagefind/pagefind.js"))[0] == 200 and r,
+                               "the search index")
+    assert "javascript" in headers["Content-Type"]
+    assert preview.get("/pagefind/pagefind-entry.json")[0] == 200
