@@ -1,0 +1,104 @@
+"""`new`: a story or event file that lists every field, ready to fill in."""
+
+from __future__ import annotations
+
+import typing
+from pathlib import Path
+
+import pytest
+from pydantic import BaseModel
+
+from conftest import NOW, run
+from goodrel_site.load import load_source
+from goodrel_site.models import EventMeta, StoryMeta
+from goodrel_site.new import blank_fields
+
+MODELS = {"story": StoryMeta, "event": EventMeta}
+FOLDERS = {"story": "stories", "event": "events"}
+
+
+def field_paths(model: type[BaseModel], prefix: tuple = ()) -> dict[tuple, bool]:
+    """Every field of a model and of the models inside it, with whether it is required."""
+    paths = {}
+    for name, info in model.model_fields.items():
+        paths[prefix + (name,)] = info.is_required()
+        for inner in _models_in(info.annotation):
+            paths.update(field_paths(inner, prefix + (name,)))
+    return paths
+
+
+def _models_in(annotation) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _models_in(arg)]
+
+
+def new(site: Path, kind: str, title: str, capsys) -> tuple[int, str, str]:
+    capsys.readouterr()
+    status = run("new", kind, title, "--site", str(site))
+    return (status, *capsys.readouterr())
+
+
+@pytest.mark.parametrize("kind", MODELS)
+def test_the_blank_names_every_field_of_the_model_and_explains_it(kind):
+    fields = blank_fields(kind)
+    assert set(fields) == set(field_paths(MODELS[kind]))
+    assert all(fields.values()), [path for path, text in fields.items() if not text]
+
+
+@pytest.mark.parametrize("kind", MODELS)
+def test_a_new_file_has_the_required_fields_and_the_optional_ones_commented(site, kind, capsys):
+    status, out, _ = new(site, kind, "Youth forum in Oldham", capsys)
+    assert status == 0
+    path = site / FOLDERS[kind] / "youth-forum-in-oldham.md"
+    assert out.startswith(f"Created {FOLDERS[kind]}/youth-forum-in-oldham.md")
+    source = load_source(site, path, kind)
+    required = {p[0] for p, needed in field_paths(MODELS[kind]).items() if needed and len(p) == 1}
+    assert set(source.data) == required  # everything else is there, commented out
+    assert source.data["title"] == "Youth forum in Oldham" and source.data["status"] == "draft"
+    lines = path.read_text("utf-8").splitlines()
+    assert lines[1] == f"# yaml-language-server: $schema=../schema/{kind}.schema.json"
+    assert (path.parent / f"../schema/{kind}.schema.json").resolve().is_file()  # written if missing
+
+
+def test_a_new_story_passes_check_as_a_draft_awaiting_consent(site, capsys):
+    assert new(site, "story", "Youth forum in Oldham", capsys)[0] == 0
+    assert new(site, "event", "Oldham gathering", capsys)[0] == 0
+    capsys.readouterr()
+    assert run("check", "--site", str(site), "--now", NOW.isoformat()) == 0
+    assert "stories/youth-forum-in-oldham.md:17: info: awaiting consent" in capsys.readouterr().out
+
+
+def test_the_blank_lists_the_sites_own_vocabulary(site, capsys):
+    settings = site / "site.yaml"
+    settings.write_text(settings.read_text().replace(
+        "regions:\n", "regions:\n  wales: {label: Wales, description: Work in Wales.}\n", 1))
+    new(site, "story", "Cardiff choir", capsys)
+    text = (site / "stories" / "cardiff-choir.md").read_text("utf-8")
+    regions = next(line for line in text.splitlines() if line.startswith("# Regions in site.yaml:"))
+    assert regions.startswith("# Regions in site.yaml: wales, north-east,")
+
+
+def test_it_never_overwrites(site, capsys):
+    before = (site / "stories" / "first.md").read_text("utf-8")
+    status, _, err = new(site, "story", "First", capsys)
+    assert status == 2 and "goodrel: stories/first.md already exists" in err
+    assert (site / "stories" / "first.md").read_text("utf-8") == before
+
+
+@pytest.mark.parametrize("title, slug", [
+    ("پانچ کھلاڑی", "pnch-khlry"),
+    ("Żółta ławka: sąsiedzi", "zolta-lawka-sasiedzi"),
+    ("社区花园", "shequhuayuan"),
+    ('Quotes "and" # hashes: all kept', "quotes-and-hashes-all-kept"),
+])
+def test_any_title_gives_a_readable_slug_and_is_kept_exactly(site, capsys, title, slug):
+    status, out, _ = new(site, "story", title, capsys)
+    assert status == 0, out
+    source = load_source(site, site / "stories" / f"{slug}.md", "story")
+    assert source.data["title"] == title
+
+
+def test_a_title_is_needed(site, capsys):
+    status, _, err = new(site, "story", "  ", capsys)
+    assert status == 2 and "give the new item a title" in err
