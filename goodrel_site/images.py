@@ -88,8 +88,8 @@ def _encode(image: ImageSet, variant: Variant, url: str, target: Path) -> None:
         im = ImageOps.exif_transpose(im)
         im = im.convert("RGBA" if image.alpha else "RGB")
         im = im.resize((variant.width, variant.height), Image.Resampling.LANCZOS)
-        clean = Image.new(im.mode, im.size)
-        clean.putdata(im.getdata())
+        # A new image from the raw pixels carries no info dict: no EXIF, ICC or XMP to leak.
+        clean = Image.frombytes(im.mode, im.size, im.tobytes())
     target.parent.mkdir(parents=True, exist_ok=True)
     if url.endswith(".webp"):
         clean.save(target, "WEBP", quality=78, method=4)

@@ -19,6 +19,7 @@ from markupsafe import Markup
 import yaml
 
 from . import cite, codebook, figures, images, markdown, search
+from . import linked_data, regionmap
 from .images import ImageSet
 from .markdown import Links
 from .models import VOCABULARIES, Entry
@@ -98,11 +99,25 @@ class Renderer:
         self.env.globals.update(site=site, settings=site.settings, vocabularies=VOCABULARIES,
                                 strings_for=self.strings_for, lang_dir=lang_dir, asset=self.asset,
                                 picture=self.picture, citation=self.citation, thumbnail=self.thumbnail)
+        # The reader's theme: images for sharing cards, JSON-LD and the regions map.
+        self.env.globals.update(image_of=self.image_of, json_ld=self.json_ld, region_map=regionmap)
 
-    def picture(self, entry: Entry) -> Markup:
-        """The entry's own image as a responsive picture."""
-        found = images.plan(image_path(self.site.root, entry, entry.image.src))
-        return Markup(markdown.picture(found, entry.image.alt or ""))
+    def image_of(self, entry: Entry) -> ImageSet:
+        return images.plan(image_path(self.site.root, entry, entry.image.src))
+
+    def picture(self, entry: Entry, sizes: str | None = None, decorative: bool = False) -> Markup:
+        """The entry's own image as a responsive picture; `decorative` where it only
+        repeats what the text beside it says (a card's thumbnail)."""
+        alt = "" if decorative else (entry.image.alt or "")
+        extra = {"sizes": sizes} if sizes else {}
+        return Markup(markdown.picture(self.image_of(entry), alt, **extra))
+
+    def json_ld(self, entry: Entry | None = None) -> dict:
+        """The page's schema.org description, for `tojson` in a script element."""
+        if entry is None:
+            return linked_data.website(self.site, self.absolute)
+        describe = linked_data.article if entry.kind == "story" else linked_data.event
+        return describe(self.site, entry, self.absolute, self.image_of)
 
     def citation(self, story: Entry) -> dict[str, cite.Citation]:
         source = cite.source(self.site, story, self.absolute)
