@@ -98,7 +98,8 @@ class Renderer:
         self.env.filters.update(isodate=date.isoformat, absolute=self.absolute)
         self.env.globals.update(site=site, settings=site.settings, vocabularies=VOCABULARIES,
                                 strings_for=self.strings_for, lang_dir=lang_dir, asset=self.asset,
-                                picture=self.picture, citation=self.citation, thumbnail=self.thumbnail)
+                                picture=self.picture, citation=self.citation, thumbnail=self.thumbnail,
+                                every_page_word=search.EVERY_PAGE_WORD)
         # The reader's theme: images for sharing cards, JSON-LD and the regions map.
         self.env.globals.update(image_of=self.image_of, json_ld=self.json_ld, region_map=regionmap)
 

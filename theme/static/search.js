@@ -109,34 +109,73 @@ async function loadPagefind() {
   if (!pagefind) {
     const pf = await import("/pagefind/pagefind.js");
     await pf.init();
-    // Load every filter's values now: Pagefind counts only the filters it has loaded.
-    await pf.filters();
     pagefind = pf;
   }
   return pagefind;
+}
+
+// With no query, search for the word every indexed page carries: Pagefind's own
+// filter-only search (a null query) would fetch the whole word index.
+function termOf(state) {
+  return state.q || strings.every_page;
+}
+
+// Pagefind counts a filter's values only once it has fetched that filter's chunk, and
+// fetching all of them costs as much as the rest of a first search. So a group's
+// values are fetched, and counted, when the group is open or has choices.
+const fetchedGroups = new Set();
+
+function groupOpen(group) {
+  return form.querySelector(`[data-group="${group}"]`).open;
+}
+
+async function fetchGroups(pf, state) {
+  const wanted = groups.filter((g) => !fetchedGroups.has(g) && (groupOpen(g) || state.filters[g].length));
+  if (!wanted.length) return;
+  await pf.preload(termOf(state), { filters: Object.fromEntries(wanted.map((g) => [g, { any: [] }])) });
+  for (const group of wanted) fetchedGroups.add(group);
+}
+
+// A value's count is what choosing it would give: for a group with choices of its
+// own, count with every other group's choices but not its own (OR within a group).
+async function countValues(pf, state, main) {
+  const counts = { ...(main.filters || {}) };
+  for (const group of groups) {
+    if (state.filters[group].length) {
+      counts[group] = (await pf.search(termOf(state), pagefindOptions(state, group))).filters[group];
+    }
+  }
+  return counts;
 }
 
 async function search(state) {
   const mine = ++generation;
   resultsBox.setAttribute("aria-busy", "true");
   const pf = await loadPagefind();
-  const term = state.q || null;
-  const main = await pf.search(term, pagefindOptions(state));
-  // A value's count is what choosing it would give: for a group with choices of its
-  // own, count with every other group's choices but not its own (OR within a group).
-  const counts = { ...(main.filters || {}) };
-  for (const group of groups) {
-    if (state.filters[group].length) {
-      counts[group] = (await pf.search(term, pagefindOptions(state, group))).filters[group];
-    }
-  }
+  await fetchGroups(pf, state);
+  const main = await pf.search(termOf(state), pagefindOptions(state));
+  const counts = await countValues(pf, state, main);
   if (mine !== generation) return;
   showCounts(counts, state);
   shown = { results: main.results, count: 0, state };
   list.replaceChildren();
   await showMore(false);
   resultsBox.removeAttribute("aria-busy");
+  resultsBox.dataset.shown = urlOf(state); // which state the results show (tests wait on it)
   announce(main.results.length, state);
+}
+
+// A group opened for the first time: fetch its values and count them, leaving the
+// results as they are.
+async function recount() {
+  const mine = generation;
+  const state = shown.state;
+  if (!state) return;
+  const pf = await loadPagefind();
+  await fetchGroups(pf, state);
+  const main = await pf.search(termOf(state), pagefindOptions(state));
+  const counts = await countValues(pf, state, main);
+  if (mine === generation) showCounts(counts, state);
 }
 
 async function showMore(moveFocus) {
@@ -162,10 +201,11 @@ function announce(total, state) {
 function showCounts(counts, state) {
   for (const group of groups) {
     const byValue = counts[group] || {};
+    const counted = fetchedGroups.has(group);
     for (const box of checkboxes(group)) {
       const n = byValue[box.value] || 0;
-      box.closest("label").querySelector("[data-count]").textContent = `(${n})`;
-      box.closest("li").classList.toggle("is-empty", n === 0 && !box.checked);
+      box.closest("label").querySelector("[data-count]").textContent = counted ? `(${n})` : "";
+      box.closest("li").classList.toggle("is-empty", counted && n === 0 && !box.checked);
     }
     const chosen = state.filters[group].length;
     form.querySelector(`[data-chosen="${group}"]`).textContent = chosen ? ` (${chosen} ${strings.chosen})` : "";
@@ -214,11 +254,14 @@ function resultItem(item, state) {
   heading.append(link);
   li.append(heading);
 
-  const facts = [longDate(meta.date), meta.place].filter(Boolean);
-  facts.push(...(filters.region || []).map((key) => labelOf("region", key)));
-  if ((filters.kind || [])[0] === "event") facts.unshift(labelOf("kind", "event"));
-  const metaLine = element("p", "meta", facts.join(" · "));
+  const metaLine = element("p", "meta");
   metaLine.lang = pageLang;
+  if ((filters.kind || [])[0] === "event") metaLine.append(strings.event, " · ");
+  const when = element("time", null, longDate(meta.date));
+  when.dateTime = meta.date || "";
+  metaLine.append(when);
+  const where = [meta.place, ...(filters.region || []).map((key) => labelOf("region", key))];
+  for (const fact of where.filter(Boolean)) metaLine.append(" · ", fact);
   li.append(metaLine);
   if (meta.summary) li.append(element("p", "search-summary", meta.summary));
   if (state.q && item.excerpt) li.append(excerpt(item.excerpt));
@@ -228,9 +271,10 @@ function resultItem(item, state) {
 // Pagefind's excerpt is the page's text with <mark>…</mark> around matched words, and
 // with the text's own < and > written as &lt; and &gt; (nothing else is escaped). Split
 // on the marks, decode those two, and rebuild from text nodes and <mark> elements only,
-// whatever the content says.
+// whatever the content says. The hidden every-page word is left out.
+const everyPageWord = new RegExp(`\\s*\\b${strings.every_page}\\b`, "g");
 function decode(text) {
-  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">");
+  return text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(everyPageWord, "");
 }
 
 function excerpt(html) {
@@ -303,6 +347,11 @@ document.getElementById("search-clear").addEventListener("click", () => {
   changed(false);
 });
 moreButton.addEventListener("click", () => showMore(true).catch(failed));
+for (const details of form.querySelectorAll(".search-group")) {
+  details.addEventListener("toggle", () => {
+    if (details.open && !fetchedGroups.has(details.dataset.group)) recount().catch(failed);
+  });
+}
 window.addEventListener("popstate", () => {
   typingEntry = false;
   const state = stateFromUrl();
@@ -315,4 +364,5 @@ form.hidden = false;
 resultsBox.hidden = false;
 const initial = stateFromUrl();
 showState(initial);
+history.replaceState(null, "", urlOf(initial)); // one state, one address: values in the page's order
 search(initial).catch(failed);

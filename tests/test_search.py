@@ -1,0 +1,284 @@
+"""The search page in headless Chromium, against the built bundled site served on
+localhost: queries, filters (OR within a group, AND across groups) checked against
+the slugs computed from the content, browsing with no query, sort order, the state in
+the URL and Back, keyboard use, and markup in content shown as text."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from urllib.parse import urlencode
+
+import pytest
+
+from conftest import NOW, REPO, serve_folder
+from goodrel_site.pipeline import load_site
+
+DONE = ("() => { const box = document.querySelector('.search-results');"
+        " return box.dataset.shown === location.pathname + location.search"
+        " && !box.hasAttribute('aria-busy'); }")
+FILTER_FIELDS = {"category": "categories", "approach": "approaches", "divide": "divides", "theme": "themes"}
+
+
+@pytest.fixture(scope="module")
+def public():
+    site, _ = load_site(REPO, NOW)
+    return site
+
+
+def open_search(page, base: str, params: list[tuple[str, str]] | None = None) -> None:
+    page.goto(base + "/search/" + ("?" + urlencode(params) if params else ""))
+    page.wait_for_function(DONE)
+
+
+def results(page) -> list[str]:
+    """Every result's URL, in order, showing more until all are shown."""
+    more = page.locator("#search-more")
+    while more.is_visible():
+        before = page.locator("#search-list > li").count()
+        more.click()
+        page.wait_for_function(f"() => document.querySelectorAll('#search-list > li').length > {before}")
+    return page.eval_on_selector_all("#search-list > li h3 a", "links => links.map(a => a.getAttribute('href'))")
+
+
+def dates(page) -> list[str]:
+    results(page)
+    return page.eval_on_selector_all("#search-list time", "times => times.map(t => t.dateTime)")
+
+
+def expected(site, **chosen: list[str]) -> set[str]:
+    """URLs of the public items matching every group (any value within a group)."""
+    found = set()
+    for entry in site.stories + site.events:
+        values = {"kind": [entry.kind], "region": [entry.region], "year": [str(entry.date.year)],
+                  "language": [entry.lang or site.settings.language]}
+        for name, field in FILTER_FIELDS.items():
+            values[name] = getattr(entry.meta, field, [])
+        if all(set(values[group]) & set(keys) for group, keys in chosen.items()):
+            found.add(entry.url)
+    return found
+
+
+def test_an_english_word_finds_its_story(page, bundled_url):
+    open_search(page, bundled_url, [("q", "football")])
+    assert "/stories/five-a-side-in-the-rain/" in results(page)
+    assert page.locator("#search-status").text_content().endswith("for “football”")
+    marked = page.locator("#search-list mark").all_text_contents()
+    assert marked and all(word.lower() == "football" for word in marked)
+
+
+def test_a_word_from_the_urdu_translation_finds_it(page, bundled_url):
+    open_search(page, bundled_url, [("q", "فٹبال")])
+    found = results(page)
+    assert "/stories/five-a-side-in-the-rain-ur/" in found
+    item = page.locator("#search-list > li", has=page.locator("a[href='/stories/five-a-side-in-the-rain-ur/']"))
+    assert item.get_attribute("lang") == "ur"
+
+
+def test_a_place_name_finds_the_stories_and_events_there(page, bundled_url, public):
+    open_search(page, bundled_url, [("q", "Peterborough")])
+    there = {e.url for e in public.stories + public.events if e.place == "Peterborough"}
+    assert len(there) >= 2 and there <= set(results(page))
+
+
+@pytest.mark.parametrize("chosen", [
+    {"region": ["london", "north-west"]},
+    {"region": ["london", "north-west"], "category": ["common-purpose"]},
+    {"divide": ["faith", "age"], "theme": ["segregation", "immigration"], "year": ["2013"]},
+    {"kind": ["event"], "region": ["yorkshire-and-the-humber", "west-midlands"]},
+    {"language": ["ur", "pl"]},
+])
+def test_filters_or_within_a_group_and_across_groups(page, bundled_url, public, chosen):
+    params = [(group, key) for group, keys in chosen.items() for key in keys]
+    open_search(page, bundled_url, params)
+    want = expected(public, **chosen)
+    assert want, "a combination that matches something"
+    found = results(page)
+    assert len(found) == len(set(found)) and set(found) == want
+    for group, keys in chosen.items():
+        for key in keys:
+            assert page.locator(f"input[name='{group}'][value='{key}']").is_checked()
+
+
+def test_counts_say_what_choosing_a_value_would_give(page, bundled_url, public):
+    open_search(page, bundled_url, [("region", "london"), ("category", "common-purpose")])
+
+    def count(group, key):
+        text = page.locator(f"input[name='{group}'][value='{key}'] ~ span [data-count]").text_content()
+        return int(text.strip("()"))
+
+    # Within the chosen region group, each value counts as if added (other groups held).
+    for term in public.terms["regions"]:
+        assert count("region", term.key) == len(expected(public, region=[term.key], category=["common-purpose"]))
+    for term in public.terms["categories"]:
+        assert count("category", term.key) == len(expected(public, region=["london"], category=[term.key]))
+    # A closed group is counted when it is opened.
+    page.locator("[data-group='divide'] summary").click()
+    page.wait_for_function("() => document.querySelector(\"input[name='divide'] ~ span [data-count]\").textContent !== ''")
+    for term in public.terms["divides"]:
+        assert count("divide", term.key) == len(
+            expected(public, region=["london"], category=["common-purpose"], divide=[term.key]))
+
+
+def test_browsing_with_no_query_shows_everything_newest_first(page, bundled_url, public):
+    open_search(page, bundled_url)
+    assert page.locator("#search-q").input_value() == ""
+    assert page.locator("#search-sort").input_value() == "newest"
+    found = results(page)
+    assert set(found) == {e.url for e in public.stories + public.events}
+    shown = dates(page)
+    assert shown == sorted(shown, reverse=True)
+    assert page.locator("#search-status").text_content() == f"{len(found)} results"
+    assert not page.locator("#search-list .search-excerpt").count(), "no excerpt without a query"
+
+
+def test_sort_orders(page, bundled_url, public):
+    open_search(page, bundled_url, [("region", "north-west"), ("sort", "oldest")])
+    shown = dates(page)
+    assert len(shown) == len(expected(public, region=["north-west"])) and shown == sorted(shown)
+    open_search(page, bundled_url, [("q", "young"), ("sort", "newest")])
+    shown = dates(page)
+    assert len(shown) > 3 and shown == sorted(shown, reverse=True)
+    open_search(page, bundled_url, [("q", "young")])
+    assert page.locator("#search-sort").input_value() == "relevance"
+    assert dates(page) != sorted(shown, reverse=True), "relevance is not date order"
+
+
+def test_the_url_holds_the_state_and_back_restores_it(page, bundled_url, public):
+    open_search(page, bundled_url, [("q", "community"), ("region", "london"), ("region", "north-west"),
+                                    ("sort", "oldest")])
+    assert page.locator("#search-q").input_value() == "community"
+    assert page.locator("#search-sort").input_value() == "oldest"
+    assert page.locator("[data-group='region']").get_attribute("open") is not None
+    first = results(page)
+    page.locator("input[name='region'][value='yorkshire-and-the-humber']").check()
+    page.wait_for_function(DONE)
+    assert "region=yorkshire-and-the-humber" in page.url
+    # Values in the page's order, so one state has one address.
+    assert page.url.endswith("?q=community&region=north-west&region=yorkshire-and-the-humber&region=london&sort=oldest")
+    wider = results(page)
+    assert set(first) < set(wider)
+    page.go_back()
+    page.wait_for_function(DONE)
+    assert "yorkshire" not in page.url
+    assert not page.locator("input[name='region'][value='yorkshire-and-the-humber']").is_checked()
+    assert page.locator("input[name='region'][value='london']").is_checked()
+    assert results(page) == first
+    page.go_forward()
+    page.wait_for_function(DONE)
+    assert page.locator("input[name='region'][value='yorkshire-and-the-humber']").is_checked()
+
+
+def test_typing_makes_one_history_entry_and_clear_removes_filters(page, bundled_url):
+    open_search(page, bundled_url, [("region", "east-midlands")])
+    page.locator("#search-q").press_sequentially("mediation", delay=20)
+    page.wait_for_function("() => location.search.includes('q=mediation')")
+    page.wait_for_function(DONE)
+    assert "/stories/mediating-the-parking-dispute/" in results(page)
+    page.go_back()  # past the whole word typed, not letter by letter
+    page.wait_for_function(DONE)
+    assert page.url.endswith("/search/?region=east-midlands")
+    assert page.locator("#search-q").input_value() == ""
+    page.locator("#search-clear").click()
+    page.wait_for_function(DONE)
+    assert page.url.endswith("/search/")
+    assert not page.locator("input[type=checkbox]:checked").count()
+
+
+def test_keyboard_and_screen_reader(page, bundled_url):
+    open_search(page, bundled_url)
+    status = page.locator("#search-status")
+    assert status.get_attribute("role") == "status" and status.get_attribute("aria-live") == "polite"
+    page.locator("#search-q").focus()
+    page.keyboard.type("dialogue")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => location.search === '?q=dialogue'")
+    page.wait_for_function(DONE)
+    assert "for “dialogue”" in status.text_content()
+    # Open a group and choose a value without the mouse.
+    page.locator("[data-group='kind'] summary").focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "kind"
+    page.keyboard.press("Space")
+    page.wait_for_function("() => location.search === '?q=dialogue&kind=story'")
+    page.wait_for_function(DONE)
+    # Every control has an accessible name.
+    for box in page.locator("#search input[type=checkbox]").all()[:12]:
+        assert box.evaluate("b => b.closest('label').textContent.trim().length > 0")
+    # "Show more" moves focus to the first new result.
+    open_search(page, bundled_url)
+    page.locator("#search-more").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.closest('#search-list > li:nth-child(11)') !== null")
+
+
+def test_search_page_has_no_accessibility_violations(page, bundled_url):
+    from axe_playwright_python.sync_playwright import Axe
+
+    open_search(page, bundled_url, [("q", "young"), ("region", "london"), ("region", "north-west")])
+    found = Axe().run(page, context={"include": [["#search"], [".search-results"]]})
+    assert found.violations_count == 0, found.generate_report()
+
+
+def test_without_javascript_the_page_points_to_browsing(browser, bundled_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(bundled_url + "/search/?q=football")
+    assert not page.locator("#search").is_visible()
+    for href in ("/stories/", "/categories/", "/regions/"):
+        assert page.locator(f"main a[href='{href}']").first.is_visible()
+    context.close()
+
+
+PAYLOAD = """\
+---
+title: "Football <img src=x onerror=alert(1)> and <script>alert(2)</script>"
+summary: "A summary with <b>bold</b> & <script>alert(3)</script> in it."
+date: 2014-03-01
+status: published
+categories: [common-purpose]
+region: london
+place: "<i>Hackney</i>"
+consent: {status: given, date: 2014-01-10}
+---
+
+Football talk <img src=x onerror=alert(4)> and `<script>alert(5)</script>` &lt;mark&gt; fake.
+"""
+
+
+@pytest.fixture(scope="module")
+def payload_url(tmp_path_factory):
+    """A copy of the bundled site with one story whose title and body carry markup."""
+    root = tmp_path_factory.mktemp("payload") / "site"
+    root.mkdir()
+    for name in ("stories", "events", "pages"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "site.yaml", root / "site.yaml")
+    (root / "theme").symlink_to(REPO / "theme")
+    (root / "stories/markup-payload.md").write_text(PAYLOAD, "utf-8")
+    out = root.parent / "public"
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--site", str(root),
+                             "--out", str(out), "--now", NOW.isoformat()], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    server, url = serve_folder(out)
+    yield url
+    server.shutdown()
+
+
+def test_markup_in_content_is_shown_as_text(page, payload_url):
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    open_search(page, payload_url, [("q", "football")])
+    item = page.locator("#search-list > li", has=page.locator("a[href='/stories/markup-payload/']"))
+    assert item.locator("h3 a").text_content() == "Football <img src=x onerror=alert(1)> and <script>alert(2)</script>"
+    assert item.locator(".search-summary").text_content() == "A summary with <b>bold</b> & <script>alert(3)</script> in it."
+    assert "<i>Hackney</i>" in item.locator(".meta").text_content()
+    excerpt = item.locator(".search-excerpt")
+    assert "<img src=x onerror=alert(4)>" in excerpt.text_content()
+    assert "<mark>" in excerpt.text_content(), "the text '<mark>' stays text"
+    assert excerpt.locator("mark").all_text_contents()[0] == "Football"
+    assert not page.locator("#search-list script, #search-list img:not(.search-thumb), #search-list b, "
+                            "#search-list i").count()
+    assert not dialogs
