@@ -33,7 +33,7 @@ class Field:
         """The type in words, for the codebook page."""
         kind = self.schema.get("type")
         if self.vocabulary:
-            kind = f"list of {self.vocabulary} keys" if kind == "array" else f"{self.vocabulary} key"
+            kind = f"list of keys from {self.vocabulary}" if kind == "array" else f"key from {self.vocabulary}"
         elif kind == "array":
             items = self.schema["items"].get("type", "value")
             kind = f"list of {'objects' if items == 'object' else items + 's'}"

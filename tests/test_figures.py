@@ -54,7 +54,7 @@ def test_counts_match_the_content(bundled, public):
 
 def test_totals_and_each_chart_drawn_to_scale(bundled, public):
     soup, found = tables(bundled)
-    totals = {div.dt.get_text(strip=True): int(div.dd.get_text()) for div in soup.select("dl.figures > div")}
+    totals = {div.dt.get_text(strip=True): int(div.dd.get_text()) for div in soup.select("dl.stats > div")}
     assert totals["Events"] == len(public.events)
     assert totals["People attending"] == sum(e.attendees or 0 for e in public.events)
     for chart_id, (rows, svg) in found.items():

@@ -2,7 +2,7 @@
 // no framework, no build step.
 //
 // The whole state lives in the URL (?q=football&region=london&region=north-west&sort=newest):
-// the form's fields carry the same names, every change pushes a history entry and
+// the fields carry the same names, every change pushes a history entry and
 // Back restores the previous state. Several values in one filter group combine with
 // OR, groups combine with AND. Nothing from the index is ever parsed as HTML: results
 // are built with textContent, and the excerpt's <mark> highlights are rebuilt as
@@ -11,7 +11,9 @@
 const PAGE_SIZE = 10;
 const TYPING_DELAY = 300; // ms of quiet before a typed query is searched
 
+const page = document.querySelector(".search");
 const form = document.getElementById("search");
+const filterBox = document.querySelector(".search-filters");
 const query = document.getElementById("search-q");
 const sortSelect = document.getElementById("search-sort");
 const resultsBox = document.querySelector(".search-results");
@@ -19,7 +21,7 @@ const statusLine = document.getElementById("search-status");
 const list = document.getElementById("search-list");
 const moreButton = document.getElementById("search-more");
 const strings = JSON.parse(document.getElementById("search-strings").textContent);
-const groups = [...form.querySelectorAll(".search-group")].map((el) => el.dataset.group);
+const groups = [...filterBox.querySelectorAll(".search-group")].map((el) => el.dataset.group);
 const pageLang = document.documentElement.lang || "en";
 
 let pagefind = null;
@@ -28,14 +30,14 @@ let shown = { results: [], count: 0, state: null };
 let typingEntry = false; // the current history entry was made by typing: replace, don't push
 let sortChosen = false; // the reader picked an order; until then it follows the query
 
-// ---- state <-> URL <-> form ----
+// ---- state <-> URL <-> fields ----
 
 function defaultSort(q) {
   return q ? "relevance" : "newest";
 }
 
 function checkboxes(group) {
-  return [...form.querySelectorAll(`input[type=checkbox][name="${group}"]`)];
+  return [...filterBox.querySelectorAll(`input[type=checkbox][name="${group}"]`)];
 }
 
 function stateFromUrl() {
@@ -50,7 +52,7 @@ function stateFromUrl() {
   return { q, filters, sort };
 }
 
-function stateFromForm() {
+function stateFromFields() {
   const q = query.value.trim();
   const filters = {};
   for (const group of groups) {
@@ -126,7 +128,7 @@ function termOf(state) {
 const fetchedGroups = new Set();
 
 function groupOpen(group) {
-  return form.querySelector(`[data-group="${group}"]`).open;
+  return filterBox.querySelector(`[data-group="${group}"]`).open;
 }
 
 async function fetchGroups(pf, state) {
@@ -208,8 +210,8 @@ function showCounts(counts, state) {
       box.closest("li").classList.toggle("is-empty", counted && n === 0 && !box.checked);
     }
     const chosen = state.filters[group].length;
-    form.querySelector(`[data-chosen="${group}"]`).textContent = chosen ? ` (${chosen} ${strings.chosen})` : "";
-    if (chosen) form.querySelector(`[data-group="${group}"]`).open = true;
+    filterBox.querySelector(`[data-chosen="${group}"]`).textContent = chosen ? ` (${chosen} ${strings.chosen})` : "";
+    if (chosen) filterBox.querySelector(`[data-group="${group}"]`).open = true;
   }
 }
 
@@ -293,7 +295,7 @@ function excerpt(html) {
 function nameLanguages() {
   if (!("DisplayNames" in Intl)) return;
   const inPage = new Intl.DisplayNames([pageLang], { type: "language" });
-  for (const span of form.querySelectorAll("[data-language]")) {
+  for (const span of filterBox.querySelectorAll("[data-language]")) {
     const code = span.dataset.language;
     try {
       const name = inPage.of(code);
@@ -315,15 +317,14 @@ function nameLanguages() {
 let typingTimer = 0;
 
 function changed(typing) {
-  const state = stateFromForm();
+  const state = stateFromFields();
   remember(state, typing);
   search(state).catch(failed);
 }
 
 function failed(err) {
   console.error(err);
-  form.hidden = true;
-  resultsBox.hidden = true;
+  page.hidden = true;
   document.getElementById("search-error").hidden = false;
 }
 
@@ -337,7 +338,7 @@ query.addEventListener("input", () => {
   clearTimeout(typingTimer);
   typingTimer = setTimeout(() => changed(true), TYPING_DELAY);
 });
-form.addEventListener("change", (event) => {
+page.addEventListener("change", (event) => {
   if (event.target === query) return; // typing is handled above
   if (event.target === sortSelect) sortChosen = true;
   changed(false);
@@ -347,7 +348,7 @@ document.getElementById("search-clear").addEventListener("click", () => {
   changed(false);
 });
 moreButton.addEventListener("click", () => showMore(true).catch(failed));
-for (const details of form.querySelectorAll(".search-group")) {
+for (const details of filterBox.querySelectorAll(".search-group")) {
   details.addEventListener("toggle", () => {
     if (details.open && !fetchedGroups.has(details.dataset.group)) recount().catch(failed);
   });
@@ -360,8 +361,7 @@ window.addEventListener("popstate", () => {
 });
 
 nameLanguages();
-form.hidden = false;
-resultsBox.hidden = false;
+page.hidden = false;
 const initial = stateFromUrl();
 showState(initial);
 history.replaceState(null, "", urlOf(initial)); // one state, one address: values in the page's order
