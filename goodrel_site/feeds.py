@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from . import images
 from .models import Entry
 from .site import Site
+from .validate import image_path
 
 FEED_LENGTH = 20
 
@@ -38,6 +40,9 @@ def json_feed(site: Site, absolute) -> str:
             "language": story.lang or settings.language,
             "tags": [site.term("categories", key).label for key in story.categories],
         }
+        if story.image:  # the picture a feed reader shows: the fallback format, about 960 wide
+            found = images.plan(image_path(site.root, story, story.image.src))
+            item["image"] = absolute(found.default.fallback)
         items.append(item)
     feed = {
         "version": "https://jsonfeed.org/version/1.1",

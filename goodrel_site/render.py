@@ -101,7 +101,8 @@ class Renderer:
                                 picture=self.picture, citation=self.citation, thumbnail=self.thumbnail,
                                 every_page_word=search.EVERY_PAGE_WORD)
         # The reader's theme: images for sharing cards, JSON-LD and the regions map.
-        self.env.globals.update(image_of=self.image_of, json_ld=self.json_ld, region_map=regionmap)
+        self.env.globals.update(image_of=self.image_of, json_ld=self.json_ld, region_map=regionmap,
+                                figure_totals=functools.partial(figures.totals, site))
 
     def image_of(self, entry: Entry) -> ImageSet:
         return images.plan(image_path(self.site.root, entry, entry.image.src))

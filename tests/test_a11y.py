@@ -1,0 +1,130 @@
+"""Accessibility in a real browser: axe-core finds nothing on any page type (light and
+dark), the keyboard alone gets around a story, nothing overflows a 320 px screen, and
+screenshots are kept for a person to look at (tests/artifacts/, not in git)."""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from conftest import REPO
+
+ARTIFACTS = REPO / "tests" / "artifacts"
+
+PAGES = {
+    "home": "/",
+    "story": "/stories/rumour-clinic/",  # image, pull quote and outcomes
+    "story-image": "/stories/five-a-side-in-the-rain/",
+    "story-urdu": "/stories/five-a-side-in-the-rain-ur/",
+    "event": "/events/oldham-2013/",
+    "stories": "/stories/",
+    "stories-page-2": "/stories/page/2/",
+    "term": "/categories/common-purpose/",
+    "vocabulary": "/categories/",
+    "organisations": "/organisations/",
+    "organisation": "/organisations/threadmill-community-trust/",
+    "free-page": "/about/",
+    "not-found": "/404.html",
+    "regions": "/regions/",
+    "search": "/search/",
+}
+
+
+@pytest.fixture(scope="module")
+def axe():
+    return Axe()
+
+
+def violations(axe, page) -> list[str]:
+    found = axe.run(page).response["violations"]
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+            for v in found]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_axe_finds_no_violations(name, page, bundled_url, axe):
+    page.goto(bundled_url + PAGES[name])
+    page.wait_for_load_state("networkidle")
+    assert violations(axe, page) == []
+
+
+@pytest.mark.parametrize("name", ["home", "story", "story-urdu", "event", "regions", "vocabulary"])
+def test_axe_finds_no_violations_in_the_dark_scheme(name, browser, bundled_url, axe):
+    context = browser.new_context(color_scheme="dark")
+    try:
+        tab = context.new_page()
+        tab.goto(bundled_url + PAGES[name])
+        assert tab.evaluate("getComputedStyle(document.body).backgroundColor") != "rgb(251, 248, 243)"
+        assert violations(axe, tab) == []
+    finally:
+        context.close()
+
+
+FOCUS_STYLE = """() => {
+  const el = document.activeElement, style = getComputedStyle(el);
+  return {tag: el.tagName, id: el.id, href: el.getAttribute('href'),
+          outline: style.outlineStyle, width: parseFloat(style.outlineWidth),
+          visible: el.getBoundingClientRect().width > 0 && el.getBoundingClientRect().height > 0};
+}"""
+
+
+def test_keyboard_alone_gets_around_a_story(page, bundled_url):
+    page.goto(bundled_url + PAGES["story"])
+    page.keyboard.press("Tab")
+    first = page.evaluate(FOCUS_STYLE)
+    assert first["href"] == "#main", "the skip link comes first"
+    assert first["visible"] and first["outline"] != "none" and first["width"] >= 2
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    # from main, Tab continues into the story's own links, each visibly focused
+    reached = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        state = page.evaluate(FOCUS_STYLE)
+        assert state["tag"] in ("A", "BUTTON", "INPUT", "SELECT", "SUMMARY", "TEXTAREA"), state
+        assert state["visible"] and state["outline"] != "none" and state["width"] >= 2, state
+        assert page.evaluate("document.querySelector('main').contains(document.activeElement)")
+        reached.append(state["href"])
+    assert "/stories/" in reached, "the first link after the skip is the breadcrumb trail"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_nothing_overflows_a_320px_screen(name, browser, bundled_url):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    try:
+        tab = context.new_page()
+        tab.goto(bundled_url + PAGES[name])
+        tab.wait_for_load_state("networkidle")
+        assert tab.evaluate("document.documentElement.scrollWidth") <= 320
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("name", ["home", "story", "event", "regions"])
+def test_pages_work_without_javascript(name, browser, bundled_url):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        tab = context.new_page()
+        tab.goto(bundled_url + PAGES[name])
+        assert tab.locator("h1").is_visible()
+        tab.locator("nav.primary a", has_text="Stories").click()
+        assert tab.url.endswith("/stories/")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_screenshots_for_review(width, browser, bundled_url):
+    """Not an assertion about looks: pictures of the key pages for a person to review."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        tab = context.new_page()
+        for name in ("home", "story", "event", "regions"):
+            tab.goto(bundled_url + PAGES[name])
+            tab.wait_for_load_state("networkidle")
+            target = ARTIFACTS / f"{name}-{width}.png"
+            tab.screenshot(path=str(target), full_page=True)
+            assert target.stat().st_size > 10_000
+    finally:
+        context.close()
