@@ -119,8 +119,7 @@ def run_check(args) -> int:
     elif args.format == "github":
         for p in problems:
             level = {"error": "error", "warning": "warning"}.get(p.level, "notice")
-            message = p.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-            print(f"::{level} file={p.path},line={p.line}::{message}")
+            print(f"::{level} file={_annotation(p.path, True)},line={p.line}::{_annotation(p.message)}")
     else:
         for p in problems:
             print(p, file=sys.stderr if p.level == "error" else sys.stdout)
@@ -128,6 +127,12 @@ def run_check(args) -> int:
     if args.format == "text":
         print(f"{errors} error(s), {len(problems) - errors} note(s).", file=sys.stderr)
     return 1 if errors else 0
+
+
+def _annotation(text: str, is_property: bool = False) -> str:
+    """Escape text for a GitHub workflow command (its properties also escape : and ,)."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if is_property else text
 
 
 def run_new(args) -> int:

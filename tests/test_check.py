@@ -108,6 +108,14 @@ def test_github_format_annotates_the_lines(site, capsys):
     assert all(line.startswith(("::error ", "::warning ", "::notice ")) for line in lines)
 
 
+def test_github_annotations_escape_what_would_end_them(site, capsys):
+    write(site, "stories/Odd, name: 100%.md", story("Odd"))
+    status, out, _ = check(site, capsys, "--format", "github")
+    assert status == 1
+    assert out.startswith("::error file=stories/Odd%2C name%3A 100%25.md,line=1::the file name "
+                          "'Odd, name: 100%25.md' cannot be a URL")
+
+
 def test_a_clean_site_passes(site, capsys):
     status, out, err = check(site, capsys)
     assert (status, out, err) == (0, "", "0 error(s), 0 note(s).\n")
