@@ -4,6 +4,7 @@ pages (they carry their filters, sort keys and metadata as data-pagefind attribu
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from pagefind.index import IndexConfig, PagefindIndex
@@ -42,7 +43,10 @@ def filter_groups(site: Site) -> list[tuple[str, str, list[tuple[str, str]]]]:
 
 def build_index(out: Path, language: str) -> int:
     """Index the written story and event pages into out/pagefind; return the page count."""
-    return asyncio.run(_index(out, language))
+    # asyncio.run refuses a thread whose event loop is already running (a caller using
+    # Playwright's sync API, or a notebook), so the index is built in a thread of its own.
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, _index(out, language)).result()
 
 
 async def _index(out: Path, language: str) -> int:
