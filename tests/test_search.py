@@ -68,6 +68,25 @@ def test_an_english_word_finds_its_story(page, bundled_url):
     assert marked and all(word.lower() == "football" for word in marked)
 
 
+def test_the_index_holds_only_each_page_main_content(page, bundled_url):
+    open_search(page, bundled_url)
+    record = page.evaluate("""async () => {
+        const pf = await import("/pagefind/pagefind.js");
+        const found = await pf.search("football");
+        for (const result of found.results) {
+            const data = await result.data();
+            if (data.url === "/stories/five-a-side-in-the-rain/") return data;
+        }
+    }""")
+    assert "Forty young men aged sixteen" in record["content"]
+    for outside in ("Press kit", "Related stories", "Skip to content", "Cite this story"):
+        assert outside not in record["content"]
+    assert record["meta"]["title"] == "Five-a-side in the rain" and record["meta"]["place"] == "Oldham"
+    assert record["meta"]["date"] == "2013-07-11" and record["meta"]["image"].startswith("/media/")
+    assert record["filters"]["region"] == ["north-west"] and record["filters"]["kind"] == ["story"]
+    assert record["filters"]["organisation"] == ["north-star-youth-sport", "threadmill-community-trust"]
+
+
 def test_a_word_from_the_urdu_translation_finds_it(page, bundled_url):
     open_search(page, bundled_url, [("q", "فٹبال")])
     found = results(page)
@@ -99,6 +118,17 @@ def test_filters_or_within_a_group_and_across_groups(page, bundled_url, public, 
     for group, keys in chosen.items():
         for key in keys:
             assert page.locator(f"input[name='{group}'][value='{key}']").is_checked()
+
+
+def test_filter_values_are_keys_shown_by_their_labels(page, bundled_url, public):
+    open_search(page, bundled_url)
+    for vocab, group in (("categories", "category"), ("regions", "region"), ("themes", "theme")):
+        for term in public.terms[vocab]:
+            label = page.locator(f"input[name='{group}'][value='{term.key}'] ~ span .search-value")
+            assert label.text_content() == term.label
+    org = public.organisations[0]
+    assert page.locator(f"input[name='organisation'][value='{org.slug}'] ~ span .search-value").text_content() == org.name
+    assert page.locator("input[name='language'][value='ur'] ~ span .search-value").text_content() == "Urdu (اردو)"
 
 
 def test_counts_say_what_choosing_a_value_would_give(page, bundled_url, public):
