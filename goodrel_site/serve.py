@@ -111,6 +111,10 @@ class SearchIndexer(threading.Thread):
             self.wanted.notify()
 
     def run(self) -> None:
+        # Pages first: on Linux a thread's nice value is its own, and the threads and
+        # the Pagefind process it starts inherit it, so indexing takes only spare CPU.
+        if hasattr(os, "setpriority"):
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
         while True:
             with self.wanted:
                 self.wanted.wait_for(lambda: self.pending is not None)
