@@ -64,7 +64,7 @@ class Preview:
     def rebuild(self, jobs: int) -> None:
         with self.changed:
             self.building = True
-        started, error = time.perf_counter(), None
+        started, error, result = time.perf_counter(), None, None
         try:
             result = build(Options(site=self.root, out=self.out, now=build_date(None),
                                    drafts=self.drafts, jobs=jobs, search=False))
@@ -76,7 +76,6 @@ class Preview:
             error = error_page(self.root, [], f"{type(err).__name__}: {err}")
         else:
             report([n for n in result.notes if n.level == "warning"])
-            self.indexer.request(result.site.settings.language)
         seconds = time.perf_counter() - started
         print(f"Build failed ({seconds:.2f} s): the browser shows why." if error
               else f"Built in {seconds:.2f} s.", flush=True)
@@ -85,6 +84,8 @@ class Preview:
             self.generation = f"{os.getpid()}.{self.count}"
             self.error, self.building = error, False
             self.changed.notify_all()
+        if result is not None:  # after the tabs are told: the pages come first
+            self.indexer.request(result.site.settings.language, self.count)
 
 
 class SearchIndexer(threading.Thread):
@@ -97,9 +98,9 @@ class SearchIndexer(threading.Thread):
         self.wanted = threading.Condition()
         self.pending: tuple[Path, str] | None = None
 
-    def request(self, language: str) -> None:
+    def request(self, language: str, build: int) -> None:
         preview = self.preview
-        snapshot = preview.search_root / f"build-{preview.count + 1}"
+        snapshot = preview.search_root / f"build-{build}"
         shutil.rmtree(snapshot, ignore_errors=True)
         for folder in ("stories", "events"):
             if (preview.out / folder).is_dir():
