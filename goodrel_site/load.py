@@ -62,10 +62,14 @@ class LoadError(Exception):
 
 
 def read_text(path: Path, rel: str) -> str:
+    return decode(path.read_bytes(), rel)
+
+
+def decode(data: bytes, rel: str) -> str:
     try:
-        text = path.read_bytes().decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        line = path.read_bytes()[: err.start].count(b"\n") + 1
+        line = data[: err.start].count(b"\n") + 1
         raise LoadError(Problem(rel, line, "the file is not UTF-8 text; save it as UTF-8")) from None
     return text.removeprefix("\ufeff").replace("\r\n", "\n")
 
@@ -124,9 +128,11 @@ def split_front_matter(text: str, rel: str) -> tuple[str, str, int]:
     raise LoadError(Problem(rel, 1, "the front matter is never closed: add a '---' line after the fields"))
 
 
-def load_source(root: Path, path: Path, kind: str) -> Source:
+def load_source(root: Path, path: Path, kind: str, raw: bytes | None = None) -> Source:
+    """One content file; `raw` is its bytes when the caller has read them already."""
     rel = path.relative_to(root).as_posix()
-    front, body, body_line = split_front_matter(read_text(path, rel), rel)
+    text = decode(raw, rel) if raw is not None else read_text(path, rel)
+    front, body, body_line = split_front_matter(text, rel)
     data, lines = load_yaml(front, rel, first_line=2)
     if data is None:
         data = {}
@@ -138,13 +144,18 @@ def load_source(root: Path, path: Path, kind: str) -> Source:
 CONTENT_DIRS = {"stories": "story", "events": "event", "pages": "page"}
 
 
+def content_files(root: Path) -> list[tuple[Path, str]]:
+    """Every content file under the site root with its kind, in a fixed order."""
+    return [(path, kind) for folder, kind in CONTENT_DIRS.items()
+            for path in sorted((root / folder).glob("*.md"))]
+
+
 def load_sources(root: Path) -> tuple[list[Source], list[Problem]]:
     """Read every content file under the site root; collect, don't stop at, problems."""
     sources, problems = [], []
-    for folder, kind in CONTENT_DIRS.items():
-        for path in sorted((root / folder).glob("*.md")):
-            try:
-                sources.append(load_source(root, path, kind))
-            except LoadError as err:
-                problems.append(err.problem)
+    for path, kind in content_files(root):
+        try:
+            sources.append(load_source(root, path, kind))
+        except LoadError as err:
+            problems.append(err.problem)
     return sources, problems

@@ -5,6 +5,7 @@ only when every stage succeeded."""
 from __future__ import annotations
 
 import dataclasses
+import functools
 import shutil
 from dataclasses import dataclass
 from datetime import date
@@ -13,6 +14,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from . import cite, export, feeds, history, images, markdown, render, review, search
+from .cache import BuildCache, tree_digest
 from .images import ImageSet
 from .models import Settings
 from .output import check_out_dir, duplicate_writes, fresh_output, write
@@ -30,6 +32,7 @@ class Options:
     jobs: int = 1
     base_url: str | None = None
     search: bool = True
+    cache: bool = True  # reuse what earlier builds made (.goodrel-cache/); False: build afresh
 
 
 @dataclass(frozen=True)
@@ -39,9 +42,12 @@ class Result:
     notes: tuple[Problem, ...]  # warnings and information
 
 
-def load_site(root: Path, now: date, drafts: bool = False, base_url: str | None = None
-              ) -> tuple[Site, list[Problem]]:
-    content = history.with_updated_dates(validate(root), now)
+def load_site(root: Path, now: date, drafts: bool = False, base_url: str | None = None,
+              cache: BuildCache | None = None) -> tuple[Site, list[Problem]]:
+    content = validate(root, cache.sources.load) if cache else validate(root)
+    if cache:
+        cache.validated(content.entries)
+    content = history.with_updated_dates(content, now)
     if base_url:
         try:
             settings = Settings.model_validate({**content.settings.model_dump(), "base_url": base_url})
@@ -73,13 +79,20 @@ def build(options: Options) -> Result:
     theme = root / "theme"
     if not (theme / "templates").is_dir():
         raise UsageError(f"{theme / 'templates'} is missing: a site root needs a theme/ folder")
-    site, notes = load_site(root, options.now, options.drafts, options.base_url)
-    renderer = render.Renderer(site, theme)
+    cache = BuildCache(root, options.jobs) if options.cache else None
+    site, notes = load_site(root, options.now, options.drafts, options.base_url, cache)
+    if cache:
+        cache.start(site, (tree_digest(theme),))
+    renderer = render.Renderer(site, theme, cache)
     pages = render.plan(site)
-    files = {"/feed.json": feeds.json_feed(site, renderer.absolute),
-             "/robots.txt": feeds.robots(site, renderer.absolute),
-             **export.files(site, renderer.absolute),
-             **cite.files(site, renderer.absolute)}
+
+    def make_files(site) -> dict[str, str]:
+        return {"/feed.json": feeds.json_feed(site, renderer.absolute),
+                "/robots.txt": feeds.robots(site, renderer.absolute),
+                **export.files(site, renderer.absolute),
+                **cite.files(site, renderer.absolute)}
+
+    files = cache.files("generated", make_files) if cache else make_files(site)
     latest = feeds.latest(site)
     updated = feeds.timestamp(feeds.last_change(latest) or options.now)
     pages += [render.Page("/feed.xml", "feed.xml", render.SETTINGS,
@@ -93,12 +106,21 @@ def build(options: Options) -> Result:
         errors = [p for p in found if p.level == "error"]
         if errors:
             raise ContentError(errors)
-        for url, text in files.items():
-            write(tmp, url, text)
+        if cache:
+            cache.write_files(tmp, files)
+        else:
+            for url, text in files.items():
+                write(tmp, url, text)
         _write_images(site, used, tmp, root / ".goodrel-cache" / "media")
         _copy_static(theme / "static", tmp / "assets")
         if options.search:
-            search.build_index(tmp, site.settings.language)
+            index = functools.partial(search.build_index, language=site.settings.language)
+            if cache:
+                cache.search_index(tmp, index)
+            else:
+                index(tmp)
+    if cache:
+        cache.save()
     return Result(site, len(pages) + len(files), tuple(sorted(set(notes + found))))
 
 

@@ -20,6 +20,7 @@ import yaml
 
 from . import cite, codebook, figures, images, markdown, search
 from . import linked_data, regionmap
+from .cache import BuildCache
 from .images import ImageSet
 from .markdown import Links
 from .models import VOCABULARIES, Entry
@@ -29,6 +30,7 @@ from .site import Site
 from .validate import image_path
 
 SETTINGS = "site.yaml"
+_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the same values, faster
 RTL_LANGUAGES = {"ar", "fa", "he", "ps", "sd", "ug", "ur", "yi", "dv", "ckb"}
 
 
@@ -84,10 +86,13 @@ def links(site: Site) -> Links:
 class Renderer:
     """Templates and strings of a theme, bound to one Site."""
 
-    def __init__(self, site: Site, theme: Path):
+    def __init__(self, site: Site, theme: Path, cache: BuildCache | None = None):
+        # With a cache, pages see the Site through a view that notes what each reads.
+        self.cache = cache
+        site = cache.watch(site) if cache else site
         self.site = site
-        self.links = links(site)
-        self.strings = {p.stem: yaml.safe_load(p.read_text("utf-8"))
+        self.links = cache.watch_links(links(site)) if cache else links(site)
+        self.strings = {p.stem: yaml.load(p.read_text("utf-8"), Loader=_YAML_LOADER)
                         for p in sorted((theme / "strings").glob("*.yaml"))}
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(theme / "templates"),
@@ -159,6 +164,8 @@ class Renderer:
         problems, used = [], []
         for page in pages:
             try:
+                if self.cache:
+                    self.cache.begin()
                 html, body = self.render(page)
             except jinja2.TemplateError as err:
                 raise RuntimeError(f"template error rendering {page.url} ({page.source}): "
@@ -167,6 +174,8 @@ class Renderer:
                 problems += body.problems
                 used += body.images
             write(out, page.url, html)
+            if self.cache:
+                self.cache.rendered(page.url, html, body, out)
         return problems, used
 
 
@@ -189,9 +198,10 @@ def _start_worker(renderer: Renderer, pages: list[Page], out: Path) -> None:
     _worker = (renderer, pages, out)
 
 
-def _write_range(start: int, stop: int) -> tuple[list[Problem], list[ImageSet]]:
+def _write_range(start: int, stop: int) -> tuple[list[Problem], list[ImageSet], list]:
     renderer, pages, out = _worker
-    return renderer.write(pages[start:stop], out)
+    found, used = renderer.write(pages[start:stop], out)
+    return found, used, renderer.cache.take_records() if renderer.cache else []
 
 
 def _ranges(total: int, jobs: int) -> Iterator[tuple[int, int]]:
@@ -202,15 +212,21 @@ def _ranges(total: int, jobs: int) -> Iterator[tuple[int, int]]:
 
 def write_pages(renderer: Renderer, pages: list[Page], out: Path, jobs: int
                 ) -> tuple[list[Problem], list[ImageSet]]:
-    """Render and write every page; the result does not depend on `jobs`."""
-    if jobs <= 1 or len(pages) < 50:
-        return renderer.write(pages, out)
+    """Render and write every page (reusing those the cache still holds); the result
+    does not depend on `jobs`."""
     problems, used = [], []
+    if renderer.cache:
+        pages, problems, used = renderer.cache.reuse(pages, out)
+    if jobs <= 1 or len(pages) < 50:
+        found, images = renderer.write(pages, out)
+        return problems + found, used + images
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
                              initializer=_start_worker, initargs=(renderer, pages, out)) as pool:
-        for found, images in pool.map(_write_range, *zip(*_ranges(len(pages), jobs))):
+        for found, images, records in pool.map(_write_range, *zip(*_ranges(len(pages), jobs))):
             problems += found
             used += images
+            if renderer.cache:
+                renderer.cache.records += records
     return problems, used
 
 

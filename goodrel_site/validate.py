@@ -6,7 +6,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from pydantic import BaseModel, ValidationError
 
@@ -204,10 +204,13 @@ def _entry(source: Source, settings: Settings) -> tuple[Entry | None, list[Probl
     return entry, problems
 
 
-def validate(root: Path) -> Content:
-    """Load and validate everything; raise ContentError listing every error found."""
+def validate(root: Path, loader: Callable[[Path], tuple[list[Source], list[Problem]]] = load_sources
+             ) -> Content:
+    """Load and validate everything; raise ContentError listing every error found.
+    `loader` reads the content files (the build cache passes one that reuses what it
+    read before)."""
     settings = load_settings(root)
-    sources, problems = load_sources(root)
+    sources, problems = loader(root)
     entries = []
     for source in sources:
         entry, found = _entry(source, settings)

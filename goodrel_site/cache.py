@@ -1,0 +1,611 @@
+"""The incremental build cache, kept in the site's .goodrel-cache/ folder (never published).
+
+A rebuild must give the same bytes as a clean build, so nothing is reused on trust:
+
+- Sources: each content file's parsed front matter and body, reused while the file's
+  size, times and inode are unchanged. The file is looked at (stat) before it is read,
+  so an edit made during a build is seen by the next one. Validation always runs.
+- Pages and generated files: reused when their key matches and everything they read
+  of the Site while they were made still reads the same. The key covers the code and
+  library versions, the theme, the settings, the build date and options, the page's
+  template and its context (the front matter of every entry in it, and the body of
+  the page's own entry). Everything else is noted as it is read, through a watching
+  view of the Site (`WatchedSite`): a related-stories list, a term's stories, whether
+  a URL is a preview, where a Markdown link points, an image file. Entries reached
+  that way count by their front matter (and image): a body shows only on its own page.
+
+Reused HTML is hard-linked from the store into the fresh output folder (copied where
+links are impossible), so the output is always complete and swapped in whole. Index
+files are marshal data (plain values, nothing executable), written atomically.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import importlib.metadata
+import marshal
+import multiprocessing
+import os
+import re
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from pydantic import BaseModel
+
+from . import images
+from .load import LoadError, Source, content_files, load_source
+from .markdown import Links
+from .models import Entry, Settings
+from .problems import Problem
+from .site import Organisation, Site, Term
+from .validate import image_path
+
+FOLDER = ".goodrel-cache"
+_SEARCHED = re.compile(r"^/(stories|events)/[^/]+/$")  # the pages search.PAGES reads
+FORMAT = 1  # bump when what is stored changes shape
+_MISSING = "<missing>"
+
+
+def digest(*parts: Any) -> str:
+    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+
+
+def _file_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@functools.cache
+def code_version() -> str:
+    """This package's files and the versions of the libraries that shape the output."""
+    package = Path(__file__).parent
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(package.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    for dist in ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "pydantic",
+                 "pydantic-core", "pyyaml", "pillow", "pagefind", "pagefind-bin"):
+        try:
+            version = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            version = "-"
+        h.update(f"{dist}={version}\0".encode())
+    h.update(f"{FORMAT}\0{sys.version}".encode())
+    return h.hexdigest()
+
+
+def tree_digest(folder: Path) -> str:
+    """Every file's path and bytes under a folder (a theme, say)."""
+    h = hashlib.blake2b(digest_size=16)
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
+
+
+def signature(path: Path) -> tuple[int, ...] | None:
+    """What changes whenever a file's content does: size, times and inode."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+
+
+def _read(path: Path, format_key: str) -> Any:
+    """A stored value, or None when missing, unreadable or from other code."""
+    try:
+        key, value = marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+    return value if key == format_key else None
+
+
+def _write(path: Path, format_key: str, value: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_bytes(marshal.dumps((format_key, value)))
+    tmp.replace(path)
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError as err:
+        if isinstance(err, (FileNotFoundError, FileExistsError)):
+            raise
+        shutil.copyfile(source, target)
+
+
+class Sources:
+    """Content files as loaded (front matter parsed, body split), reused while their
+    stat signature is unchanged; new and changed files are read in parallel."""
+
+    def __init__(self, root: Path, jobs: int = 1):
+        self.root = root
+        self.jobs = jobs
+        self.file = root / FOLDER / "sources"
+        # source path -> (front-matter digest, body digest), for page keys
+        self.digests: dict[str, tuple[str, str]] = {}
+
+    def load(self, root: Path) -> tuple[list[Source], list[Problem]]:
+        old = _read(self.file, code_version()) or {}
+        files, todo = {}, []
+        for path, kind in content_files(root):
+            rel = path.relative_to(root).as_posix()
+            sig = signature(path)  # before reading: a later edit changes it
+            record = old.get(rel)
+            if record is not None and record[0] == sig and record[1] == kind:
+                files[rel] = record
+            else:
+                files[rel] = None
+                todo.append((path, kind, sig))
+        loaded, problems = _load_all(root, todo, self.jobs)
+        files.update(loaded)
+        fresh = {rel: record for rel, record in files.items() if record is not None}
+        if fresh != old:
+            _write(self.file, code_version(), fresh)
+        self.digests = {rel: (r[6], r[7]) for rel, r in fresh.items()}
+        return [Source(rel, r[1], r[2], r[3], r[4], r[5]) for rel, r in fresh.items()], problems
+
+
+def _load_one(root: Path, path: Path, kind: str, sig) -> tuple[str, tuple | Problem]:
+    rel = path.relative_to(root).as_posix()
+    try:
+        source = load_source(root, path, kind, path.read_bytes())
+    except LoadError as err:
+        return rel, err.problem
+    except OSError as err:
+        return rel, Problem(rel, 1, f"cannot read the file: {err.strerror}")
+    return rel, (sig, kind, source.data, source.lines, source.body, source.body_line,
+                 digest(source.data), _file_digest(source.body.encode()))
+
+
+def _load_chunk(root: Path, todo: list) -> list:
+    return [_load_one(root, *item) for item in todo]
+
+
+def _load_all(root: Path, todo: list, jobs: int) -> tuple[dict[str, tuple], list[Problem]]:
+    if jobs > 1 and len(todo) >= 200:
+        size = max(50, len(todo) // (jobs * 4))
+        chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            results = [r for part in pool.starmap(_load_chunk, [(root, c) for c in chunks]) for r in part]
+    else:
+        results = _load_chunk(root, todo)
+    loaded = {rel: r for rel, r in results if not isinstance(r, Problem)}
+    return loaded, [r for _, r in results if isinstance(r, Problem)]
+
+
+class Uncacheable(Exception):
+    """A value the cache cannot describe: the page is made afresh every time."""
+
+
+class BuildCache:
+    """The cache of one build: sources, then pages and generated files."""
+
+    def __init__(self, root: Path, jobs: int = 1):
+        self.root = root
+        self.folder = root / FOLDER
+        self.store = self.folder / "store"
+        self.sources = Sources(root, jobs)
+        self.reads: set | None = None  # what the page being made has read, while recording
+        self.records: list = []  # (url, record) made in this process, for the index
+        self._metas: dict[str, Any] = {}  # source path -> meta as validated from the file
+        self._ident: dict[int, Any] = {}  # id -> identity of an Entry, Term or Organisation
+        self._keep: list = []  # keeps the objects behind _ident alive, so ids stay unique
+        self._deps: dict[tuple, str] = {}
+        self._index: dict[str, tuple] = {}
+        self._kept: set[str] = set()  # stored files of generated files in this build
+        self.keys: dict[str, str | None] = {}
+
+    # -- set-up --------------------------------------------------------------------
+
+    def validated(self, entries: Iterable[Entry]) -> None:
+        """Note the entries as validated from their files: their front-matter digest
+        stands for their meta (an entry changed later, e.g. given a date from git
+        history, is described from its meta instead)."""
+        self._metas = {e.path: e.meta for e in entries}
+
+    def start(self, site: Site, inputs: tuple) -> None:
+        """Bind to this build's Site; `inputs` are the theme, options and so on."""
+        self.site = site
+        self.links: Links | None = None
+        self.global_key = digest(code_version(), str(self.root), site.settings.model_dump_json(),
+                                 site.now.isoformat(), site.drafts, *inputs)
+        # url -> (key, deps, stored name, problems, images), and every dep's digest
+        # as of the build that wrote the index (all its records were good then).
+        self._index, self._table = _read(self.folder / "pages", self.global_key) or ({}, {})
+
+    def watch(self, site: Site) -> "WatchedSite":
+        return WatchedSite(site, self)
+
+    def watch_links(self, links: Links) -> Links:
+        self.links = links
+        return Links(links.root, _Seen(links.urls, self, "l"), _Seen(links.withheld, self, "l"))
+
+    # -- identities: what a value is, for keys -------------------------------------
+
+    def ident(self, value: Any) -> Any:
+        if value is None or isinstance(value, (str, int, float, bool)):
+            return value
+        if isinstance(value, (tuple, list)):
+            return tuple(self.ident(v) for v in value)
+        if isinstance(value, dict):
+            return tuple((self.ident(k), self.ident(v)) for k, v in value.items())
+        memo = self._ident.get(id(value))
+        if memo is not None:
+            return memo
+        if isinstance(value, Entry):
+            found = ("E", value.path, self.meta_digest(value))
+        elif isinstance(value, Term):
+            found = ("T", value.vocabulary, value.key,
+                     digest(self.ident(value.stories), self.ident(value.events)))
+        elif isinstance(value, Organisation):
+            found = ("O", value.slug, value.name,
+                     digest(self.ident(value.stories), self.ident(value.events)))
+        elif isinstance(value, (set, frozenset)):
+            return tuple(sorted(map(repr, (self.ident(v) for v in value))))
+        elif isinstance(value, date):
+            return ("D", value.isoformat())
+        elif isinstance(value, Path):
+            return ("P", str(value))
+        elif isinstance(value, Settings):
+            return "settings"  # in the global key
+        elif isinstance(value, BaseModel):
+            return ("M", type(value).__name__, value.model_dump_json())
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return (type(value).__name__,) + tuple(
+                self.ident(getattr(value, f.name)) for f in dataclasses.fields(value))
+        elif isinstance(value, (WatchedSite, Site)):
+            return "site"
+        else:
+            raise Uncacheable(type(value).__name__)
+        self._ident[id(value)] = found
+        self._keep.append(value)
+        return found
+
+    def meta_digest(self, entry: Entry) -> str:
+        """The entry's front matter (and its image file, which cards and pages show)."""
+        sources = self.sources.digests.get(entry.path)
+        own = sources[0] if sources and self._metas.get(entry.path) is entry.meta else \
+            digest(entry.meta.model_dump_json())
+        image = getattr(entry.meta, "image", None)
+        if image is not None:
+            own = digest(own, signature(image_path(self.root, entry, image.src) or Path("/")))
+        return digest(entry.kind, entry.slug, entry.url, own)
+
+    def body_digest(self, entry: Entry) -> str:
+        sources = self.sources.digests.get(entry.path)
+        return sources[1] if sources and self._metas.get(entry.path) is entry.meta else \
+            _file_digest(entry.body.encode())
+
+    def key(self, url: str, template: str, source: str, context: dict) -> str | None:
+        try:
+            own = context.get("entry")
+            body = self.body_digest(own) if isinstance(own, Entry) else None
+            return digest(self.global_key, url, template, source, body, self.ident(context))
+        except Uncacheable:
+            return None
+
+    # -- dependencies: what was read, and whether it still reads the same ----------
+
+    def dep(self, dep: tuple) -> str:
+        found = self._deps.get(dep)
+        if found is None:
+            found = self._deps[dep] = digest(self._value(dep))
+        return found
+
+    def _value(self, dep: tuple) -> Any:
+        site, kind = self.site, dep[0]
+        try:
+            if kind == "a":
+                return self.ident(getattr(site, dep[1]))
+            if kind == "k":
+                return self.ident(getattr(site, dep[1]).get(dep[2], _MISSING))
+            if kind == "i":
+                return dep[2] in getattr(site, dep[1])
+            if kind == "t":
+                return self.ident(getattr(site.term(dep[1], dep[2]), dep[3]))
+            if kind == "o":
+                return self.ident(getattr(site.organisation(dep[1]), dep[2]))
+            if kind == "l":
+                return self.links.urls.get(dep[1], _MISSING), dep[1] in self.links.withheld
+            if kind == "f":
+                return signature(Path(dep[1]))
+        except (KeyError, AttributeError):
+            return _MISSING
+        except Uncacheable:
+            return object()  # never equal: made afresh
+        raise ValueError(f"unknown dependency {dep!r}")
+
+    def unchanged(self, deps: Iterable[tuple]) -> bool:
+        return not any(d in self._changed for d in deps)
+
+    # -- pages ---------------------------------------------------------------------
+
+    def reuse(self, pages: list, out: Path) -> tuple[list, list[Problem], list[images.ImageSet]]:
+        """Link every page whose record is still good into `out`; return the pages
+        left to render, and the reused pages' problems and images."""
+        todo, problems, used, made = [], [], [], set()
+        self._changed = {dep for dep, found in self._table.items() if self.dep(dep) != found}
+        for page in pages:
+            key = self.keys[page.url] = self.key(page.url, page.template, page.source, page.context)
+            record = self._index.get(page.url)
+            if key is None or record is None or record[0] != key or not self.unchanged(record[1]):
+                todo.append(page)
+                continue
+            try:
+                _link_into(self.store / record[2], out, page.url, made)
+            except FileNotFoundError:  # removed from the store meanwhile
+                todo.append(page)
+                continue
+            problems += [Problem(*p) for p in record[3]]
+            used += [images.plan(Path(p)) for p in record[4]]
+            self.records.append((page.url, record))
+        return todo, problems, used
+
+    def begin(self) -> None:
+        self.reads = set()
+
+    def rendered(self, url: str, html: str, body, out: Path) -> None:
+        """Keep a page just written to `out`, with what it read."""
+        reads, self.reads = self.reads, None
+        key = self.keys.get(url)
+        if key is None:
+            return
+        if body is not None:
+            reads |= {("f", str(i.source)) for i in body.images}
+        deps = tuple(reads)
+        name = _file_digest(html.encode()) + ".html"
+        _keep_file(out / _relpath(url), self.store / name)
+        record = (key, deps, name,
+                  tuple(dataclasses.astuple(p) for p in body.problems) if body else (),
+                  tuple(str(i.source) for i in body.images) if body else ())
+        self.records.append((url, record))
+
+    def take_records(self) -> list:
+        records, self.records = self.records, []
+        return records
+
+    def save(self) -> None:
+        """Write the index of this build's pages and drop what nothing uses."""
+        index = dict(self.records)
+        table = {dep: self.dep(dep) for record in index.values() for dep in record[1]}
+        _write(self.folder / "pages", self.global_key, (index, table))
+        _prune(self.store, {r[2] for r in index.values()} | self._kept)
+
+    # -- generated files (feeds, data exports, citations) and the search index ----
+
+    def files(self, name: str, make: Callable[[Any], dict[str, str]]) -> dict[str, str | Path]:
+        """The files `make(site)` makes, url -> text; or, while what `make` read of the
+        Site reads the same, url -> the stored copy of the file made before."""
+        path = self.folder / f"files-{name}"
+        record = _read(path, self.global_key)
+        if record is not None and all(self.dep(d) == found for d, found in record[0]):
+            stored = {url: self.store / stored for url, stored in record[1]}
+            if all(p.exists() for p in stored.values()):
+                self._kept |= {p.name for p in stored.values()}
+                return stored
+        self.begin()
+        texts = make(WatchedSite(self.site, self))
+        deps, self.reads = tuple(self.reads), None
+        names = [(url, _file_digest(text.encode()) + Path(url).suffix) for url, text in texts.items()]
+        _write(path, self.global_key, (tuple((d, self.dep(d)) for d in deps), names))
+        return texts
+
+    def write_files(self, out: Path, files: dict[str, str | Path]) -> None:
+        made: set = set()
+        for url, text in files.items():
+            if isinstance(text, Path):
+                _link_into(text, out, url, made)
+                continue
+            target = out / _relpath(url)
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            target.write_text(text, "utf-8")
+            name = _file_digest(text.encode()) + Path(url).suffix
+            _keep_file(target, self.store / name)
+            self._kept.add(name)
+
+    def search_index(self, out: Path, index: Callable[[Path], Any]) -> None:
+        """Run `index(out)` (Pagefind) or reuse its output while the pages it reads are
+        the same: the story and event pages, by content."""
+        pages = sorted((url, r[2]) for url, r in self.records if _SEARCHED.match(url))
+        key = digest(self.global_key, pages)
+        stored = self.folder / "search" / key
+        if stored.is_dir():
+            _link_tree(stored, out / "pagefind")
+            return
+        index(out)
+        shutil.rmtree(self.folder / "search", ignore_errors=True)
+        tmp = self.folder / "search" / f".{key}.{os.getpid()}"
+        _link_tree(out / "pagefind", tmp)
+        tmp.replace(stored)
+
+def _relpath(url: str) -> str:
+    rel = url.lstrip("/")
+    return rel + "index.html" if not rel or rel.endswith("/") else rel
+
+
+def _link_into(source: Path, out: Path, url: str, made: set) -> None:
+    target = out / _relpath(url)
+    parent = target.parent
+    if parent not in made:
+        parent.mkdir(parents=True, exist_ok=True)
+        made.add(parent)
+    link_or_copy(source, target)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    for folder, _, names in os.walk(source):
+        here = target / Path(folder).relative_to(source)
+        here.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            link_or_copy(Path(folder) / name, here / name)
+
+
+def _keep_file(written: Path, stored: Path) -> None:
+    """Put a just-written output file into the store (a hard link: no copy)."""
+    if stored.exists():
+        return
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    tmp = stored.with_name(f".{stored.name}.{os.getpid()}")
+    try:
+        link_or_copy(written, tmp)
+        tmp.replace(stored)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+
+
+def _prune(store: Path, keep: set[str]) -> None:
+    try:
+        names = os.listdir(store)
+    except FileNotFoundError:
+        return
+    for name in names:
+        if name not in keep and not name.startswith("."):
+            try:
+                os.unlink(store / name)
+            except OSError:
+                pass
+
+
+class _Seen:
+    """A dict or set whose lookups are noted as reads of the page being rendered."""
+
+    __slots__ = ("_inner", "_cache", "_kind")
+
+    def __init__(self, inner, cache: BuildCache, kind: str):
+        self._inner, self._cache, self._kind = inner, cache, kind
+
+    def _note(self, key) -> None:
+        reads = self._cache.reads
+        if reads is not None:
+            reads.add((self._kind, key))
+
+    def __contains__(self, key) -> bool:
+        self._note(key)
+        return key in self._inner
+
+    def __getitem__(self, key):
+        self._note(key)
+        return self._inner[key]
+
+    def get(self, key, default=None):
+        self._note(key)
+        return self._inner.get(key, default)
+
+
+# Site attributes that the global key already covers.
+_GLOBAL = {"settings", "root", "now", "drafts"}
+# Site mappings read one key at a time, and sets asked about one member at a time.
+_KEYED = {"related", "translations", "story_event", "event_stories"}
+_MEMBERS = {"previews", "withheld"}
+# Term and organisation fields that come from settings or from the name itself.
+_TERM_OWN = {"vocabulary", "key", "label", "description", "url"}
+_ORG_OWN = {"name", "slug", "url"}
+
+
+class WatchedSite:
+    """The Site as pages see it while the cache records: every read is passed through
+    and, while a page is being made, noted as something that page depends on."""
+
+    __slots__ = ("_site", "_cache")
+
+    def __init__(self, site: Site, cache: BuildCache):
+        object.__setattr__(self, "_site", site)
+        object.__setattr__(self, "_cache", cache)
+
+    def __getattr__(self, name: str):
+        site, cache = self._site, self._cache
+        value = getattr(site, name)
+        reads = cache.reads
+        if reads is None or name in _GLOBAL or name.startswith("_"):
+            return value
+        if name in _KEYED:
+            return _Keyed(value, cache, name)
+        if name in _MEMBERS:
+            return _Members(value, cache, name)
+        if name == "term":
+            return lambda vocabulary, key: _View(site.term(vocabulary, key), cache,
+                                                 ("t", vocabulary, key), _TERM_OWN)
+        if name == "organisation":
+            return lambda org: _View(site.organisation(org), cache, ("o", org), _ORG_OWN)
+        reads.add(("a", name))
+        return value
+
+
+class _Keyed:
+    """A Site mapping read key by key (any other use depends on all of it)."""
+
+    __slots__ = ("_inner", "_cache", "_name")
+
+    def __init__(self, inner: dict, cache: BuildCache, name: str):
+        self._inner, self._cache, self._name = inner, cache, name
+
+    def _note(self, dep: tuple) -> None:
+        if self._cache.reads is not None:
+            self._cache.reads.add(dep)
+
+    def __getitem__(self, key):
+        self._note(("k", self._name, key))
+        return self._inner[key]
+
+    def get(self, key, default=None):
+        self._note(("k", self._name, key))
+        return self._inner.get(key, default)
+
+    def __contains__(self, key) -> bool:
+        self._note(("k", self._name, key))
+        return key in self._inner
+
+    def __getattr__(self, name: str):  # keys(), items(), values() …
+        self._note(("a", self._name))
+        return getattr(self._inner, name)
+
+    def __iter__(self):
+        self._note(("a", self._name))
+        return iter(self._inner)
+
+    def __len__(self) -> int:
+        self._note(("a", self._name))
+        return len(self._inner)
+
+
+class _Members(_Keyed):
+    """A Site set asked about one member at a time."""
+
+    __slots__ = ()
+
+    def __contains__(self, key) -> bool:
+        self._note(("i", self._name, key))
+        return key in self._inner
+
+
+class _View:
+    """A term or organisation whose own fields read freely, while its stories and
+    events (and anything else) are noted as read."""
+
+    __slots__ = ("_inner", "_cache", "_dep", "_own")
+
+    def __init__(self, inner, cache: BuildCache, dep: tuple, own: set[str]):
+        self._inner, self._cache, self._dep, self._own = inner, cache, dep, own
+        if cache.reads is not None:
+            cache.reads.add(dep + ("url",))  # it exists, at this address
+
+    def __getattr__(self, name: str):
+        if name not in self._own and self._cache.reads is not None:
+            self._cache.reads.add(self._dep + (name,))
+        return getattr(self._inner, name)
+
+    def __eq__(self, other) -> bool:
+        return self._inner == (other._inner if isinstance(other, _View) else other)
+
+    def __hash__(self) -> int:
+        return hash(self._inner)
