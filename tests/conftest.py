@@ -120,9 +120,11 @@ def bundled_url(bundled):
     server.shutdown()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's headless Chromium driven by Playwright (no browser download)."""
+    """Debian's headless Chromium driven by Playwright (no browser download).
+    One per test module: while Playwright's sync API is running, an in-process build
+    in a later module could not start its own event loop for the search index."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -122,7 +122,9 @@ def test_screenshots_for_review(width, browser, bundled_url):
         tab = context.new_page()
         for name in ("home", "story", "event", "regions"):
             tab.goto(bundled_url + PAGES[name])
-            tab.wait_for_load_state("networkidle")
+            # lazy images below the fold would show as empty boxes in a full-page picture
+            tab.evaluate("document.querySelectorAll('img[loading=lazy]').forEach(i => i.loading = 'eager')")
+            tab.wait_for_function("[...document.images].every(i => i.complete)")
             target = ARTIFACTS / f"{name}-{width}.png"
             tab.screenshot(path=str(target), full_page=True)
             assert target.stat().st_size > 10_000
