@@ -14,6 +14,10 @@ from .site import Site
 # The output holds only public items, so these are exactly the public stories and
 # events. (Redirect pages under these folders have no data-pagefind-body: skipped.)
 PAGES = "{stories,events}/*/index.html"
+# Pagefind also writes its ready-made interfaces (about 400 KB); the search page uses
+# only the JavaScript API, so they are not published.
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+          "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 # A word on every indexed page (hidden from readers), so that browsing with no query is
 # a search for it. Pagefind's own filter-only search, search(null), fetches every chunk
 # of the word index: 12 MB for 5,000 stories, where this word's chunk is about 30 KB.
@@ -58,4 +62,6 @@ async def _index(out: Path, language: str) -> int:
     config = IndexConfig(output_path=str(out / "pagefind"), force_language=language.split("-")[0])
     async with PagefindIndex(config=config) as index:  # writes on exit
         result = await index.add_directory(str(out), glob=PAGES)
+    for name in UNUSED:
+        (out / "pagefind" / name).unlink(missing_ok=True)
     return result["page_count"]

@@ -312,3 +312,10 @@ def test_markup_in_content_is_shown_as_text(page, payload_url):
     assert not page.locator("#search-list script, #search-list img:not(.search-thumb), #search-list b, "
                             "#search-list i").count()
     assert not dialogs
+
+
+def test_pagefind_default_interface_is_neither_used_nor_published(bundled):
+    html = (bundled / "search/index.html").read_text("utf-8")
+    assert "pagefind-ui" not in html and "PagefindUI" not in html
+    assert (bundled / "pagefind/pagefind.js").is_file()
+    assert not list((bundled / "pagefind").glob("pagefind-*ui.*")) and not (bundled / "pagefind/pagefind-highlight.js").exists()
