@@ -196,6 +196,17 @@ def test_the_error_page_escapes_what_it_shows(preview):
     until(lambda: preview.title() == "Welcome walks", "the page after the fix")
 
 
+def test_a_broken_template_is_shown_too(preview):
+    preview.edit("theme/templates/story.html", "", "{% if %}\n")
+    try:
+        status, _, body = until(lambda: (r := preview.get(PAGE))[0] == 500 and r, "the error page")
+        problem = BeautifulSoup(body, "html.parser").select_one("main li").get_text(" ", strip=True)
+        assert "story.html:1: Expected an expression" in problem, problem
+    finally:
+        preview.edit("theme/templates/story.html", "{% if %}\n", "")
+    until(lambda: preview.title() == "Welcome walks", "the page after the fix")
+
+
 @pytest.mark.parametrize("target", [
     "/../../etc/passwd", "/stories/../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
     "/%2E%2E/%2E%2E/%2E%2E/etc/passwd", "/stories/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc/passwd",
