@@ -141,7 +141,6 @@ NATIONAL_BOX = (0.35, 55.75, 1.95, 55.05)  # west, north, east, south
 
 @dataclass(frozen=True)
 class Shape:
-    key: str
     d: str  # SVG path data
     x: float  # label centre
     y: float
@@ -192,7 +191,7 @@ def _shapes() -> dict[str, Shape]:
             _path(list(ISLANDS[name])) for name in region.get("islands", ()))
         x, y = project(region["label"])
         leader = region.get("leader")
-        shapes[key] = Shape(key, d, x, y, region.get("anchor", "middle"),
+        shapes[key] = Shape(d, x, y, region.get("anchor", "middle"),
                             project(leader[0]) + project(leader[1]) if leader else None)
     return shapes
 
@@ -227,7 +226,7 @@ def lines(label: str) -> list[str]:
 
 
 def shade(count: int, most: int) -> int:
-    """A shade from 0 (no stories) to 4 (the most), so busier regions read darker."""
+    """A shade from 0 (no stories) to 4 (the most), so busier regions stand out."""
     if count <= 0 or most <= 0:
         return 0
     return max(1, min(4, math.ceil(4 * count / most)))

@@ -113,6 +113,16 @@ def test_pages_work_without_javascript(name, browser, bundled_url):
         context.close()
 
 
+def test_print_keeps_the_story_and_the_sample_notice_and_drops_the_menus(page, bundled_url):
+    page.goto(bundled_url + PAGES["story"])
+    page.emulate_media(media="print")
+    assert not page.locator("nav.primary").is_visible()
+    assert not page.locator(".site-footer nav").first.is_visible()
+    assert page.locator(".sample-banner").is_visible()
+    assert page.locator("article .prose").is_visible() and page.locator("aside.facts").is_visible()
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+
+
 @pytest.mark.parametrize("width", [375, 1280])
 def test_screenshots_for_review(width, browser, bundled_url):
     """Not an assertion about looks: pictures of the key pages for a person to review."""

@@ -295,6 +295,30 @@ def test_map_arcs_are_shared_borders_or_coast():
         assert count == expected, name
 
 
+def crosses(a, b, c, d) -> bool:
+    """Whether segments ab and cd properly cross."""
+    def side(p, q, r):
+        return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+    return side(a, b, c) * side(a, b, d) < 0 and side(c, d, a) * side(c, d, b) < 0
+
+
+def test_each_region_outline_is_a_simple_polygon():
+    for key, region in regionmap.REGIONS.items():
+        points = regionmap.ring(region["arcs"])
+        assert len(points) == len(set(points)), key
+        edges = list(zip(points, points[1:] + points[:1]))
+        for i, (a, b) in enumerate(edges):
+            for c, d in edges[i + 2:]:
+                assert not crosses(a, b, c, d), (key, a, b, c, d)
+
+
+def test_map_shades_and_label_lines():
+    assert [regionmap.shade(n, 8) for n in (0, 1, 2, 3, 5, 8)] == [0, 1, 1, 2, 3, 4]
+    assert regionmap.shade(0, 0) == 0
+    assert regionmap.lines("London") == ["London"]
+    assert regionmap.lines("Yorkshire and the Humber") == ["Yorkshire and", "the Humber"]
+
+
 def test_map_links_every_region_with_its_count(bundled, public):
     for url in ("/", "/regions/"):
         svg = soup_of(bundled, url).select_one("svg.map")
