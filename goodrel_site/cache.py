@@ -285,12 +285,28 @@ class BuildCache:
             _file_digest(entry.body.encode())
 
     def key(self, url: str, template: str, source: str, context: dict) -> str | None:
+        """A page's key. A term or organisation the page is about counts by name only:
+        what the page reads of it is noted as it renders (see `watch_context`)."""
         try:
             own = context.get("entry")
             body = self.body_digest(own) if isinstance(own, Entry) else None
-            return digest(self.global_key, url, template, source, body, self.ident(context))
+            named = tuple((k, self._shallow(v)) if isinstance(v, (Term, Organisation)) else
+                          (k, self.ident(v)) for k, v in context.items())
+            return digest(self.global_key, url, template, source, body, named)
         except Uncacheable:
             return None
+
+    def _shallow(self, value: Term | Organisation) -> tuple:
+        return ("T", value.vocabulary, value.key) if isinstance(value, Term) else ("O", value.name)
+
+    def watch_context(self, context: dict) -> dict:
+        """A page's context with its term or organisation seen through a watching view."""
+        return {k: self._view(v) if isinstance(v, (Term, Organisation)) else v for k, v in context.items()}
+
+    def _view(self, value: Term | Organisation) -> "_View":
+        if isinstance(value, Term):
+            return _View(value, self, ("t", value.vocabulary, value.key), _TERM_OWN)
+        return _View(value, self, ("o", value.name), _ORG_OWN)
 
     # -- dependencies: what was read, and whether it still reads the same ----------
 
@@ -301,26 +317,32 @@ class BuildCache:
         return found
 
     def _value(self, dep: tuple) -> Any:
-        site, kind = self.site, dep[0]
+        kind = dep[0]
         try:
-            if kind == "a":
-                return self.ident(getattr(site, dep[1]))
-            if kind == "k":
-                return self.ident(getattr(site, dep[1]).get(dep[2], _MISSING))
+            if kind == "n":  # only the length of what the rest names
+                return len(self._raw(dep[1:]))
             if kind == "i":
-                return dep[2] in getattr(site, dep[1])
-            if kind == "t":
-                return self.ident(getattr(site.term(dep[1], dep[2]), dep[3]))
-            if kind == "o":
-                return self.ident(getattr(site.organisation(dep[1]), dep[2]))
+                return dep[2] in getattr(self.site, dep[1])
             if kind == "l":
                 return self.links.urls.get(dep[1], _MISSING), dep[1] in self.links.withheld
             if kind == "f":
                 return signature(Path(dep[1]))
-        except (KeyError, AttributeError):
+            return self.ident(self._raw(dep))
+        except (KeyError, AttributeError, TypeError):
             return _MISSING
         except Uncacheable:
             return object()  # never equal: made afresh
+
+    def _raw(self, dep: tuple) -> Any:
+        site, kind = self.site, dep[0]
+        if kind == "a":
+            return getattr(site, dep[1])
+        if kind == "k":
+            return getattr(site, dep[1]).get(dep[2], _MISSING)
+        if kind == "t":
+            return getattr(site.term(dep[1], dep[2]), dep[3])
+        if kind == "o":
+            return getattr(site.organisation(dep[1]), dep[2])
         raise ValueError(f"unknown dependency {dep!r}")
 
     def unchanged(self, deps: Iterable[tuple]) -> bool:
@@ -533,10 +555,11 @@ class WatchedSite:
         if name in _MEMBERS:
             return _Members(value, cache, name)
         if name == "term":
-            return lambda vocabulary, key: _View(site.term(vocabulary, key), cache,
-                                                 ("t", vocabulary, key), _TERM_OWN)
+            return lambda vocabulary, key: cache._view(site.term(vocabulary, key))
         if name == "organisation":
-            return lambda org: _View(site.organisation(org), cache, ("o", org), _ORG_OWN)
+            return lambda org: cache._view(site.organisation(org))
+        if isinstance(value, tuple):
+            return _Seq(value, cache, ("a", name))
         reads.add(("a", name))
         return value
 
@@ -600,12 +623,69 @@ class _View:
             cache.reads.add(dep + ("url",))  # it exists, at this address
 
     def __getattr__(self, name: str):
-        if name not in self._own and self._cache.reads is not None:
-            self._cache.reads.add(self._dep + (name,))
-        return getattr(self._inner, name)
+        value = getattr(self._inner, name)
+        if name in self._own or self._cache.reads is None:
+            return value
+        if isinstance(value, tuple):
+            return _Seq(value, self._cache, self._dep + (name,))
+        self._cache.reads.add(self._dep + (name,))
+        return value
 
     def __eq__(self, other) -> bool:
         return self._inner == (other._inner if isinstance(other, _View) else other)
 
     def __hash__(self) -> int:
         return hash(self._inner)
+
+
+class _Seq(tuple):
+    """A tuple of the Site (its stories, a term's stories…) that notes how it is read:
+    its length alone (a count, an emptiness test) or its items."""
+
+    def __new__(cls, items: tuple, cache: BuildCache, dep: tuple):
+        seq = super().__new__(cls, items)
+        seq._cache, seq._dep = cache, dep
+        return seq
+
+    def _note(self, dep: tuple) -> None:
+        if self._cache.reads is not None:
+            self._cache.reads.add(dep)
+
+    def __len__(self) -> int:
+        self._note(("n",) + self._dep)
+        return tuple.__len__(self)
+
+    def _items(self) -> tuple:
+        self._note(self._dep)
+        return tuple(tuple.__iter__(self))
+
+    def __iter__(self):
+        self._note(self._dep)
+        return tuple.__iter__(self)
+
+    def __getitem__(self, index):
+        return self._items()[index]
+
+    def __contains__(self, item) -> bool:
+        return item in self._items()
+
+    def __add__(self, other):
+        return self._items() + tuple(other)
+
+    def __radd__(self, other):
+        return tuple(other) + self._items()
+
+    def __reversed__(self):
+        return reversed(self._items())
+
+    def __eq__(self, other) -> bool:
+        return self._items() == other
+
+    def __hash__(self) -> int:
+        return hash(self._items())
+
+    def count(self, item) -> int:
+        return self._items().count(item)
+
+    def index(self, *args) -> int:
+        return self._items().index(*args)

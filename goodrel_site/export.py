@@ -34,7 +34,9 @@ def record(site: Site, entry: Entry, absolute: Callable[[str], str]) -> dict[str
         derived["image"] = {"url": absolute(found.default.fallback),
                             **entry.image.model_dump(mode="json", exclude={"src", "decorative"})}
     if entry.kind == "story":
-        public = {s.slug for s in site.stories}
+        # The original is public when it is among this story's public language versions
+        # (looked up there, not in all stories: once per record would be quadratic).
+        public = {s.slug for s in site.translations.get(entry.url, ())}
         event = site.story_event.get(entry.url)
         derived.update(anonymised=entry.consent.anonymised, event=event.slug if event else None,
                        translation_of=entry.translation_of if entry.translation_of in public else None)

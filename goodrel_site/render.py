@@ -98,7 +98,8 @@ class Renderer:
             loader=jinja2.FileSystemLoader(theme / "templates"),
             autoescape=jinja2.select_autoescape(["html", "xml"]),
             undefined=jinja2.StrictUndefined,
-            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+            auto_reload=False)  # templates do not change during a build: no stat per include
         self.static = theme / "static"
         self.env.filters.update(isodate=date.isoformat, absolute=self.absolute)
         self.env.globals.update(site=site, settings=site.settings, vocabularies=VOCABULARIES,
@@ -155,9 +156,10 @@ class Renderer:
         if entry is not None and page.template != "alias.html":
             body = markdown.render(entry.path, entry.body, entry.body_line, self.links)
         lang = (entry.lang if entry is not None else None) or self.site.settings.language
+        context = self.cache.watch_context(page.context) if self.cache else page.context
         html = self.env.get_template(page.template).render(
             page=page, url=page.url, lang=lang, t=self.strings_for(lang),
-            body=Markup(body.html) if body else "", **page.context)
+            body=Markup(body.html) if body else "", **context)
         return html, body
 
     def write(self, pages: Iterable[Page], out: Path) -> tuple[list[Problem], list[ImageSet]]:
