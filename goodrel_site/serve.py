@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import mimetypes
 import os
+import queue
 import shutil
 import signal
 import sys
@@ -45,28 +46,36 @@ RELOAD_JS = b"""(function () {
 
 class Preview:
     """The latest build, or the error that stopped it, shared by the builder (the main
-    thread) and the threads answering requests."""
+    thread) and the threads answering requests. Each build goes into a new folder
+    under .goodrel-cache/preview/ and is served once complete; the folder it replaces
+    is deleted in the background, since deleting thousands of folders can take
+    seconds on some disks and must not delay the page."""
 
     def __init__(self, root: Path, drafts: bool):
         self.root, self.drafts = root, drafts
-        cache = root / ".goodrel-cache"
-        self.out = cache / "preview"
-        self.search_root = cache / "preview-search"
-        self.search_dir: Path | None = None  # the latest finished search index
-        shutil.rmtree(self.search_root, ignore_errors=True)  # a previous session's
+        self.folder = root / ".goodrel-cache" / "preview"
+        self.sweeper = Sweeper()
+        for old in sorted(self.folder.parent.glob("preview*")):  # earlier sessions' builds
+            old.rename(old.with_name(f".old-preview-{os.getpid()}-{old.name}"))
+        for old in sorted(self.folder.parent.glob(".old-preview-*")):
+            self.sweeper.retire(old)
+        self.current: Path | None = None  # the newest complete build, being served
+        self.search_dir: Path | None = None  # the newest finished search index
         self.generation = f"{os.getpid()}.0"  # a new server always reloads open tabs
         self.count = 0
         self.error: bytes | None = None  # the error page, while the last build failed
-        self.building = False
         self.changed = threading.Condition()
         self.indexer = SearchIndexer(self)
 
+    def start(self) -> None:
+        self.sweeper.start()
+        self.indexer.start()
+
     def rebuild(self, jobs: int) -> None:
-        with self.changed:
-            self.building = True
         started, error, result = time.perf_counter(), None, None
+        out = self.folder / f"build-{self.count + 1}"
         try:
-            result = build(Options(site=self.root, out=self.out, now=build_date(None),
+            result = build(Options(site=self.root, out=out, now=build_date(None),
                                    drafts=self.drafts, jobs=jobs, search=False))
         except ContentError as err:
             report(err.problems)
@@ -82,59 +91,82 @@ class Preview:
         with self.changed:
             self.count += 1
             self.generation = f"{os.getpid()}.{self.count}"
-            self.error, self.building = error, False
+            self.error, old = error, self.current
+            if result is not None:
+                self.current = out
             self.changed.notify_all()
         if result is not None:  # after the tabs are told: the pages come first
-            self.indexer.request(result.site.settings.language, self.count)
+            if old is not None:
+                self.sweeper.retire(old)
+            self.indexer.request(out, result.site.settings.language)
+
+
+def _lower_priority() -> None:
+    """Let the calling thread use only spare CPU. On Linux a thread's nice value is its
+    own, and the threads and processes it starts inherit it."""
+    if hasattr(os, "setpriority"):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+
+
+class Sweeper(threading.Thread):
+    """Deletes replaced build folders once no request can still be reading them and the
+    search index neither is built in nor served from them."""
+
+    GRACE = 2.0  # seconds
+
+    def __init__(self):
+        super().__init__(daemon=True, name="sweeper")
+        self.retired: queue.Queue[tuple[float, Path]] = queue.Queue()
+        self.pinned: set[Path] = set()
+
+    def retire(self, folder: Path) -> None:
+        self.retired.put((time.monotonic() + self.GRACE, folder))
+
+    def run(self) -> None:
+        _lower_priority()
+        while True:
+            due, folder = self.retired.get()
+            time.sleep(max(0.0, due - time.monotonic()))
+            if folder in self.pinned:
+                self.retire(folder)  # look again later
+            else:
+                shutil.rmtree(folder, ignore_errors=True)
 
 
 class SearchIndexer(threading.Thread):
-    """Indexes a snapshot of the latest pages (hard links, so the next build can
-    replace the preview folder meanwhile) and serves the newest finished index."""
+    """Indexes the newest build in the background, at low priority, and serves the
+    newest finished index; a build that is replaced before its turn is skipped."""
 
     def __init__(self, preview: Preview):
         super().__init__(daemon=True, name="search-index")
         self.preview = preview
+        self.pinned = preview.sweeper.pinned
         self.wanted = threading.Condition()
         self.pending: tuple[Path, str] | None = None
 
-    def request(self, language: str, build: int) -> None:
-        preview = self.preview
-        snapshot = preview.search_root / f"build-{build}"
-        shutil.rmtree(snapshot, ignore_errors=True)
-        for folder in ("stories", "events"):
-            if (preview.out / folder).is_dir():
-                shutil.copytree(preview.out / folder, snapshot / folder, copy_function=_link)
+    def request(self, folder: Path, language: str) -> None:
         with self.wanted:
-            if self.pending:  # never indexed: a newer build replaces it
-                shutil.rmtree(self.pending[0], ignore_errors=True)
-            self.pending = (snapshot, language)
+            if self.pending:
+                self.pinned.discard(self.pending[0])
+            self.pinned.add(folder)
+            self.pending = (folder, language)
             self.wanted.notify()
 
     def run(self) -> None:
-        # Pages first: on Linux a thread's nice value is its own, and the threads and
-        # the Pagefind process it starts inherit it, so indexing takes only spare CPU.
-        if hasattr(os, "setpriority"):
-            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+        _lower_priority()
         while True:
             with self.wanted:
                 self.wanted.wait_for(lambda: self.pending is not None)
-                (snapshot, language), self.pending = self.pending, None
+                (folder, language), self.pending = self.pending, None
             try:
-                search.build_index(snapshot, language)
+                search.build_index(folder, language)
             except Exception as err:  # search is a convenience here, not a reason to stop
                 print(f"The search index could not be built: {err}", file=sys.stderr, flush=True)
+                self.pinned.discard(folder)
                 continue
-            old, self.preview.search_dir = self.preview.search_dir, snapshot / "pagefind"
+            old, self.preview.search_dir = self.preview.search_dir, folder / "pagefind"
             if old is not None:
-                shutil.rmtree(old.parent, ignore_errors=True)
-
-
-def _link(source: str, target: str) -> None:
-    try:
-        os.link(source, target)
-    except OSError:  # a file system without hard links
-        shutil.copy2(source, target)
+                self.pinned.discard(old.parent)
 
 
 def error_page(root: Path, problems: list[Problem], message: str | None = None) -> bytes:
@@ -212,46 +244,33 @@ class Handler(BaseHTTPRequestHandler):
             return self.events(preview)
         if path == RELOAD_SCRIPT:
             return self.send(200, "text/javascript; charset=utf-8", RELOAD_JS, body)
-        if resolve(preview.out, self.path) is None:  # outside the site: never an error page
-            return self.send(404, "text/plain; charset=utf-8", b"Not found\n", body)
         with preview.changed:
-            generation, error = preview.generation, preview.error
+            generation, error, current = preview.generation, preview.error, preview.current
+        if path.startswith("/pagefind/"):
+            found = resolve(preview.search_dir or preview.folder, path[len("/pagefind"):])
+        else:
+            found = resolve(current or preview.folder, self.path)
+        if found is None:  # outside the site: never an error page
+            return self.send(404, "text/plain; charset=utf-8", b"Not found\n", body)
         if error is not None and (path.endswith(("/", ".html")) or "." not in path.rsplit("/", 1)[-1]):
             return self.send(500, "text/html; charset=utf-8", self.with_reload(error, generation), body)
-        found = self.find(preview, path)
-        if found is None and preview.building:  # the build may be swapping the folder in
-            with preview.changed:
-                preview.changed.wait_for(lambda: not preview.building, timeout=60)
-            found = self.find(preview, path)
-        if found is None:
-            missing = preview.out / "404.html"
-            page = missing.read_bytes() if missing.is_file() else b"<!doctype html><title>Not found</title><p>Not found."
-            return self.send(404, "text/html; charset=utf-8", self.with_reload(page, generation), body)
-        if found.is_dir():
+        if found.is_dir() and (found / "index.html").is_file():
             if not path.endswith("/"):
                 query = urlsplit(self.path).query
                 return self.redirect(path + "/" + (f"?{query}" if query else ""))
             found = found / "index.html"
         try:
             content = found.read_bytes()
-        except OSError:
-            return self.send(404, "text/plain; charset=utf-8", b"Not found", body)
+        except OSError:  # missing, a folder, or swept away meanwhile
+            missing = (current / "404.html") if current else None
+            page = missing.read_bytes() if missing and missing.is_file() else b"<!doctype html><title>Not found</title><p>Not found."
+            return self.send(404, "text/html; charset=utf-8", self.with_reload(page, generation), body)
         kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
         if kind == "text/html":
             content = self.with_reload(content, generation)
         if kind.startswith("text/") or kind in ("application/json", "application/javascript"):
             kind += "; charset=utf-8"
         self.send(200, kind, content, body)
-
-    def find(self, preview: Preview, path: str) -> Path | None:
-        if path.startswith("/pagefind/"):
-            index = preview.search_dir
-            found = resolve(index, path[len("/pagefind"):]) if index else None
-        else:
-            found = resolve(preview.out, self.path)
-        if found is None or not (found.is_file() or found.is_dir() and (found / "index.html").is_file()):
-            return None
-        return found
 
     @staticmethod
     def with_reload(page: bytes, generation: str) -> bytes:
@@ -352,7 +371,7 @@ def serve(root: Path, port: int, drafts: bool) -> int:
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     threading.Thread(target=server.serve_forever, daemon=True, name="http").start()
-    preview.indexer.start()
+    preview.start()
     print(f"Previewing {root} at http://127.0.0.1:{port}/"
           f"{' with drafts and embargoed items' if drafts else ''}. Press Ctrl+C to stop.", flush=True)
     try:

@@ -111,8 +111,8 @@ def test_serves_pages_with_a_reload_script_that_built_files_never_carry(preview)
     soup = BeautifulSoup(body, "html.parser")
     assert soup.h1.get_text(strip=True) == "Welcome walks"
     assert [s["src"] for s in soup.find_all("script", src=True)][-1] == "/__goodrel/reload.js"
-    built = preview.root / ".goodrel-cache" / "preview" / "stories" / "welcome-walks" / "index.html"
-    assert "__goodrel" not in built.read_text("utf-8")
+    built = list((preview.root / ".goodrel-cache" / "preview").glob("build-*/stories/welcome-walks/index.html"))
+    assert built and not [path for path in built if "__goodrel" in path.read_text("utf-8")]
     assert not (preview.root / "public").exists()  # the preview never touches the published output
     status, headers, script = preview.get("/__goodrel/reload.js")
     assert status == 200 and "EventSource" in script
@@ -150,6 +150,17 @@ def test_an_edit_is_served_without_restarting(preview):
     finally:
         preview.edit(STORY, "title: Welcome walks, edited", "title: Welcome walks")
     until(lambda: preview.title() == "Welcome walks", "the original title")
+
+
+def test_replaced_builds_are_cleared_away(preview):
+    for n in range(3):
+        preview.edit(STORY, "title: Welcome walks", f"title: Welcome walks {n}")
+        until(lambda: preview.title() == f"Welcome walks {n}", "the edited title")
+        preview.edit(STORY, f"title: Welcome walks {n}", "title: Welcome walks")
+        until(lambda: preview.title() == "Welcome walks", "the original title")
+    builds = preview.root / ".goodrel-cache" / "preview"
+    # What remains: the build being served and the one the search index is served from.
+    until(lambda: len(list(builds.glob("build-*"))) <= 2, "old builds to be deleted")
 
 
 def test_site_yaml_and_the_theme_are_watched_too(preview):
