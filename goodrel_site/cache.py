@@ -31,6 +31,7 @@ import os
 import re
 import shutil
 import sys
+import zlib
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -123,22 +124,28 @@ def link_or_copy(source: Path, target: Path) -> None:
 
 class Sources:
     """Content files as loaded (front matter parsed, body split), reused while their
-    stat signature is unchanged; new and changed files are read in parallel."""
+    stat signature is unchanged; new and changed files are read in parallel. Kept in
+    shards, so that one edit rewrites a small file, not all of them."""
+
+    SHARDS = 64
 
     def __init__(self, root: Path, jobs: int = 1):
         self.root = root
         self.jobs = jobs
-        self.file = root / FOLDER / "sources"
+        self.folder = root / FOLDER / "sources"
         # source path -> (front-matter digest, body digest), for page keys
         self.digests: dict[str, tuple[str, str]] = {}
 
+    def _shard(self, rel: str) -> int:
+        return zlib.crc32(rel.encode()) % self.SHARDS
+
     def load(self, root: Path) -> tuple[list[Source], list[Problem]]:
-        old = _read(self.file, code_version()) or {}
+        shards = [_read(self.folder / str(i), code_version()) or {} for i in range(self.SHARDS)]
         files, todo = {}, []
         for path, kind in content_files(root):
             rel = path.relative_to(root).as_posix()
             sig = signature(path)  # before reading: a later edit changes it
-            record = old.get(rel)
+            record = shards[self._shard(rel)].get(rel)
             if record is not None and record[0] == sig and record[1] == kind:
                 files[rel] = record
             else:
@@ -146,11 +153,16 @@ class Sources:
                 todo.append((path, kind, sig))
         loaded, problems = _load_all(root, todo, self.jobs)
         files.update(loaded)
-        fresh = {rel: record for rel, record in files.items() if record is not None}
-        if fresh != old:
-            _write(self.file, code_version(), fresh)
-        self.digests = {rel: (r[6], r[7]) for rel, r in fresh.items()}
-        return [Source(rel, r[1], r[2], r[3], r[4], r[5]) for rel, r in fresh.items()], problems
+        fresh: list[dict] = [{} for _ in range(self.SHARDS)]
+        for rel, record in files.items():
+            if record is not None:
+                fresh[self._shard(rel)][rel] = record
+        for i, (new, old) in enumerate(zip(fresh, shards)):
+            if new != old:
+                _write(self.folder / str(i), code_version(), new)
+        records = {rel: r for rel, r in files.items() if r is not None}
+        self.digests = {rel: (r[6], r[7]) for rel, r in records.items()}
+        return [Source(rel, r[1], r[2], r[3], r[4], r[5]) for rel, r in records.items()], problems
 
 
 def _load_one(root: Path, path: Path, kind: str, sig) -> tuple[str, tuple | Problem]:
@@ -201,6 +213,7 @@ class BuildCache:
         self._deps: dict[tuple, str] = {}
         self._index: dict[str, tuple] = {}
         self._kept: set[str] = set()  # stored files of generated files in this build
+        self._made: set[str] = set()  # output folders made in this process
         self.keys: dict[str, str | None] = {}
 
     # -- set-up --------------------------------------------------------------------
@@ -353,7 +366,7 @@ class BuildCache:
     def reuse(self, pages: list, out: Path) -> tuple[list, list[Problem], list[images.ImageSet]]:
         """Link every page whose record is still good into `out`; return the pages
         left to render, and the reused pages' problems and images."""
-        todo, problems, used, made = [], [], [], set()
+        todo, problems, used = [], [], []
         self._changed = {dep for dep, found in self._table.items() if self.dep(dep) != found}
         for page in pages:
             key = self.keys[page.url] = self.key(page.url, page.template, page.source, page.context)
@@ -362,7 +375,7 @@ class BuildCache:
                 todo.append(page)
                 continue
             try:
-                _link_into(self.store / record[2], out, page.url, made)
+                link_or_copy(self.store / record[2], self._target(out, page.url))
             except FileNotFoundError:  # removed from the store meanwhile
                 todo.append(page)
                 continue
@@ -384,7 +397,7 @@ class BuildCache:
             reads |= {("f", str(i.source)) for i in body.images}
         deps = tuple(reads)
         name = _file_digest(html.encode()) + ".html"
-        _keep_file(out / _relpath(url), self.store / name)
+        _keep_file(os.path.join(out, _relpath(url)), self.store / name)
         record = (key, deps, name,
                   tuple(dataclasses.astuple(p) for p in body.problems) if body else (),
                   tuple(str(i.source) for i in body.images) if body else ())
@@ -409,31 +422,40 @@ class BuildCache:
         path = self.folder / f"files-{name}"
         record = _read(path, self.global_key)
         if record is not None and all(self.dep(d) == found for d, found in record[0]):
-            stored = {url: self.store / stored for url, stored in record[1]}
+            stored = {url: self.store / name for url, name in record[1]}
             if all(p.exists() for p in stored.values()):
-                self._kept |= {p.name for p in stored.values()}
+                self._kept |= {name for _, name in record[1]}
                 return stored
         self.begin()
         texts = make(WatchedSite(self.site, self))
         deps, self.reads = tuple(self.reads), None
-        names = [(url, _file_digest(text.encode()) + Path(url).suffix) for url, text in texts.items()]
+        names = [(url, _stored_name(url, text)) for url, text in texts.items()]
         _write(path, self.global_key, (tuple((d, self.dep(d)) for d in deps), names))
+        self._kept |= {name for _, name in names}
         return texts
 
-    def write_files(self, out: Path, files: dict[str, str | Path]) -> None:
-        made: set = set()
-        for url, text in files.items():
+    def write_files(self, out: Path, files: Iterable[tuple[str, str | Path]]) -> None:
+        """Write generated files, keeping a copy of each new one in the store."""
+        for url, text in files:
+            target = self._target(out, url)
             if isinstance(text, Path):
-                _link_into(text, out, url, made)
-                continue
-            target = out / _relpath(url)
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_text(text, "utf-8")
-            name = _file_digest(text.encode()) + Path(url).suffix
-            _keep_file(target, self.store / name)
-            self._kept.add(name)
+                link_or_copy(text, target)
+            else:
+                with open(target, "w", encoding="utf-8") as f:
+                    f.write(text)
+                _keep_file(target, self.store / _stored_name(url, text))
+
+    def _target(self, out: Path, url: str) -> str:
+        """The output file of a url (as output.target), its folder made once per build."""
+        rel = _relpath(url)
+        if any(part in ("", ".", "..") for part in rel.split("/")):
+            raise ValueError(f"not a safe site path: {url!r}")
+        target = os.path.join(out, rel)
+        folder = os.path.dirname(target)
+        if folder not in self._made:
+            os.makedirs(folder, exist_ok=True)
+            self._made.add(folder)
+        return target
 
     def search_index(self, out: Path, index: Callable[[Path], Any]) -> None:
         """Run `index(out)` (Pagefind) or reuse its output while the pages it reads are
@@ -455,13 +477,8 @@ def _relpath(url: str) -> str:
     return rel + "index.html" if not rel or rel.endswith("/") else rel
 
 
-def _link_into(source: Path, out: Path, url: str, made: set) -> None:
-    target = out / _relpath(url)
-    parent = target.parent
-    if parent not in made:
-        parent.mkdir(parents=True, exist_ok=True)
-        made.add(parent)
-    link_or_copy(source, target)
+def _stored_name(url: str, text: str) -> str:
+    return _file_digest(text.encode()) + os.path.splitext(url)[1]
 
 
 def _link_tree(source: Path, target: Path) -> None:
@@ -472,17 +489,20 @@ def _link_tree(source: Path, target: Path) -> None:
             link_or_copy(Path(folder) / name, here / name)
 
 
-def _keep_file(written: Path, stored: Path) -> None:
-    """Put a just-written output file into the store (a hard link: no copy)."""
-    if stored.exists():
-        return
-    stored.parent.mkdir(parents=True, exist_ok=True)
-    tmp = stored.with_name(f".{stored.name}.{os.getpid()}")
+def _keep_file(written: str | Path, stored: Path) -> None:
+    """Put a just-written output file into the store: a hard link, no copy. (A copy,
+    where links are impossible, is made under another name and renamed into place.)"""
     try:
-        link_or_copy(written, tmp)
-        tmp.replace(stored)
+        os.link(written, stored)
+    except FileExistsError:
+        pass
+    except FileNotFoundError:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        _keep_file(written, stored)
     except OSError:
-        tmp.unlink(missing_ok=True)
+        tmp = stored.with_name(f".{stored.name}.{os.getpid()}")
+        shutil.copyfile(written, tmp)
+        tmp.replace(stored)
 
 
 def _prune(store: Path, keep: set[str]) -> None:

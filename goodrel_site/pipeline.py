@@ -17,7 +17,7 @@ from . import cite, export, feeds, history, images, markdown, render, review, se
 from .cache import BuildCache, tree_digest
 from .images import ImageSet
 from .models import Settings
-from .output import check_out_dir, duplicate_writes, fresh_output, write
+from .output import check_out_dir, duplicate_writes, fresh_output
 from .problems import ContentError, Problem, UsageError
 from .site import Site, build_site
 from .validate import image_path, validate
@@ -102,15 +102,10 @@ def build(options: Options) -> Result:
     if clashes:
         raise ContentError(clashes)
     with fresh_output(options.out) as tmp:
-        found, used = render.write_pages(renderer, pages, tmp, options.jobs)
+        found, used = render.write_pages(renderer, pages, tmp, options.jobs, files)
         errors = [p for p in found if p.level == "error"]
         if errors:
             raise ContentError(errors)
-        if cache:
-            cache.write_files(tmp, files)
-        else:
-            for url, text in files.items():
-                write(tmp, url, text)
         _write_images(site, used, tmp, root / ".goodrel-cache" / "media")
         _copy_static(theme / "static", tmp / "assets")
         if options.search:

@@ -190,18 +190,22 @@ def _describe(err: jinja2.TemplateError) -> str:
     return where + str(err)
 
 
-# Worker processes are forked with the renderer and plan already in memory, so the
-# Site is never pickled; each task is just a range of page numbers.
-_worker: tuple[Renderer, list[Page], Path] | None = None
+# Worker processes are forked with the renderer, the plan and the generated files
+# already in memory, so the Site is never pickled; each task is a range of pages or
+# of files.
+_worker: tuple[Renderer, list[Page], list[tuple[str, Any]], Path] | None = None
 
 
-def _start_worker(renderer: Renderer, pages: list[Page], out: Path) -> None:
+def _start_worker(renderer: Renderer, pages: list[Page], files: list[tuple[str, Any]], out: Path) -> None:
     global _worker
-    _worker = (renderer, pages, out)
+    _worker = (renderer, pages, files, out)
 
 
-def _write_range(start: int, stop: int) -> tuple[list[Problem], list[ImageSet], list]:
-    renderer, pages, out = _worker
+def _write_range(kind: str, start: int, stop: int) -> tuple[list[Problem], list[ImageSet], list]:
+    renderer, pages, files, out = _worker
+    if kind == "files":
+        write_files(renderer, files[start:stop], out)
+        return [], [], []
     found, used = renderer.write(pages[start:stop], out)
     return found, used, renderer.cache.take_records() if renderer.cache else []
 
@@ -212,19 +216,31 @@ def _ranges(total: int, jobs: int) -> Iterator[tuple[int, int]]:
         yield start, min(total, start + size)
 
 
-def write_pages(renderer: Renderer, pages: list[Page], out: Path, jobs: int
-                ) -> tuple[list[Problem], list[ImageSet]]:
-    """Render and write every page (reusing those the cache still holds); the result
-    does not depend on `jobs`."""
+def write_files(renderer: Renderer, files: list[tuple[str, Any]], out: Path) -> None:
+    """Write generated files (url, text); with a cache, a text may be a stored copy."""
+    if renderer.cache:
+        renderer.cache.write_files(out, files)
+    else:
+        for url, text in files:
+            write(out, url, text)
+
+
+def write_pages(renderer: Renderer, pages: list[Page], out: Path, jobs: int,
+                files: dict[str, Any] | None = None) -> tuple[list[Problem], list[ImageSet]]:
+    """Render and write every page (reusing those the cache still holds) and write the
+    generated files, shared among `jobs` processes; the result does not depend on `jobs`."""
+    items = list((files or {}).items())
     problems, used = [], []
     if renderer.cache:
         pages, problems, used = renderer.cache.reuse(pages, out)
-    if jobs <= 1 or len(pages) < 50:
+    if jobs <= 1 or len(pages) + len(items) < 50:
         found, images = renderer.write(pages, out)
+        write_files(renderer, items, out)
         return problems + found, used + images
+    tasks = [("pages", *r) for r in _ranges(len(pages), jobs)] + [("files", *r) for r in _ranges(len(items), jobs)]
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"),
-                             initializer=_start_worker, initargs=(renderer, pages, out)) as pool:
-        for found, images, records in pool.map(_write_range, *zip(*_ranges(len(pages), jobs))):
+                             initializer=_start_worker, initargs=(renderer, pages, items, out)) as pool:
+        for found, images, records in pool.map(_write_range, *zip(*tasks)):
             problems += found
             used += images
             if renderer.cache:
