@@ -22,6 +22,11 @@ NOW = date(2026, 11, 28)
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
+def pytest_addoption(parser):
+    parser.addoption("--regen-golden", action="store_true",
+                     help="rewrite tests/fixtures/golden/expected from the current output")
+
+
 def write(root: Path, rel: str, text: str) -> Path:
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
