@@ -1,6 +1,6 @@
 """`serve`: the editor's preview on 127.0.0.1.
 
-The site is built into a private folder (never public/), rebuilt whenever a file under
+The site is built into a private folder under .goodrel-cache/ (never public/), rebuilt whenever a file under
 the site root changes, and served with a small script, added to HTML responses only
 here and never to built files, that reloads the open tab after each build. A failed
 build is shown in the browser as a page naming each file, line and message, and the
@@ -47,18 +47,17 @@ RELOAD_JS = b"""(function () {
 class Preview:
     """The latest build, or the error that stopped it, shared by the builder (the main
     thread) and the threads answering requests. Each build goes into a new folder
-    under .goodrel-cache/preview/ and is served once complete; the folder it replaces
+    under .goodrel-cache/preview-<process id>/ and is served once complete; the folder it replaces
     is deleted in the background, since deleting thousands of folders can take
     seconds on some disks and must not delay the page."""
 
     def __init__(self, root: Path, drafts: bool):
         self.root, self.drafts = root, drafts
-        self.folder = root / ".goodrel-cache" / "preview"
+        self.folder = root / ".goodrel-cache" / f"preview-{os.getpid()}"
         self.sweeper = Sweeper()
-        for old in sorted(self.folder.parent.glob("preview*")):  # earlier sessions' builds
-            old.rename(old.with_name(f".old-preview-{os.getpid()}-{old.name}"))
-        for old in sorted(self.folder.parent.glob(".old-preview-*")):
-            self.sweeper.retire(old)
+        for old in sorted(self.folder.parent.glob("preview*")):  # ended sessions' builds
+            if not _running(old.name.removeprefix("preview-")):
+                self.sweeper.retire(old)
         self.current: Path | None = None  # the newest complete build, being served
         self.search_dir: Path | None = None  # the newest finished search index
         self.generation = f"{os.getpid()}.0"  # a new server always reloads open tabs
@@ -99,6 +98,17 @@ class Preview:
             if old is not None:
                 self.sweeper.retire(old)
             self.indexer.request(out, result.site.settings.language)
+
+
+def _running(pid: str) -> bool:
+    """Whether a process with this id exists (another preview of the same site)."""
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _lower_priority() -> None:

@@ -4,6 +4,7 @@ bundled site, edited while it runs."""
 from __future__ import annotations
 
 import http.client
+import os
 import shutil
 import signal
 import socket
@@ -111,7 +112,7 @@ def test_serves_pages_with_a_reload_script_that_built_files_never_carry(preview)
     soup = BeautifulSoup(body, "html.parser")
     assert soup.h1.get_text(strip=True) == "Welcome walks"
     assert [s["src"] for s in soup.find_all("script", src=True)][-1] == "/__goodrel/reload.js"
-    built = list((preview.root / ".goodrel-cache" / "preview").glob("build-*/stories/welcome-walks/index.html"))
+    built = list((preview.root / ".goodrel-cache").glob("preview-*/build-*/stories/welcome-walks/index.html"))
     assert built and not [path for path in built if "__goodrel" in path.read_text("utf-8")]
     assert not (preview.root / "public").exists()  # the preview never touches the published output
     status, headers, script = preview.get("/__goodrel/reload.js")
@@ -158,9 +159,25 @@ def test_replaced_builds_are_cleared_away(preview):
         until(lambda: preview.title() == f"Welcome walks {n}", "the edited title")
         preview.edit(STORY, f"title: Welcome walks {n}", "title: Welcome walks")
         until(lambda: preview.title() == "Welcome walks", "the original title")
-    builds = preview.root / ".goodrel-cache" / "preview"
+    builds = preview.root / ".goodrel-cache" / f"preview-{preview.process.pid}"
     # What remains: the build being served and the one the search index is served from.
     until(lambda: len(list(builds.glob("build-*"))) <= 2, "old builds to be deleted")
+
+
+def test_an_ended_sessions_builds_are_cleared_and_a_running_ones_kept(tmp_path):
+    root = copy_site(tmp_path / "site")
+    ended = root / ".goodrel-cache" / "preview-999999999" / "build-7"
+    running = root / ".goodrel-cache" / f"preview-{os.getpid()}" / "build-1"
+    for folder in (ended, running):
+        folder.mkdir(parents=True)
+        (folder / "index.html").write_text("old")
+    second = start(root)
+    try:
+        until(lambda: not ended.parent.exists(), "the ended session's builds to be deleted")
+        assert (running / "index.html").read_text() == "old"
+        assert second.title() == "Welcome walks"
+    finally:
+        stop(second)
 
 
 def test_site_yaml_and_the_theme_are_watched_too(preview):
