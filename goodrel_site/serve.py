@@ -1,8 +1,9 @@
 """`serve`: the editor's preview on 127.0.0.1.
 
-The site is built into a private folder under .goodrel-cache/ (never public/), rebuilt whenever a file under
-the site root changes, and served with a small script, added to HTML responses only
-here and never to built files, that reloads the open tab after each build. A failed
+The site is built into a private folder under .goodrel-cache/ (never public/), rebuilt
+whenever a file under the site root changes, and served with a small script, added to
+HTML responses only here and never to built files, that reloads the open tab after
+each build. A failed
 build is shown in the browser as a page naming each file, line and message, and the
 preview recovers on the next good save. The search index is built after the pages,
 in the background, so it may lag them by a few seconds."""
@@ -36,6 +37,7 @@ from .render import default_jobs
 WATCHED = ("stories", "events", "pages", "theme")  # folders; site.yaml is polled
 RELOAD_SCRIPT = "/__goodrel/reload.js"
 EVENTS = "/__goodrel/events"
+NOT_FOUND = b"<!doctype html>\n<title>Not found</title>\n<p>Not found.</p>\n"
 RELOAD_JS = b"""(function () {
   var shown = document.currentScript.dataset.generation;
   var events = new EventSource("/__goodrel/events");
@@ -47,9 +49,9 @@ RELOAD_JS = b"""(function () {
 class Preview:
     """The latest build, or the error that stopped it, shared by the builder (the main
     thread) and the threads answering requests. Each build goes into a new folder
-    under .goodrel-cache/preview-<process id>/ and is served once complete; the folder it replaces
-    is deleted in the background, since deleting thousands of folders can take
-    seconds on some disks and must not delay the page."""
+    under .goodrel-cache/preview-<process id>/ and is served once complete; the folder
+    it replaces is deleted in the background, since deleting thousands of folders can
+    take seconds on some disks and must not delay the page."""
 
     def __init__(self, root: Path, drafts: bool):
         self.root, self.drafts = root, drafts
@@ -106,8 +108,8 @@ def _running(pid: str) -> bool:
         os.kill(int(pid), 0)
     except (ValueError, ProcessLookupError):
         return False
-    except PermissionError:
-        return True
+    except PermissionError:  # it exists, as another user's
+        pass
     return True
 
 
@@ -272,8 +274,8 @@ class Handler(BaseHTTPRequestHandler):
         try:
             content = found.read_bytes()
         except OSError:  # missing, a folder, or swept away meanwhile
-            missing = (current / "404.html") if current else None
-            page = missing.read_bytes() if missing and missing.is_file() else b"<!doctype html><title>Not found</title><p>Not found."
+            missing = current / "404.html" if current else None
+            page = missing.read_bytes() if missing and missing.is_file() else NOT_FOUND
             return self.send(404, "text/html; charset=utf-8", self.with_reload(page, generation), body)
         kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
         if kind == "text/html":
@@ -376,22 +378,24 @@ def serve(root: Path, port: int, drafts: bool) -> int:
     server.daemon_threads = True
     server.preview = preview
     port = server.server_address[1]
-    print("Building the preview…", flush=True)
-    preview.rebuild(default_jobs())  # the first build, before any other thread exists
+    http = threading.Thread(target=server.serve_forever, daemon=True, name="http")
     stop = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
-    threading.Thread(target=server.serve_forever, daemon=True, name="http").start()
-    preview.start()
-    print(f"Previewing {root} at http://127.0.0.1:{port}/"
-          f"{' with drafts and embargoed items' if drafts else ''}. Press Ctrl+C to stop.", flush=True)
     try:
+        print("Building the preview…", flush=True)
+        preview.rebuild(default_jobs())  # the first build, before any other thread exists
+        signal.signal(signal.SIGTERM, lambda *_: stop.set())
+        http.start()
+        preview.start()
+        print(f"Previewing {root} at http://127.0.0.1:{port}/"
+              f"{' with drafts and embargoed items' if drafts else ''}. Press Ctrl+C to stop.", flush=True)
         for changed in changes(root, stop):
             print(f"Changed: {', '.join(changed[:5])}{' …' if len(changed) > 5 else ''}", flush=True)
             preview.rebuild(default_jobs())
     except KeyboardInterrupt:
         pass
     finally:
-        server.shutdown()
+        if http.is_alive():
+            server.shutdown()
         server.server_close()
     print("Preview stopped.")
     return 0

@@ -147,7 +147,8 @@ def test_a_changed_slug_without_an_alias_is_flagged_before_commit(site, capsys):
         "stories/first.md:10: warning: this story was at /stories/first/ in HEAD and is now at "
         "/stories/first-of-many/: add 'aliases: [/stories/first/]' so that links to the old "
         "address still work"]
-    first.write_text(first.read_text().replace("slug: first-of-many\n", "slug: first-of-many\naliases: [/stories/first/]\n"))
+    first.write_text(first.read_text().replace("slug: first-of-many\n",
+                                               "slug: first-of-many\naliases: [/stories/first/]\n"))
     assert moved(site, capsys) == []
 
 
