@@ -107,7 +107,11 @@ def _read(path: Path, format_key: str) -> Any:
 
 
 def _write(path: Path, format_key: str, value: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:  # a file of an older cache layout is in the way
+        path.parent.unlink()
+        path.parent.mkdir()
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
     tmp.write_bytes(marshal.dumps((format_key, value)))
     tmp.replace(path)
@@ -459,18 +463,22 @@ class BuildCache:
 
     def search_index(self, out: Path, index: Callable[[Path], Any]) -> None:
         """Run `index(out)` (Pagefind) or reuse its output while the pages it reads are
-        the same: the story and event pages, by content."""
+        the same: the story and event pages, by content. (Its bundles are every
+        pagefind* folder: a large site's index comes in shards.)"""
         pages = sorted((url, r[2]) for url, r in self.records if _SEARCHED.match(url))
         key = digest(self.global_key, pages)
         stored = self.folder / "search" / key
         if stored.is_dir():
-            _link_tree(stored, out / "pagefind")
+            for bundle in sorted(stored.iterdir()):
+                _link_tree(bundle, out / bundle.name)
             return
         index(out)
         shutil.rmtree(self.folder / "search", ignore_errors=True)
         tmp = self.folder / "search" / f".{key}.{os.getpid()}"
-        _link_tree(out / "pagefind", tmp)
+        for bundle in sorted(out.glob("pagefind*")):
+            _link_tree(bundle, tmp / bundle.name)
         tmp.replace(stored)
+
 
 def _relpath(url: str) -> str:
     rel = url.lstrip("/")

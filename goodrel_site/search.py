@@ -4,6 +4,11 @@ pages (they carry their filters, sort keys and metadata as data-pagefind attribu
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import re
+import shutil
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -18,6 +23,14 @@ PAGES = "{stories,events}/*/index.html"
 # only the JavaScript API, so they are not published.
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+# Pagefind holds about 0.6 KB of memory per indexed word while it builds (its known
+# trouble past some 30,000 pages): 5,000 stories of 800 words take 2.4 GB, so 50,000
+# would take 24 GB. Above this many pages the index is built in shards, one Pagefind
+# process after another, each a bundle of its own (/pagefind/, /pagefind-2/, …) that
+# the search page merges (Pagefind's mergeIndex), listed in /pagefind/shards.json.
+SHARD_PAGES = 3000
+SHARDS_FILE = "shards.json"
+_SORT_DATE = re.compile(r'data-pagefind-sort="date">([0-9-]+)<')
 # A word on every indexed page (hidden from readers), so that browsing with no query is
 # a search for it. Pagefind's own filter-only search, search(null), fetches every chunk
 # of the word index: 12 MB for 5,000 stories, where this word's chunk is about 30 KB.
@@ -46,22 +59,54 @@ def filter_groups(site: Site) -> list[tuple[str, str, list[tuple[str, str]]]]:
 
 
 def build_index(out: Path, language: str) -> int:
-    """Index the written story and event pages into out/pagefind; return the page count."""
+    """Index the written story and event pages into out/pagefind (and, for a large
+    site, more bundles listed in out/pagefind/shards.json); return the page count."""
     # asyncio.run refuses a thread whose event loop is already running (a caller using
     # Playwright's sync API, or a notebook), so the index is built in a thread of its own.
     with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, _index(out, language)).result()
+        return pool.submit(asyncio.run, _index_all(out, language)).result()
 
 
-async def _index(out: Path, language: str) -> int:
+async def _index_all(out: Path, language: str) -> int:
+    pages = sorted(p.relative_to(out) for folder in ("stories", "events")
+                   for p in (out / folder).glob("*/index.html"))
+    if len(pages) > SHARD_PAGES:
+        # Newest first, so that each shard holds a run of dates: the search page sorts
+        # by date by taking the shards in turn.
+        pages.sort(key=lambda rel: _SORT_DATE.findall((out / rel).read_text("utf-8")) or [""], reverse=True)
+    shards = [pages[i:i + SHARD_PAGES] for i in range(0, len(pages), SHARD_PAGES)]
+    if len(shards) <= 1:
+        count = await _index(out, out / "pagefind", language)
+        (out / "pagefind" / SHARDS_FILE).write_text("[]\n", "utf-8")
+        return count
+    count, merged = 0, []
+    for number, shard in enumerate(shards, 1):
+        bundle = "pagefind" if number == 1 else f"pagefind-{number}"
+        # Each shard's pages are hard-linked into a folder of their own for Pagefind to
+        # read, at the same paths, so that results carry the site's URLs.
+        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.shard-", dir=out.parent))
+        try:
+            for rel in shard:
+                (staging / rel).parent.mkdir(parents=True, exist_ok=True)
+                os.link(out / rel, staging / rel)
+            count += await _index(staging, out / bundle, language)
+        finally:
+            shutil.rmtree(staging)
+        if number > 1:
+            merged.append(f"/{bundle}/")
+    (out / "pagefind" / SHARDS_FILE).write_text(json.dumps(merged) + "\n", "utf-8")
+    return count
+
+
+async def _index(out: Path, bundle: Path, language: str) -> int:
     # One add_directory call: Pagefind reads the files itself. (Adding pages one by one
     # costs a 0.1 s polling round trip each in the Python API.)
     # One index for every language (in the site's language): Pagefind would otherwise
     # split the index by <html lang>, and the search page (in English) could never find
     # the Urdu or Polish versions. The language filter narrows by language instead.
-    config = IndexConfig(output_path=str(out / "pagefind"), force_language=language.split("-")[0])
+    config = IndexConfig(output_path=str(bundle), force_language=language.split("-")[0])
     async with PagefindIndex(config=config) as index:  # writes on exit
         result = await index.add_directory(str(out), glob=PAGES)
     for name in UNUSED:
-        (out / "pagefind" / name).unlink(missing_ok=True)
+        (bundle / name).unlink(missing_ok=True)
     return result["page_count"]

@@ -25,6 +25,7 @@ const groups = [...filterBox.querySelectorAll(".search-group")].map((el) => el.d
 const pageLang = document.documentElement.lang || "en";
 
 let pagefind = null;
+const shards = []; // the names of the index's merged shards, if it has any
 let generation = 0; // each search's number: a slower, older search never overwrites a newer one
 let shown = { results: [], count: 0, state: null };
 let typingEntry = false; // the current history entry was made by typing: replace, don't push
@@ -111,9 +112,30 @@ async function loadPagefind() {
   if (!pagefind) {
     const pf = await import("/pagefind/pagefind.js");
     await pf.init();
+    // A large site's index comes in shards, newest pages first (see search.py): the
+    // others are merged in, each marked with a "shard" filter of its own.
+    const bundles = await fetch("/pagefind/shards.json").then((r) => (r.ok ? r.json() : []), () => []);
+    for (const [i, bundle] of bundles.entries()) {
+      shards.push(String(i + 2));
+      await pf.mergeIndex(bundle, { mergeFilter: { shard: String(i + 2) } });
+    }
     pagefind = pf;
   }
   return pagefind;
+}
+
+// Pagefind orders merged results by score, which under a date sort is each shard's own
+// rank. The shards hold consecutive runs of dates, so taking them in turn (the newest
+// shard first, or last for oldest first) gives the true order.
+async function searchAll(pf, term, options) {
+  const merged = await pf.search(term, options);
+  if (!options.sort || !shards.length) return merged;
+  const parts = await Promise.all(["1", ...shards].map((shard) => pf.search(term, {
+    ...options,
+    filters: { ...options.filters, shard: shard === "1" ? { none: shards } : { any: [shard] } },
+  })));
+  if (Object.values(options.sort)[0] === "asc") parts.reverse();
+  return { ...merged, results: parts.flatMap((part) => part.results) };
 }
 
 // With no query, search for the word every indexed page carries: Pagefind's own
@@ -155,7 +177,7 @@ async function search(state) {
   resultsBox.setAttribute("aria-busy", "true");
   const pf = await loadPagefind();
   await fetchGroups(pf, state);
-  const main = await pf.search(termOf(state), pagefindOptions(state));
+  const main = await searchAll(pf, termOf(state), pagefindOptions(state));
   const counts = await countValues(pf, state, main);
   if (mine !== generation) return;
   showCounts(counts, state);
@@ -175,7 +197,7 @@ async function recount() {
   if (!state) return;
   const pf = await loadPagefind();
   await fetchGroups(pf, state);
-  const main = await pf.search(termOf(state), pagefindOptions(state));
+  const main = await searchAll(pf, termOf(state), pagefindOptions(state));
   const counts = await countValues(pf, state, main);
   if (mine === generation) showCounts(counts, state);
 }
