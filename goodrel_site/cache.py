@@ -50,6 +50,7 @@ FOLDER = ".goodrel-cache"
 _SEARCHED = re.compile(r"^/(stories|events)/[^/]+/$")  # the pages search.PAGES reads
 FORMAT = 1  # bump when what is stored changes shape
 _MISSING = "<missing>"
+_PLAIN = {str, int, float, bool, type(None)}
 
 
 def digest(*parts: Any) -> str:
@@ -248,43 +249,49 @@ class BuildCache:
     # -- identities: what a value is, for keys -------------------------------------
 
     def ident(self, value: Any) -> Any:
-        if value is None or isinstance(value, (str, int, float, bool)):
+        """What a value is, as plain data for a key: entries by their front matter,
+        terms and organisations with their members (see the module's docstring)."""
+        kind = type(value)
+        if kind in _PLAIN:
             return value
-        if isinstance(value, (tuple, list)):
-            return tuple(self.ident(v) for v in value)
-        if isinstance(value, dict):
-            return tuple((self.ident(k), self.ident(v)) for k, v in value.items())
-        memo = self._ident.get(id(value))
-        if memo is not None:
-            return memo
+        if kind is tuple or kind is list:
+            return tuple([self.ident(v) for v in value])
+        if kind is dict:
+            return tuple([(self.ident(k), self.ident(v)) for k, v in value.items()])
+        found = self._ident.get(id(value))
+        if found is None:
+            found = self._ident[id(value)] = self._describe(value)
+            self._keep.append(value)
+        return found
+
+    def _describe(self, value: Any) -> Any:
         if isinstance(value, Entry):
-            found = ("E", value.path, self.meta_digest(value))
-        elif isinstance(value, Term):
-            found = ("T", value.vocabulary, value.key,
-                     digest(self.ident(value.stories), self.ident(value.events)))
-        elif isinstance(value, Organisation):
-            found = ("O", value.slug, value.name,
-                     digest(self.ident(value.stories), self.ident(value.events)))
-        elif isinstance(value, (set, frozenset)):
-            return tuple(sorted(map(repr, (self.ident(v) for v in value))))
-        elif isinstance(value, date):
-            return ("D", value.isoformat())
-        elif isinstance(value, Path):
-            return ("P", str(value))
-        elif isinstance(value, Settings):
+            return "E", value.path, self.meta_digest(value)
+        if isinstance(value, Term):
+            return "T", value.vocabulary, value.key, digest(self.ident(value.stories), self.ident(value.events))
+        if isinstance(value, Organisation):
+            return "O", value.slug, value.name, digest(self.ident(value.stories), self.ident(value.events))
+        if isinstance(value, (str, int, float)):  # subclasses: Markup, an enum
+            return str(value)
+        if isinstance(value, (tuple, list)):
+            return tuple([self.ident(v) for v in tuple.__iter__(value)] if isinstance(value, tuple) else
+                         [self.ident(v) for v in value])
+        if isinstance(value, (set, frozenset)):
+            return tuple(sorted(repr(self.ident(v)) for v in value))
+        if isinstance(value, date):
+            return "D", value.isoformat()
+        if isinstance(value, Path):
+            return "P", str(value)
+        if isinstance(value, Settings):
             return "settings"  # in the global key
-        elif isinstance(value, BaseModel):
-            return ("M", type(value).__name__, value.model_dump_json())
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        if isinstance(value, BaseModel):
+            return "M", type(value).__name__, value.model_dump_json()
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
             return (type(value).__name__,) + tuple(
                 self.ident(getattr(value, f.name)) for f in dataclasses.fields(value))
-        elif isinstance(value, (WatchedSite, Site)):
+        if isinstance(value, (WatchedSite, Site)):
             return "site"
-        else:
-            raise Uncacheable(type(value).__name__)
-        self._ident[id(value)] = found
-        self._keep.append(value)
-        return found
+        raise Uncacheable(type(value).__name__)
 
     def meta_digest(self, entry: Entry) -> str:
         """The entry's front matter (and its image file, which cards and pages show)."""
@@ -414,7 +421,7 @@ class BuildCache:
     def save(self) -> None:
         """Write the index of this build's pages and drop what nothing uses."""
         index = dict(self.records)
-        table = {dep: self.dep(dep) for record in index.values() for dep in record[1]}
+        table = {dep: self.dep(dep) for dep in set().union(*(record[1] for record in index.values()))}
         _write(self.folder / "pages", self.global_key, (index, table))
         _prune(self.store, {r[2] for r in index.values()} | self._kept)
 

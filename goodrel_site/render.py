@@ -233,7 +233,7 @@ def write_pages(renderer: Renderer, pages: list[Page], out: Path, jobs: int,
     problems, used = [], []
     if renderer.cache:
         pages, problems, used = renderer.cache.reuse(pages, out)
-    if jobs <= 1 or len(pages) + len(items) < 50:
+    if jobs <= 1 or len(pages) < 50:  # (files alone are quicker to write here than to share)
         found, images = renderer.write(pages, out)
         write_files(renderer, items, out)
         return problems + found, used + images
