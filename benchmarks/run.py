@@ -5,8 +5,9 @@
     python benchmarks/run.py --large            # adds 50,000 stories (slow: about an hour)
 
 For each size it generates (once, deterministically) a site under --work, then times
-in fresh subprocesses: the floor on one core and on all cores (floor.py); a full build
-without the search index and with it (cache emptied first: a clean build); a rebuild
+in fresh subprocesses: the floor on one core and on all cores (floor.py); Debian's Hugo
+with the floor's one template, if `hugo` is installed (hugo.py); a full build
+without the search index and with it (a clean build: no cache, no earlier output); a rebuild
 with nothing changed; a rebuild after a one-story body edit; and one after a title
 edit (which shows in listings). Peak memory is the largest resident set of any one
 process (its peak resident set, from getrusage), and the sum over the build's process
@@ -22,7 +23,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import statistics
 import subprocess
@@ -131,14 +131,32 @@ def bench_size(n: int, runs: int, work: Path, search: bool) -> list[dict]:
         print(f"  {what}: {seconds:.2f} s (runs {found['runs']})", file=sys.stderr, flush=True)
         return found
 
-    floor = [sys.executable, str(HERE / "floor.py"), str(site)]
-    row("floor, one core", [measure(floor + ["--jobs", "1"]) for _ in range(runs)])
-    row("floor, all cores", [measure(floor) for _ in range(runs)])
+    floor_out = work / f"floor-{n}"
+
+    def floor(*extra: str) -> dict:
+        shutil.rmtree(floor_out, ignore_errors=True)  # the floor writes into a new folder
+        return measure([sys.executable, str(HERE / "floor.py"), str(site), "--out", str(floor_out), *extra])
+
+    row("floor, one core", [floor("--jobs", "1") for _ in range(runs)])
+    row("floor, all cores", [floor() for _ in range(runs)])
+    hugo = shutil.which("hugo")
+    if hugo:
+        sys.path.insert(0, str(HERE))
+        from hugo import project
+
+        root = project(site)
+        results = []
+        for _ in range(runs):
+            shutil.rmtree(root / "public", ignore_errors=True)
+            results.append(measure([hugo, "--source", str(root), "--destination", str(root / "public"), "--quiet"]))
+        row("Hugo, the floor's template", results)
+        shutil.rmtree(root)
 
     def clean_builds(with_search: bool) -> list[dict]:
         results = []
         for _ in range(runs):
-            clear_cache(site)
+            clear_cache(site)  # a clean build: no cache and no earlier output to replace
+            shutil.rmtree(out, ignore_errors=True)
             results.append(measure(build_cmd(site, out, with_search)))
         return results
 

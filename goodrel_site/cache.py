@@ -26,7 +26,6 @@ import functools
 import hashlib
 import importlib.metadata
 import marshal
-import multiprocessing
 import os
 import re
 import shutil
@@ -129,14 +128,13 @@ def link_or_copy(source: Path, target: Path) -> None:
 
 class Sources:
     """Content files as loaded (front matter parsed, body split), reused while their
-    stat signature is unchanged; new and changed files are read in parallel. Kept in
-    shards, so that one edit rewrites a small file, not all of them."""
+    stat signature is unchanged. Kept in shards, so that one edit rewrites a small
+    file, not all of them."""
 
     SHARDS = 64
 
-    def __init__(self, root: Path, jobs: int = 1):
+    def __init__(self, root: Path):
         self.root = root
-        self.jobs = jobs
         self.folder = root / FOLDER / "sources"
         # source path -> (front-matter digest, body digest), for page keys
         self.digests: dict[str, tuple[str, str]] = {}
@@ -156,7 +154,7 @@ class Sources:
             else:
                 files[rel] = None
                 todo.append((path, kind, sig))
-        loaded, problems = _load_all(root, todo, self.jobs)
+        loaded, problems = _load_all(root, todo)
         files.update(loaded)
         fresh: list[dict] = [{} for _ in range(self.SHARDS)]
         for rel, record in files.items():
@@ -182,18 +180,10 @@ def _load_one(root: Path, path: Path, kind: str, sig) -> tuple[str, tuple | Prob
                  digest(source.data), _file_digest(source.body.encode()))
 
 
-def _load_chunk(root: Path, todo: list) -> list:
-    return [_load_one(root, *item) for item in todo]
-
-
-def _load_all(root: Path, todo: list, jobs: int) -> tuple[dict[str, tuple], list[Problem]]:
-    if jobs > 1 and len(todo) >= 200:
-        size = max(50, len(todo) // (jobs * 4))
-        chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            results = [r for part in pool.starmap(_load_chunk, [(root, c) for c in chunks]) for r in part]
-    else:
-        results = _load_chunk(root, todo)
+def _load_all(root: Path, todo: list) -> tuple[dict[str, tuple], list[Problem]]:
+    # In one process: with libyaml, sending the parsed files back from worker
+    # processes costs more than parsing them.
+    results = [_load_one(root, *item) for item in todo]
     loaded = {rel: r for rel, r in results if not isinstance(r, Problem)}
     return loaded, [r for _, r in results if isinstance(r, Problem)]
 
@@ -205,11 +195,11 @@ class Uncacheable(Exception):
 class BuildCache:
     """The cache of one build: sources, then pages and generated files."""
 
-    def __init__(self, root: Path, jobs: int = 1):
+    def __init__(self, root: Path):
         self.root = root
         self.folder = root / FOLDER
         self.store = self.folder / "store"
-        self.sources = Sources(root, jobs)
+        self.sources = Sources(root)
         self.reads: set | None = None  # what the page being made has read, while recording
         self.records: list = []  # (url, record) made in this process, for the index
         self._metas: dict[str, Any] = {}  # source path -> meta as validated from the file

@@ -79,7 +79,7 @@ def build(options: Options) -> Result:
     theme = root / "theme"
     if not (theme / "templates").is_dir():
         raise UsageError(f"{theme / 'templates'} is missing: a site root needs a theme/ folder")
-    cache = BuildCache(root, options.jobs) if options.cache else None
+    cache = BuildCache(root) if options.cache else None
     site, notes = load_site(root, options.now, options.drafts, options.base_url, cache)
     if cache:
         cache.start(site, (tree_digest(theme),))

@@ -5,7 +5,6 @@ with or without shards."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
