@@ -56,7 +56,8 @@ class Preview:
     def __init__(self, root: Path, drafts: bool):
         self.root, self.drafts = root, drafts
         self.folder = root / ".goodrel-cache" / f"preview-{os.getpid()}"
-        self.sweeper = Sweeper()
+        self.idle = threading.Event()  # set while no build is running
+        self.sweeper = Sweeper(self.idle)
         for old in sorted(self.folder.parent.glob("preview*")):  # ended sessions' builds
             if not _running(old.name.removeprefix("preview-")):
                 self.sweeper.retire(old)
@@ -73,6 +74,7 @@ class Preview:
         self.indexer.start()
 
     def rebuild(self, jobs: int) -> None:
+        self.idle.clear()
         started, error, result = time.perf_counter(), None, None
         out = self.folder / f"build-{self.count + 1}"
         try:
@@ -96,6 +98,7 @@ class Preview:
             if result is not None:
                 self.current = out
             self.changed.notify_all()
+        self.idle.set()
         if result is not None:  # after the tabs are told: the pages come first
             if old is not None:
                 self.sweeper.retire(old)
@@ -122,12 +125,14 @@ def _lower_priority() -> None:
 
 class Sweeper(threading.Thread):
     """Deletes replaced build folders once no request can still be reading them and the
-    search index neither is built in nor served from them."""
+    search index neither is built in nor served from them, a folder at a time and only
+    between builds, so that the disk is the build's while it runs."""
 
     GRACE = 2.0  # seconds
 
-    def __init__(self):
+    def __init__(self, idle: threading.Event):
         super().__init__(daemon=True, name="sweeper")
+        self.idle = idle
         self.retired: queue.Queue[tuple[float, Path]] = queue.Queue()
         self.pinned: set[Path] = set()
 
@@ -142,7 +147,24 @@ class Sweeper(threading.Thread):
             if folder in self.pinned:
                 self.retire(folder)  # look again later
             else:
-                shutil.rmtree(folder, ignore_errors=True)
+                self.delete(folder)
+
+    def delete(self, folder: Path) -> None:
+        for parent, folders, files in os.walk(folder, topdown=False):
+            self.idle.wait()
+            for name in files + folders:  # the folders are empty by now
+                _remove(Path(parent, name))
+        _remove(folder)
+
+
+def _remove(path: Path) -> None:
+    try:
+        if path.is_dir() and not path.is_symlink():
+            path.rmdir()
+        else:
+            path.unlink()
+    except OSError:  # gone already, or not ours to delete: leave it
+        pass
 
 
 class SearchIndexer(threading.Thread):
