@@ -37,22 +37,27 @@ def is_checkout(root: Path) -> bool:
 
 def last_changes(root: Path, now: date, folder: str = "stories") -> dict[str, date]:
     """The committer date of the last commit on or before `now` that changed each file
-    under `folder`, from one `git log` walk (newest first: the first date seen wins)."""
+    under `folder`, from one `git log` walk (newest first: the first date seen wins).
+    The commit that added a file is its writing, not an update: a file committed only
+    once has no date here."""
     out = _git(root, "log", "--format=%x01%cs", "--name-only", "-z", "--", folder)
     dates: dict[str, date] = {}
+    commits: dict[str, int] = {}
     current = None
     for token in (out or b"").decode("utf-8", "replace").split("\0"):
         token = token.strip("\n")
         if token.startswith("\x01"):
             current = date.fromisoformat(token[1:])
-        elif token and current and current <= now:
-            dates.setdefault(token, current)
-    return dates
+        elif token and current:
+            commits[token] = commits.get(token, 0) + 1
+            if current <= now:
+                dates.setdefault(token, current)
+    return {path: when for path, when in dates.items() if commits[path] > 1}
 
 
 def with_updated_dates(content: Content, now: date) -> Content:
-    """Give each story without `updated` the date of its last commit up to the build
-    date, when that is after its publication date."""
+    """Give each story without `updated` the date of its last change in git up to the
+    build date (see last_changes), when that is after its publication date."""
     root = content.root
     if not is_checkout(root):
         return content

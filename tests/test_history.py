@@ -47,17 +47,19 @@ def test_the_last_commit_that_changed_a_story_dates_it(site):
     commit(site, "2017-06-30")
     write(site, "events/leeds-2013.md", (site / "events/leeds-2013.md").read_text() + "\nMore.\n")
     commit(site, "2018-02-02")  # a commit that touches no story dates none
-    assert modified(site) == {"First story": "2017-06-30", "Second story": "2015-01-01",
+    # Second story was only ever added: its writing is not an update, so it keeps its date.
+    assert modified(site) == {"First story": "2017-06-30", "Second story": "2014-03-01",
                               "Dated story": "2016-05-05"}  # the editor's own date wins
 
 
 def test_dates_come_from_commits_not_from_file_times(site, tmp_path):
-    init(site, "2015-01-01")
     write(site, "stories/second.md", story("Second story"))
+    init(site, "2015-01-01")
+    write(site, "stories/second.md", story("Second story") + "\nA correction.\n")
     commit(site, "2016-02-02")
     clone = tmp_path / "clone"  # a fresh checkout: every file's time is now
     git(tmp_path, "clone", "-q", f"file://{site}", str(clone))
-    assert modified(clone) == modified(site) == {"First story": "2015-01-01",
+    assert modified(clone) == modified(site) == {"First story": "2014-03-01",
                                                  "Second story": "2016-02-02"}
 
 
