@@ -67,13 +67,18 @@ def _resolve_links(state: StateCore) -> None:
             _problem(env, line, "raw HTML is shown as text, not used: write it in Markdown instead",
                      "warning")
         for token in block.children or ():
-            if token.type == "html_inline":
+            if token.type in ("softbreak", "hardbreak"):  # a paragraph's next line
+                line += 1
+            elif token.type == "html_inline":
                 _problem(env, line, f"raw HTML '{token.content}' is shown as text: "
                                     "use Markdown instead", "warning")
             elif token.type == "link_open":
                 token.attrSet("href", _content_url(token.attrGet("href") or "", env, line))
             elif token.type == "image":
                 token.meta["image"] = _image(token.attrGet("src") or "", env, line)
+                if not token.content.strip():
+                    _problem(env, line, f"the image '{token.attrGet('src')}' needs alt text: "
+                                        "write it between the brackets, ![like this](photo.jpg)")
 
 
 def _content_url(href: str, env: dict, line: int) -> str:
@@ -114,12 +119,7 @@ def _render_image(self, tokens, i, options, env) -> str:
     token = tokens[i]
     alt = self.renderInlineAsText(token.children or [], options, env)
     image = token.meta.get("image")
-    if image is None:
-        return escape(alt)
-    if not alt.strip():
-        _problem(env, env["first"], f"the image '{token.attrGet('src')}' needs alt text: "
-                                    "write it between the brackets, ![like this](photo.jpg)")
-    return picture(image, alt)
+    return picture(image, alt) if image else escape(alt)
 
 
 def picture(image: images.ImageSet, alt: str, sizes: str = "(min-width: 50rem) 48rem, 100vw") -> str:

@@ -32,6 +32,8 @@ CASES = {
                                 "stories/bad.md:13: links to stories/gone.md, which does not exist"),
     "link to a withheld story": ("stories/bad.md", story("Bad") + "\nSee [this](draft.md).\n",
                                  "stories/bad.md:13: links to stories/draft.md, which is not public"),
+    "link on a paragraph's third line": ("stories/bad.md", story("Bad") + "\nOne line,\nanother,\nand [gone](gone.md).\n",
+                                         "stories/bad.md:15: links to stories/gone.md, which does not exist"),
     "duplicate key": ("stories/bad.md", story("Bad", "title: Again\n"),
                       "stories/bad.md:9: 'title' is given twice (first on line 2)"),
     "missing required field": ("stories/bad.md", story("Bad").replace("region: london\n", ""),
