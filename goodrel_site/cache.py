@@ -30,6 +30,7 @@ import os
 import re
 import shutil
 import sys
+import time
 import zlib
 from datetime import date
 from pathlib import Path
@@ -49,6 +50,7 @@ FOLDER = ".goodrel-cache"
 _SEARCHED = re.compile(r"^/(stories|events)/[^/]+/$")  # the pages search.PAGES reads
 FORMAT = 1  # bump when what is stored changes shape
 _MISSING = "<missing>"
+PRUNE_AFTER = 3600  # seconds an unused stored file is kept (see _prune)
 _PLAIN = {str, int, float, bool, type(None)}
 
 
@@ -511,14 +513,19 @@ def _keep_file(written: str | Path, stored: Path) -> None:
 
 
 def _prune(store: Path, keep: set[str]) -> None:
+    """Remove stored files this build did not use, once no build has linked them for
+    an hour (a link updates a file's ctime): another build of the same site running
+    meanwhile, such as a preview, may still be about to link them."""
+    cutoff = time.time() - PRUNE_AFTER
     try:
-        names = os.listdir(store)
+        entries = list(os.scandir(store))
     except FileNotFoundError:
         return
-    for name in names:
-        if name not in keep and not name.startswith("."):
+    for entry in entries:
+        if entry.name not in keep and not entry.name.startswith("."):
             try:
-                os.unlink(store / name)
+                if entry.stat().st_ctime < cutoff:
+                    os.unlink(entry.path)
             except OSError:
                 pass
 
