@@ -230,6 +230,12 @@ class BuildCache:
         # url -> (key, deps, stored name, problems, images), and every dep's digest
         # as of the build that wrote the index (all its records were good then).
         self._index, self._table = _read(self.folder / "pages", self.global_key) or ({}, {})
+        self.templates.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def templates(self) -> Path:
+        """Where Jinja keeps compiled templates (keyed by each template's source)."""
+        return self.folder / "templates"
 
     def watch(self, site: Site) -> "WatchedSite":
         return WatchedSite(site, self)
@@ -391,16 +397,16 @@ class BuildCache:
         self.reads = set()
 
     def rendered(self, url: str, html: str, body, out: Path) -> None:
-        """Keep a page just written to `out`, with what it read."""
+        """Write a page just rendered into `out` and keep it, with what it read."""
         reads, self.reads = self.reads, None
+        name = _file_digest(html.encode()) + ".html"
+        self._put(out, url, html, name)
         key = self.keys.get(url)
         if key is None:
             return
         if body is not None:
             reads |= {("f", str(i.source)) for i in body.images}
         deps = tuple(reads)
-        name = _file_digest(html.encode()) + ".html"
-        _keep_file(os.path.join(out, _relpath(url)), self.store / name)
         record = (key, deps, name,
                   tuple(dataclasses.astuple(p) for p in body.problems) if body else (),
                   tuple(str(i.source) for i in body.images) if body else ())
@@ -440,13 +446,26 @@ class BuildCache:
     def write_files(self, out: Path, files: Iterable[tuple[str, str | Path]]) -> None:
         """Write generated files, keeping a copy of each new one in the store."""
         for url, text in files:
-            target = self._target(out, url)
             if isinstance(text, Path):
-                link_or_copy(text, target)
+                link_or_copy(text, self._target(out, url))
             else:
-                with open(target, "w", encoding="utf-8") as f:
-                    f.write(text)
-                _keep_file(target, self.store / _stored_name(url, text))
+                self._put(out, url, text, _stored_name(url, text))
+
+    def _put(self, out: Path, url: str, text: str, name: str) -> None:
+        """Write a file into `out` and keep it in the store; where the store already
+        holds the same text (its name is the text's digest), link that instead: a
+        link is some forty times cheaper than writing a new file."""
+        target, stored = self._target(out, url), self.store / name
+        try:
+            os.link(stored, target)
+            return
+        except FileExistsError:
+            raise
+        except OSError:
+            pass
+        with open(target, "w", encoding="utf-8") as f:
+            f.write(text)
+        _keep_file(target, stored)
 
     def _target(self, out: Path, url: str) -> str:
         """The output file of a url (as output.target), its folder made once per build."""

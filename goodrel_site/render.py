@@ -99,7 +99,8 @@ class Renderer:
             autoescape=jinja2.select_autoescape(["html", "xml"]),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-            auto_reload=False)  # templates do not change during a build: no stat per include
+            auto_reload=False,  # templates do not change during a build: no stat per include
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache.templates)) if cache else None)
         self.static = theme / "static"
         self.env.filters.update(isodate=date.isoformat, absolute=self.absolute)
         self.env.globals.update(site=site, settings=site.settings, vocabularies=VOCABULARIES,
@@ -175,9 +176,10 @@ class Renderer:
             if body:
                 problems += body.problems
                 used += body.images
-            write(out, page.url, html)
             if self.cache:
-                self.cache.rendered(page.url, html, body, out)
+                self.cache.rendered(page.url, html, body, out)  # writes it, or links a stored copy
+            else:
+                write(out, page.url, html)
         return problems, used
 
 
