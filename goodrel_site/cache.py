@@ -431,16 +431,16 @@ class BuildCache:
         path = self.folder / f"files-{name}"
         record = _read(path, self.global_key)
         if record is not None and all(self.dep(d) == found for d, found in record[0]):
-            stored = {url: self.store / name for url, name in record[1]}
+            stored = {url: self.store / kept for url, kept in record[1]}
             if all(p.exists() for p in stored.values()):
-                self._kept |= {name for _, name in record[1]}
+                self._kept |= {p.name for p in stored.values()}
                 return stored
         self.begin()
         texts = make(WatchedSite(self.site, self))
         deps, self.reads = tuple(self.reads), None
         names = [(url, _stored_name(url, text)) for url, text in texts.items()]
         _write(path, self.global_key, (tuple((d, self.dep(d)) for d in deps), names))
-        self._kept |= {name for _, name in names}
+        self._kept |= {kept for _, kept in names}
         return texts
 
     def write_files(self, out: Path, files: Iterable[tuple[str, str | Path]]) -> None:
