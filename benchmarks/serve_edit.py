@@ -77,9 +77,9 @@ def measure(site: Path, runs: int) -> dict:
             wait_for(lambda: search()[1] != index_before, timeout=600, step=0.05)
             indexes.append(time.perf_counter() - started)
         story.write_text(original, "utf-8")
-        builds = [float(s) for s in re.findall(r"Built in ([0-9.]+) s", log.read_text())]
-        return {"startup": startup, "first build": builds[0], "page": pages, "search": indexes,
-                "rebuilds": builds[1:1 + runs]}
+        loads = [float(s) for s in re.findall(r"Ready in ([0-9.]+) s", log.read_text())]
+        return {"startup": startup, "first load": loads[0], "page": pages, "search": indexes,
+                "reloads": loads[1:1 + runs]}
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
@@ -107,9 +107,9 @@ def report(name: str, pages: int, found: dict) -> None:
                 f"slowest {max(values):.2f})")
 
     print(f"\n{name}: {pages} story files")
-    print(f"  start-up to serving: {found['startup']:.1f} s (first build {found['first build']:.1f} s)")
+    print(f"  start-up to serving: {found['startup']:.1f} s (reading the site {found['first load']:.1f} s)")
     print(f"  edit to page served: {spread(found['page'])}")
-    print(f"  of which the rebuild: {spread(found['rebuilds'])}")
+    print(f"  of which reading the change: {spread(found['reloads'])}")
     print(f"  edit to search index updated: {spread(found['search'])}")
 
 

@@ -42,6 +42,7 @@ from . import images
 from .load import LoadError, Source, content_files, load_source
 from .markdown import Links
 from .models import Entry, Settings
+from .output import Tree, relpath
 from .problems import Problem
 from .site import Organisation, Site, Term
 from .validate import image_path
@@ -119,19 +120,12 @@ def _write(path: Path, format_key: str, value: Any) -> None:
     tmp.replace(path)
 
 
-def link_or_copy(source: Path, target: Path) -> None:
-    try:
-        os.link(source, target)
-    except OSError as err:
-        if isinstance(err, (FileNotFoundError, FileExistsError)):
-            raise
-        shutil.copyfile(source, target)
-
-
 class Sources:
     """Content files as loaded (front matter parsed, body split), reused while their
     stat signature is unchanged. Kept in shards, so that one edit rewrites a small
-    file, not all of them."""
+    file, not all of them. A long-running preview keeps one Sources: the shards stay
+    in memory, and an unchanged file gives the very same Source object each time
+    (so validation can be skipped for it, see validate.Validated)."""
 
     SHARDS = 64
 
@@ -140,12 +134,20 @@ class Sources:
         self.folder = root / FOLDER / "sources"
         # source path -> (front-matter digest, body digest), for page keys
         self.digests: dict[str, tuple[str, str]] = {}
+        self._shards: list[dict] | None = None
+        self._objects: dict[str, tuple[tuple, Source]] = {}  # path -> (record, its Source)
 
     def _shard(self, rel: str) -> int:
         return zlib.crc32(rel.encode()) % self.SHARDS
 
+    def _source(self, rel: str, record: tuple) -> Source:
+        known = self._objects.get(rel)
+        if known is None or known[0] is not record:
+            known = self._objects[rel] = (record, Source(rel, *record[1:6]))
+        return known[1]
+
     def load(self, root: Path) -> tuple[list[Source], list[Problem]]:
-        shards = [_read(self.folder / str(i), code_version()) or {} for i in range(self.SHARDS)]
+        shards = self._shards or [_read(self.folder / str(i), code_version()) or {} for i in range(self.SHARDS)]
         files, todo = {}, []
         for path, kind in content_files(root):
             rel = path.relative_to(root).as_posix()
@@ -165,9 +167,11 @@ class Sources:
         for i, (new, old) in enumerate(zip(fresh, shards)):
             if new != old:
                 _write(self.folder / str(i), code_version(), new)
+        self._shards = fresh
         records = {rel: r for rel, r in files.items() if r is not None}
         self.digests = {rel: (r[6], r[7]) for rel, r in records.items()}
-        return [Source(rel, r[1], r[2], r[3], r[4], r[5]) for rel, r in records.items()], problems
+        self._objects = {rel: self._objects[rel] for rel in records if rel in self._objects}
+        return [self._source(rel, r) for rel, r in records.items()], problems
 
 
 def _load_one(root: Path, path: Path, kind: str, sig) -> tuple[str, tuple | Problem]:
@@ -210,7 +214,7 @@ class BuildCache:
         self._deps: dict[tuple, str] = {}
         self._index: dict[str, tuple] = {}
         self._kept: set[str] = set()  # stored files of generated files in this build
-        self._made: set[str] = set()  # output folders made in this process
+        self._stored: dict[str, int] = {}  # stored file name -> inode, as the build starts
         self.keys: dict[str, str | None] = {}
 
     # -- set-up --------------------------------------------------------------------
@@ -231,6 +235,11 @@ class BuildCache:
         # as of the build that wrote the index (all its records were good then).
         self._index, self._table = _read(self.folder / "pages", self.global_key) or ({}, {})
         self.templates.mkdir(parents=True, exist_ok=True)
+        try:
+            with os.scandir(self.store) as entries:
+                self._stored = {entry.name: entry.inode() for entry in entries}
+        except FileNotFoundError:
+            pass
 
     @property
     def templates(self) -> Path:
@@ -372,7 +381,7 @@ class BuildCache:
 
     # -- pages ---------------------------------------------------------------------
 
-    def reuse(self, pages: list, out: Path) -> tuple[list, list[Problem], list[images.ImageSet]]:
+    def reuse(self, pages: list, out: Tree) -> tuple[list, list[Problem], list[images.ImageSet]]:
         """Link every page whose record is still good into `out`; return the pages
         left to render, and the reused pages' problems and images."""
         todo, problems, used = [], [], []
@@ -384,8 +393,8 @@ class BuildCache:
                 todo.append(page)
                 continue
             try:
-                link_or_copy(self.store / record[2], self._target(out, page.url))
-            except FileNotFoundError:  # removed from the store meanwhile
+                out.link(relpath(page.url), self.store / record[2], self._stored[record[2]])
+            except (KeyError, FileNotFoundError):  # not in the store, or removed meanwhile
                 todo.append(page)
                 continue
             problems += [Problem(*p) for p in record[3]]
@@ -396,7 +405,7 @@ class BuildCache:
     def begin(self) -> None:
         self.reads = set()
 
-    def rendered(self, url: str, html: str, body, out: Path) -> None:
+    def rendered(self, url: str, html: str, body, out: Tree) -> None:
         """Write a page just rendered into `out` and keep it, with what it read."""
         reads, self.reads = self.reads, None
         name = _file_digest(html.encode()) + ".html"
@@ -443,43 +452,27 @@ class BuildCache:
         self._kept |= {kept for _, kept in names}
         return texts
 
-    def write_files(self, out: Path, files: Iterable[tuple[str, str | Path]]) -> None:
+    def write_files(self, out: Tree, files: Iterable[tuple[str, str | Path]]) -> None:
         """Write generated files, keeping a copy of each new one in the store."""
         for url, text in files:
             if isinstance(text, Path):
-                link_or_copy(text, self._target(out, url))
+                out.link(relpath(url), text, self._stored.get(text.name))
             else:
                 self._put(out, url, text, _stored_name(url, text))
 
-    def _put(self, out: Path, url: str, text: str, name: str) -> None:
+    def _put(self, out: Tree, url: str, text: str, name: str) -> None:
         """Write a file into `out` and keep it in the store; where the store already
         holds the same text (its name is the text's digest), link that instead: a
         link is some forty times cheaper than writing a new file."""
-        target, stored = self._target(out, url), self.store / name
+        stored = self.store / name
         try:
-            os.link(stored, target)
+            out.link(relpath(url), stored, self._stored.get(name))
             return
-        except FileExistsError:
-            raise
-        except OSError:
+        except FileNotFoundError:
             pass
-        with open(target, "w", encoding="utf-8") as f:
-            f.write(text)
-        _keep_file(target, stored)
+        _keep_file(out.write(relpath(url), text), stored)
 
-    def _target(self, out: Path, url: str) -> str:
-        """The output file of a url (as output.target), its folder made once per build."""
-        rel = _relpath(url)
-        if any(part in ("", ".", "..") for part in rel.split("/")):
-            raise ValueError(f"not a safe site path: {url!r}")
-        target = os.path.join(out, rel)
-        folder = os.path.dirname(target)
-        if folder not in self._made:
-            os.makedirs(folder, exist_ok=True)
-            self._made.add(folder)
-        return target
-
-    def search_index(self, out: Path, index: Callable[[Path], Any]) -> None:
+    def search_index(self, out: Tree, index: Callable[[Path], Any]) -> None:
         """Run `index(out)` (Pagefind) or reuse its output while the pages it reads are
         the same: the story and event pages, by content. (Its bundles are every
         pagefind* folder: a large site's index comes in shards.)"""
@@ -487,20 +480,16 @@ class BuildCache:
         key = digest(self.global_key, pages)
         stored = self.folder / "search" / key
         if stored.is_dir():
-            for bundle in sorted(stored.iterdir()):
-                _link_tree(bundle, out / bundle.name)
+            for path in sorted(stored.rglob("*")):
+                if path.is_file():
+                    out.link(path.relative_to(stored).as_posix(), path)
             return
-        index(out)
+        out.made_by("pagefind", index)
         shutil.rmtree(self.folder / "search", ignore_errors=True)
         tmp = self.folder / "search" / f".{key}.{os.getpid()}"
-        for bundle in sorted(out.glob("pagefind*")):
+        for bundle in sorted(out.path.glob("pagefind*")):
             _link_tree(bundle, tmp / bundle.name)
         tmp.replace(stored)
-
-
-def _relpath(url: str) -> str:
-    rel = url.lstrip("/")
-    return rel + "index.html" if not rel or rel.endswith("/") else rel
 
 
 def _stored_name(url: str, text: str) -> str:
@@ -512,7 +501,10 @@ def _link_tree(source: Path, target: Path) -> None:
         here = target / Path(folder).relative_to(source)
         here.mkdir(parents=True, exist_ok=True)
         for name in names:
-            link_or_copy(Path(folder) / name, here / name)
+            try:
+                os.link(Path(folder) / name, here / name)
+            except OSError:  # links impossible here
+                shutil.copyfile(Path(folder) / name, here / name)
 
 
 def _keep_file(written: str | Path, stored: Path) -> None:
@@ -575,8 +567,8 @@ class _Seen:
         return self._inner.get(key, default)
 
 
-# Site attributes that the global key already covers.
-_GLOBAL = {"settings", "root", "now", "drafts"}
+# Site attributes that the global key already covers (absolute: from the settings).
+_GLOBAL = {"settings", "root", "now", "drafts", "absolute"}
 # Site mappings read one key at a time, and sets asked about one member at a time.
 _KEYED = {"related", "translations", "story_event", "event_stories"}
 _MEMBERS = {"previews", "withheld"}

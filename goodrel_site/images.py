@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageOps
+
+from .output import Tree
 
 WIDTHS = (480, 960, 1600)
 VERSION = "1"  # bump when the processing below changes, to refresh cached files
@@ -42,9 +44,15 @@ class ImageSet:
         return ", ".join(f"{getattr(v, kind)} {v.width}w" for v in self.variants)
 
 
-@lru_cache(maxsize=None)
 def plan(source: Path) -> ImageSet:
-    """The urls and sizes an image will have, from its bytes and header alone."""
+    """The urls and sizes an image will have, from its bytes and header alone (read
+    again only when the file changes: a preview runs for hours)."""
+    st = os.stat(source)
+    return _plan(source, (st.st_size, st.st_mtime_ns, st.st_ino))
+
+
+@lru_cache(maxsize=None)
+def _plan(source: Path, signature: tuple[int, int, int]) -> ImageSet:
     data = source.read_bytes()
     digest = hashlib.sha256(VERSION.encode() + data).hexdigest()[:12]
     with Image.open(source) as im:
@@ -65,21 +73,27 @@ def _oriented_size(im: Image.Image) -> tuple[int, int]:
     return (im.height, im.width) if orientation in (5, 6, 7, 8) else (im.width, im.height)
 
 
-def process(image: ImageSet, out: Path, cache: Path | None) -> None:
-    """Write every variant of the image under out/media, reusing cached files."""
+def process(image: ImageSet, out: Tree, cache: Path) -> None:
+    """Put every variant of the image under media/ in the output, linked from the
+    media cache."""
+    for name in cached(image, cache):
+        out.link(f"media/{name}", cache / name)
+
+
+def cached(image: ImageSet, cache: Path) -> list[str]:
+    """Make every variant of the image in the media cache, unless already there (its
+    names are content-hashed); return their file names."""
+    names = []
     for variant in image.variants:
         for url in (variant.webp, variant.fallback):
-            target = out / url.lstrip("/")
-            cached = cache / Path(url).name if cache else None
-            if cached and cached.exists():
-                _link_or_copy(cached, target)
-                continue
-            _encode(image, variant, url, target)
-            if cached:
-                cached.parent.mkdir(parents=True, exist_ok=True)
-                tmp = cached.with_name(f".{cached.name}.{os.getpid()}")
-                shutil.copyfile(target, tmp)
-                tmp.replace(cached)
+            name = url.rsplit("/", 1)[1]
+            target = cache / name
+            if not target.exists():
+                tmp = cache / f".{name}.{os.getpid()}.{threading.get_ident()}"
+                _encode(image, variant, url, tmp)
+                tmp.replace(target)
+            names.append(name)
+    return names
 
 
 def _encode(image: ImageSet, variant: Variant, url: str, target: Path) -> None:
@@ -97,11 +111,3 @@ def _encode(image: ImageSet, variant: Variant, url: str, target: Path) -> None:
         clean.save(target, "PNG", optimize=True)
     else:
         clean.save(target, "JPEG", quality=80, optimize=True, progressive=True)
-
-
-def _link_or_copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copyfile(source, target)

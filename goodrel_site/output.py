@@ -1,5 +1,13 @@
-"""Output that never breaks: build into a fresh folder beside --out and swap it into
-place only when everything succeeded."""
+"""Output that never breaks: build into a folder beside --out and swap it into place
+only when everything succeeded.
+
+The folder built into is the output before last, kept beside --out as a spare
+(`.NAME.goodrel-spare`) when the build cache is on, so that a build only touches the
+files that differ from it; otherwise a new empty folder. A file already right (the
+same inode as the cached copy it should be) is left alone; any other file is replaced
+by renaming, never written over in place, since output files are hard links shared
+with the build cache and the published output; whatever the build did not make is
+removed before the swap."""
 
 from __future__ import annotations
 
@@ -8,7 +16,7 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 from .load import CONTENT_DIRS
 from .problems import Problem, UsageError
@@ -33,54 +41,156 @@ def check_out_dir(site: Path, out: Path) -> None:
                          "choose an empty or new folder (it is replaced on every build)")
 
 
+class Tree:
+    """An output folder being made. What it already holds (a spare) is listed once,
+    file by inode, so that worker processes forked later see it too; `made` is what
+    this process put in it (the caller adds what workers made)."""
+
+    def __init__(self, path: Path, reuse: bool):
+        self.path = path
+        self.held: dict[str, int] = {}  # relative path -> inode
+        self.folders: set[str] = {""}
+        if reuse:
+            self._list("")
+        self.made: set[str] = set()
+
+    def _list(self, rel: str) -> None:
+        with os.scandir(os.path.join(self.path, rel)) as entries:
+            for entry in entries:
+                name = f"{rel}/{entry.name}" if rel else entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    self.folders.add(name)
+                    self._list(name)
+                else:
+                    self.held[name] = entry.inode()
+
+    def target(self, rel: str) -> str:
+        """The file for a relative path, its folder made; never outside the tree."""
+        if any(part in ("", ".", "..") for part in rel.split("/")):
+            raise ValueError(f"not a safe site path: {rel!r}")
+        folder = rel.rpartition("/")[0]
+        if folder not in self.folders:
+            os.makedirs(os.path.join(self.path, folder), exist_ok=True)
+            self.folders.add(folder)
+        self.made.add(rel)
+        return os.path.join(self.path, rel)
+
+    def link(self, rel: str, source: str | Path, inode: int | None = None) -> None:
+        """Make `rel` the file `source` (a hard link; a copy where links are impossible),
+        unless it already is (`inode`: the source's, when the caller knows it)."""
+        target = self.target(rel)
+        if rel in self.held:
+            if self.held[rel] == (inode if inode is not None else os.stat(source).st_ino):
+                return
+            tmp = f"{target}.{os.getpid()}.tmp"
+            _link_or_copy(source, tmp)
+            os.replace(tmp, target)
+        else:
+            _link_or_copy(source, target)
+
+    def write(self, rel: str, data: str | bytes) -> str:
+        """Write a new file at `rel`; its path."""
+        target = self.target(rel)
+        tmp = f"{target}.{os.getpid()}.tmp" if rel in self.held else target
+        with open(tmp, "wb") as f:
+            f.write(data.encode() if isinstance(data, str) else data)
+        if tmp != target:
+            os.replace(tmp, target)
+        return target
+
+    def made_by(self, prefix: str, make: Callable[[Path], Any]) -> None:
+        """Let a tool that writes files in place (Pagefind) make the top-level folders
+        whose names start with `prefix`: what the spare holds there goes first (its
+        files may be hard links to the published ones)."""
+        for top in {rel.split("/", 1)[0] for rel in self.held if rel.startswith(prefix)}:
+            shutil.rmtree(os.path.join(self.path, top))
+        self.held = {rel: inode for rel, inode in self.held.items() if not rel.startswith(prefix)}
+        self.folders = {f for f in self.folders if not f.startswith(prefix)}
+        make(self.path)
+        for top in self.path.glob(prefix + "*"):
+            self.made.update(p.relative_to(self.path).as_posix() for p in top.rglob("*") if p.is_file())
+
+    def finish(self) -> None:
+        """Remove every file this build did not make, and the folders left empty."""
+        emptied = set()
+        for rel in self.held.keys() - self.made:
+            os.unlink(os.path.join(self.path, rel))
+            folder = rel.rpartition("/")[0]
+            while folder and folder not in emptied:
+                emptied.add(folder)
+                folder = folder.rpartition("/")[0]
+        for folder in sorted(emptied, key=len, reverse=True):  # the deepest first
+            if not os.listdir(os.path.join(self.path, folder)):
+                os.rmdir(os.path.join(self.path, folder))
+
+
+def relpath(url: str) -> str:
+    """The file a site URL is written to, relative to the output: `/a/b/` is a/b/index.html."""
+    rel = url.lstrip("/")
+    return rel + "index.html" if not rel or rel.endswith("/") else rel
+
+
+def _link_or_copy(source: str | Path, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError as err:
+        if isinstance(err, (FileNotFoundError, FileExistsError)):
+            raise
+        shutil.copyfile(source, target)
+
+
 @contextmanager
-def fresh_output(out: Path) -> Iterator[Path]:
-    """A new empty folder beside `out`; swapped into place if the block succeeds,
-    removed (leaving `out` exactly as it was) if it raises."""
+def output_tree(out: Path, reuse: bool) -> Iterator[Tree]:
+    """The folder to build into, beside `out` (the spare if `reuse` and there is one);
+    swapped into place if the block succeeds, the replaced output kept as the next
+    spare. If the block raises, `out` is left exactly as it was."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
+    spare = out.parent / f".{out.name}.goodrel-spare"
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    if reuse and (spare / MARKER).is_file():
+        try:
+            os.replace(spare, tmp)  # (tmp is empty: replaced)
+        except OSError:  # taken by a build running alongside: start afresh
+            pass
     try:
-        yield tmp
-        (tmp / MARKER).write_text("made by goodrel; replaced on every build\n")
+        tree = Tree(tmp, reuse)
+        yield tree
+        tree.write(MARKER, "made by goodrel; replaced on every build\n")
+        tree.finish()
         tmp.chmod(0o755)  # mkdtemp makes it private; a served site must be readable
-        _swap(tmp, out)
+        _swap(tmp, out, spare)
     finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)
+        if tmp.exists():  # the build failed: what it made from a spare is the next spare
+            if not (tmp / MARKER).is_file() or not _rename(tmp, spare):
+                shutil.rmtree(tmp)
 
 
-def _swap(new: Path, out: Path) -> None:
+def _rename(source: Path, target: Path) -> bool:
+    try:
+        os.rename(source, target)
+    except OSError:  # the target is there already (another build's)
+        return False
+    return True
+
+
+def _swap(new: Path, out: Path, spare: Path) -> None:
+    """Put `new` in the place of `out`, which becomes the spare (or is removed, if
+    another build has left a spare meanwhile)."""
     if not out.exists():
         os.rename(new, out)
         return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    os.rename(out, old / "site")
+    old = spare if _rename(out, spare) else None
+    if old is None:
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent)) / "site"
+        os.rename(out, old)
     try:
         os.rename(new, out)
     except OSError:
-        os.rename(old / "site", out)
+        os.rename(old, out)
         raise
-    shutil.rmtree(old)
-
-
-def target(out: Path, url: str) -> Path:
-    """The file a site URL is written to: `/a/b/` is a/b/index.html. Never outside out."""
-    rel = url.lstrip("/")
-    if not rel or rel.endswith("/"):
-        rel += "index.html"
-    if any(part in ("", ".", "..") for part in rel.split("/")):
-        raise ValueError(f"not a safe site path: {url!r}")
-    path = out / rel
-    if not path.resolve().is_relative_to(out.resolve()):
-        raise ValueError(f"{url!r} would be written outside the output folder")
-    return path
-
-
-def write(out: Path, url: str, text: str) -> None:
-    path = target(out, url)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, "utf-8")
+    if old != spare:
+        shutil.rmtree(old.parent)
 
 
 def duplicate_writes(targets: list[tuple[str, str]]) -> list[Problem]:

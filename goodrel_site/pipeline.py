@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import shutil
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -17,10 +16,10 @@ from . import cite, export, feeds, history, images, markdown, render, review, se
 from .cache import BuildCache, tree_digest
 from .images import ImageSet
 from .models import Settings
-from .output import check_out_dir, duplicate_writes, fresh_output
+from .output import Tree, check_out_dir, duplicate_writes, output_tree
 from .problems import ContentError, Problem, UsageError
 from .site import Site, build_site
-from .validate import image_path, validate
+from .validate import Validated, image_path, validate
 
 
 @dataclass(frozen=True)
@@ -43,8 +42,9 @@ class Result:
 
 
 def load_site(root: Path, now: date, drafts: bool = False, base_url: str | None = None,
-              cache: BuildCache | None = None) -> tuple[Site, list[Problem]]:
-    content = validate(root, cache.sources.load) if cache else validate(root)
+              cache: BuildCache | None = None, validated: Validated | None = None
+              ) -> tuple[Site, list[Problem]]:
+    content = validate(root, cache.sources.load, validated) if cache else validate(root)
     if cache:
         cache.validated(content.entries)
     content = history.with_updated_dates(content, now)
@@ -83,40 +83,47 @@ def build(options: Options) -> Result:
     site, notes = load_site(root, options.now, options.drafts, options.base_url, cache)
     if cache:
         cache.start(site, (tree_digest(theme),))
-    renderer = render.Renderer(site, theme, cache)
-    pages = render.plan(site)
-
-    def make_files(site) -> dict[str, str]:
-        return {"/feed.json": feeds.json_feed(site, renderer.absolute),
-                "/robots.txt": feeds.robots(site, renderer.absolute),
-                **export.files(site, renderer.absolute),
-                **cite.files(site, renderer.absolute)}
-
-    files = cache.files("generated", make_files) if cache else make_files(site)
-    latest = feeds.latest(site)
-    updated = feeds.timestamp(feeds.last_change(latest) or options.now)
-    pages += [render.Page("/feed.xml", "feed.xml", render.SETTINGS,
-                          {"entries": latest, "feed_updated": updated}),
-              render.Page("/sitemap.xml", "sitemap.xml", render.SETTINGS, {"pages": sitemap_urls(pages)})]
+    renderer = render.Renderer(site, theme, cache, cache.templates if cache else None)
+    pages = site_pages(site)
+    files = cache.files("generated", generated_files) if cache else generated_files(site)
     clashes = duplicate_writes([(p.url, p.source) for p in pages] + [(u, render.SETTINGS) for u in files])
     if clashes:
         raise ContentError(clashes)
-    with fresh_output(options.out) as tmp:
-        found, used = render.write_pages(renderer, pages, tmp, options.jobs, files)
+    with output_tree(options.out, reuse=cache is not None) as tree:
+        found, used = render.write_pages(renderer, pages, tree, options.jobs, files)
         errors = [p for p in found if p.level == "error"]
         if errors:
             raise ContentError(errors)
-        _write_images(site, used, tmp, root / ".goodrel-cache" / "media")
-        _copy_static(theme / "static", tmp / "assets")
+        _write_images(site, used, tree, root / ".goodrel-cache" / "media")
+        _copy_static(theme / "static", tree)
         if options.search:
             index = functools.partial(search.build_index, language=site.settings.language)
             if cache:
-                cache.search_index(tmp, index)
+                cache.search_index(tree, index)
             else:
-                index(tmp)
+                tree.made_by("pagefind", index)
     if cache:
         cache.save()
     return Result(site, len(pages) + len(files), tuple(sorted(set(notes + found))))
+
+
+def site_pages(site: Site) -> list[render.Page]:
+    """Every page the templates make, the feed and the sitemap included."""
+    pages = render.plan(site)
+    latest = feeds.latest(site)
+    updated = feeds.timestamp(feeds.last_change(latest) or site.now)
+    return pages + [render.Page("/feed.xml", "feed.xml", render.SETTINGS,
+                                {"entries": latest, "feed_updated": updated}),
+                    render.Page("/sitemap.xml", "sitemap.xml", render.SETTINGS, {"pages": sitemap_urls(pages)})]
+
+
+def generated_files(site: Site) -> dict[str, str]:
+    """Every file made without a template, url -> text: the JSON feed, robots.txt, the
+    open data and the citation files."""
+    return {"/feed.json": feeds.json_feed(site, site.absolute),
+            "/robots.txt": feeds.robots(site, site.absolute),
+            **export.files(site, site.absolute),
+            **cite.files(site, site.absolute)}
 
 
 def sitemap_urls(pages: list[render.Page]) -> list[str]:
@@ -124,7 +131,7 @@ def sitemap_urls(pages: list[render.Page]) -> list[str]:
     return sorted(p.url for p in pages if p.url.endswith("/") and p.template != "alias.html")
 
 
-def _write_images(site: Site, used: list[ImageSet], out: Path, cache: Path) -> None:
+def _write_images(site: Site, used: list[ImageSet], out: Tree, cache: Path) -> None:
     wanted = {i.source: i for i in used}
     for entry in site.entries:
         if getattr(entry.meta, "image", None):
@@ -134,6 +141,7 @@ def _write_images(site: Site, used: list[ImageSet], out: Path, cache: Path) -> N
         images.process(wanted[source], out, cache)
 
 
-def _copy_static(static: Path, target: Path) -> None:
-    if static.is_dir():
-        shutil.copytree(static, target)
+def _copy_static(static: Path, out: Tree) -> None:
+    for path in sorted(static.rglob("*")):
+        if path.is_file():
+            out.write(f"assets/{path.relative_to(static).as_posix()}", path.read_bytes())

@@ -24,7 +24,7 @@ from .cache import BuildCache
 from .images import ImageSet
 from .markdown import Links
 from .models import VOCABULARIES, Entry
-from .output import write
+from .output import Tree, relpath
 from .problems import Problem
 from .site import Site
 from .validate import image_path
@@ -86,8 +86,10 @@ def links(site: Site) -> Links:
 class Renderer:
     """Templates and strings of a theme, bound to one Site."""
 
-    def __init__(self, site: Site, theme: Path, cache: BuildCache | None = None):
+    def __init__(self, site: Site, theme: Path, cache: BuildCache | None = None,
+                 compiled: Path | None = None):
         # With a cache, pages see the Site through a view that notes what each reads.
+        # `compiled`: where Jinja keeps compiled templates between runs.
         self.cache = cache
         site = cache.watch(site) if cache else site
         self.site = site
@@ -100,9 +102,10 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
             auto_reload=False,  # templates do not change during a build: no stat per include
-            bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache.templates)) if cache else None)
+            bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None)
         self.static = theme / "static"
-        self.env.filters.update(isodate=date.isoformat, absolute=self.absolute)
+        self._assets: dict[str, str] = {}  # (per renderer: a preview makes one per save)
+        self.env.filters.update(isodate=date.isoformat, absolute=site.absolute)
         self.env.globals.update(site=site, settings=site.settings, vocabularies=VOCABULARIES,
                                 strings_for=self.strings_for, lang_dir=lang_dir, asset=self.asset,
                                 picture=self.picture, citation=self.citation, thumbnail=self.thumbnail,
@@ -124,26 +127,25 @@ class Renderer:
     def json_ld(self, entry: Entry | None = None) -> dict:
         """The page's schema.org description, for `tojson` in a script element."""
         if entry is None:
-            return linked_data.website(self.site, self.absolute)
+            return linked_data.website(self.site, self.site.absolute)
         describe = linked_data.article if entry.kind == "story" else linked_data.event
-        return describe(self.site, entry, self.absolute, self.image_of)
+        return describe(self.site, entry, self.site.absolute, self.image_of)
 
     def citation(self, story: Entry) -> dict[str, cite.Citation]:
-        source = cite.source(self.site, story, self.absolute)
+        source = cite.source(self.site, story, self.site.absolute)
         return {"apa": cite.apa(source), "harvard": cite.harvard(source)}
 
     def thumbnail(self, entry: Entry) -> str:
         """The URL of the entry's image at its smallest width (for search results)."""
         return images.plan(image_path(self.site.root, entry, entry.image.src)).variants[0].webp
 
-    @functools.cache
     def asset(self, name: str) -> str:
         """A theme file's URL, versioned by its content so browsers never keep a stale copy."""
-        digest = hashlib.sha256((self.static / name).read_bytes()).hexdigest()[:10]
-        return f"/assets/{name}?v={digest}"
-
-    def absolute(self, url: str) -> str:
-        return self.site.settings.base_url.rstrip("/") + url
+        url = self._assets.get(name)
+        if url is None:
+            digest = hashlib.sha256((self.static / name).read_bytes()).hexdigest()[:10]
+            url = self._assets[name] = f"/assets/{name}?v={digest}"
+        return url
 
     def strings_for(self, lang: str) -> ChainMap:
         """The theme's words in a language, English where a word is not translated."""
@@ -158,28 +160,28 @@ class Renderer:
             body = markdown.render(entry.path, entry.body, entry.body_line, self.links)
         lang = (entry.lang if entry is not None else None) or self.site.settings.language
         context = self.cache.watch_context(page.context) if self.cache else page.context
-        html = self.env.get_template(page.template).render(
-            page=page, url=page.url, lang=lang, t=self.strings_for(lang),
-            body=Markup(body.html) if body else "", **context)
+        try:
+            html = self.env.get_template(page.template).render(
+                page=page, url=page.url, lang=lang, t=self.strings_for(lang),
+                body=Markup(body.html) if body else "", **context)
+        except jinja2.TemplateError as err:
+            raise RuntimeError(f"template error rendering {page.url} ({page.source}): "
+                               f"{_describe(err)}") from err
         return html, body
 
-    def write(self, pages: Iterable[Page], out: Path) -> tuple[list[Problem], list[ImageSet]]:
+    def write(self, pages: Iterable[Page], out: Tree) -> tuple[list[Problem], list[ImageSet]]:
         problems, used = [], []
         for page in pages:
-            try:
-                if self.cache:
-                    self.cache.begin()
-                html, body = self.render(page)
-            except jinja2.TemplateError as err:
-                raise RuntimeError(f"template error rendering {page.url} ({page.source}): "
-                                   f"{_describe(err)}") from err
+            if self.cache:
+                self.cache.begin()
+            html, body = self.render(page)
             if body:
                 problems += body.problems
                 used += body.images
             if self.cache:
                 self.cache.rendered(page.url, html, body, out)  # writes it, or links a stored copy
             else:
-                write(out, page.url, html)
+                out.write(relpath(page.url), html)
         return problems, used
 
 
@@ -195,10 +197,10 @@ def _describe(err: jinja2.TemplateError) -> str:
 # Worker processes are forked with the renderer, the plan and the generated files
 # already in memory, so the Site is never pickled; each task is a range of pages or
 # of files.
-_worker: tuple[Renderer, list[Page], list[tuple[str, Any]], Path] | None = None
+_worker: tuple[Renderer, list[Page], list[tuple[str, Any]], Tree] | None = None
 
 
-def _start_worker(renderer: Renderer, pages: list[Page], files: list[tuple[str, Any]], out: Path) -> None:
+def _start_worker(renderer: Renderer, pages: list[Page], files: list[tuple[str, Any]], out: Tree) -> None:
     global _worker
     _worker = (renderer, pages, files, out)
 
@@ -218,20 +220,21 @@ def _ranges(total: int, jobs: int) -> Iterator[tuple[int, int]]:
         yield start, min(total, start + size)
 
 
-def write_files(renderer: Renderer, files: list[tuple[str, Any]], out: Path) -> None:
+def write_files(renderer: Renderer, files: list[tuple[str, Any]], out: Tree) -> None:
     """Write generated files (url, text); with a cache, a text may be a stored copy."""
     if renderer.cache:
         renderer.cache.write_files(out, files)
     else:
         for url, text in files:
-            write(out, url, text)
+            out.write(relpath(url), text)
 
 
-def write_pages(renderer: Renderer, pages: list[Page], out: Path, jobs: int,
+def write_pages(renderer: Renderer, pages: list[Page], out: Tree, jobs: int,
                 files: dict[str, Any] | None = None) -> tuple[list[Problem], list[ImageSet]]:
     """Render and write every page (reusing those the cache still holds) and write the
     generated files, shared among `jobs` processes; the result does not depend on `jobs`."""
     items = list((files or {}).items())
+    out.made.update(relpath(url) for url in [p.url for p in pages] + list(files or {}))  # workers' too
     problems, used = [], []
     if renderer.cache:
         pages, problems, used = renderer.cache.reuse(pages, out)

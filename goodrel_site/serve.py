@@ -1,19 +1,21 @@
 """`serve`: the editor's preview on 127.0.0.1.
 
-The site is built into a private folder under .goodrel-cache/ (never public/), rebuilt
-whenever a file under the site root changes, and served with a small script, added to
-HTML responses only here and never to built files, that reloads the open tab after
-each build. A failed
-build is shown in the browser as a page naming each file, line and message, and the
-preview recovers on the next good save. The search index is built after the pages,
-in the background, so it may lag them by a few seconds."""
+The site is held in memory (live.py): after each save under the site root, only the
+changed files are read and validated again, and each page is rendered when the browser
+asks for it, with a small script, added here and never to built files, that reloads
+the open tab after each save. A failed load is shown in the browser as a page naming
+each file, line and message, and the preview recovers on the next good save. Whole
+builds, with the search index, run after each save in a background process at low
+priority, into a private folder under .goodrel-cache/ (never public/): search may lag
+the pages by a few seconds, or more on a large site."""
 
 from __future__ import annotations
 
 import html
 import mimetypes
+import multiprocessing
 import os
-import queue
+import re
 import shutil
 import signal
 import sys
@@ -28,15 +30,15 @@ from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
-from . import search
 from .cli import build_date, report
+from .live import Live, Snapshot
 from .pipeline import Options, build
 from .problems import ContentError, Problem, UsageError
-from .render import default_jobs
 
 WATCHED = ("stories", "events", "pages", "theme")  # folders; site.yaml is polled
 RELOAD_SCRIPT = "/__goodrel/reload.js"
 EVENTS = "/__goodrel/events"
+SEARCH_BUNDLE = re.compile(r"^/pagefind(-[0-9]+)?/")  # a large site's index comes in shards
 NOT_FOUND = b"<!doctype html>\n<title>Not found</title>\n<p>Not found.</p>\n"
 RELOAD_JS = b"""(function () {
   var shown = document.currentScript.dataset.generation;
@@ -47,39 +49,29 @@ RELOAD_JS = b"""(function () {
 
 
 class Preview:
-    """The latest build, or the error that stopped it, shared by the builder (the main
-    thread) and the threads answering requests. Each build goes into a new folder
-    under .goodrel-cache/preview-<process id>/ and is served once complete; the folder
-    it replaces is deleted in the background, since deleting thousands of folders can
-    take seconds on some disks and must not delay the page."""
+    """The site as of the latest good save, or the error that the latest save met,
+    shared by the main thread (which reloads it) and the threads answering requests."""
 
     def __init__(self, root: Path, drafts: bool):
         self.root, self.drafts = root, drafts
+        self.live = Live(root, drafts)
+        # The background builds' output, for the search index (see Indexer).
         self.folder = root / ".goodrel-cache" / f"preview-{os.getpid()}"
-        self.idle = threading.Event()  # set while no build is running
-        self.sweeper = Sweeper(self.idle)
-        for old in sorted(self.folder.parent.glob("preview*")):  # ended sessions' builds
-            if not _running(old.name.removeprefix("preview-")):
-                self.sweeper.retire(old)
-        self.current: Path | None = None  # the newest complete build, being served
-        self.search_dir: Path | None = None  # the newest finished search index
+        for old in sorted(self.folder.parent.glob("*preview-*")):  # ended sessions' builds
+            session = re.match(r"\.?preview-([0-9]+)", old.name)  # (and their spares)
+            if session and not _running(session[1]):
+                threading.Thread(target=shutil.rmtree, args=(old, True), daemon=True).start()
+        self.snapshot: Snapshot | None = None
         self.generation = f"{os.getpid()}.0"  # a new server always reloads open tabs
         self.count = 0
-        self.error: bytes | None = None  # the error page, while the last build failed
+        self.error: bytes | None = None  # the error page, while the last save failed
         self.changed = threading.Condition()
-        self.indexer = SearchIndexer(self)
+        self.indexer = Indexer(self)
 
-    def start(self) -> None:
-        self.sweeper.start()
-        self.indexer.start()
-
-    def rebuild(self, jobs: int) -> None:
-        self.idle.clear()
-        started, error, result = time.perf_counter(), None, None
-        out = self.folder / f"build-{self.count + 1}"
+    def reload(self) -> None:
+        started, error, snapshot = time.perf_counter(), None, None
         try:
-            result = build(Options(site=self.root, out=out, now=build_date(None),
-                                   drafts=self.drafts, jobs=jobs, search=False))
+            snapshot, notes = self.live.load(build_date(None))
         except ContentError as err:
             report(err.problems)
             error = error_page(self.root, err.problems)
@@ -87,22 +79,30 @@ class Preview:
             traceback.print_exc()
             error = error_page(self.root, [], f"{type(err).__name__}: {err}")
         else:
-            report([n for n in result.notes if n.level == "warning"])
+            report([n for n in notes if n.level == "warning"])
         seconds = time.perf_counter() - started
-        print(f"Build failed ({seconds:.2f} s): the browser shows why." if error
-              else f"Built in {seconds:.2f} s.", flush=True)
+        print(f"Failed ({seconds:.2f} s): the browser shows why." if error
+              else f"Ready in {seconds:.2f} s.", flush=True)
         with self.changed:
             self.count += 1
             self.generation = f"{os.getpid()}.{self.count}"
-            self.error, old = error, self.current
-            if result is not None:
-                self.current = out
+            self.error = error
+            if snapshot is not None:
+                self.snapshot = snapshot
             self.changed.notify_all()
-        self.idle.set()
-        if result is not None:  # after the tabs are told: the pages come first
-            if old is not None:
-                self.sweeper.retire(old)
-            self.indexer.request(out, result.site.settings.language)
+        if snapshot is not None:
+            self.indexer.request(self.generation)
+
+    def failed_in_background(self, generation: str, page: bytes) -> None:
+        """A whole build of this save found an error that loading it did not (a link
+        to a story that is gone, say): show it, as for a failed save."""
+        with self.changed:
+            if self.generation != generation:
+                return  # saved again since: that save's build will tell
+            self.count += 1
+            self.generation = f"{os.getpid()}.{self.count}"
+            self.error = page
+            self.changed.notify_all()
 
 
 def _running(pid: str) -> bool:
@@ -117,90 +117,62 @@ def _running(pid: str) -> bool:
 
 
 def _lower_priority() -> None:
-    """Let the calling thread use only spare CPU. On Linux a thread's nice value is its
-    own, and the threads and processes it starts inherit it."""
-    if hasattr(os, "setpriority"):
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    """Let this process use only spare CPU (the preview's own work comes first)."""
+    if hasattr(os, "nice"):
+        os.nice(10)
 
 
-class Sweeper(threading.Thread):
-    """Deletes replaced build folders once no request can still be reading them and the
-    search index neither is built in nor served from them, a folder at a time and only
-    between builds, so that the disk is the build's while it runs."""
-
-    GRACE = 2.0  # seconds
-
-    def __init__(self, idle: threading.Event):
-        super().__init__(daemon=True, name="sweeper")
-        self.idle = idle
-        self.retired: queue.Queue[tuple[float, Path]] = queue.Queue()
-        self.pinned: set[Path] = set()
-
-    def retire(self, folder: Path) -> None:
-        self.retired.put((time.monotonic() + self.GRACE, folder))
-
-    def run(self) -> None:
-        _lower_priority()
-        while True:
-            due, folder = self.retired.get()
-            time.sleep(max(0.0, due - time.monotonic()))
-            if folder in self.pinned:
-                self.retire(folder)  # look again later
-            else:
-                self.delete(folder)
-
-    def delete(self, folder: Path) -> None:
-        for parent, folders, files in os.walk(folder, topdown=False):
-            self.idle.wait()
-            for name in files + folders:  # the folders are empty by now
-                _remove(Path(parent, name))
-        _remove(folder)
-
-
-def _remove(path: Path) -> None:
+def _build_quietly(options: Options) -> list[Problem] | str | None:
+    """A whole build, in the background process: None, or what stopped it."""
     try:
-        if path.is_dir() and not path.is_symlink():
-            path.rmdir()
-        else:
-            path.unlink()
-    except OSError:  # gone already, or not ours to delete: leave it
-        pass
+        build(options)
+    except ContentError as err:
+        return err.problems
+    except Exception as err:
+        return f"{type(err).__name__}: {err}"
+    return None
 
 
-class SearchIndexer(threading.Thread):
-    """Indexes the newest build in the background, at low priority, and serves the
-    newest finished index; a build that is replaced before its turn is skipped."""
+class Indexer(threading.Thread):
+    """After each save, a whole build with the search index into the preview's private
+    folder, in a process of its own at low priority (so that it neither holds the
+    preview's interpreter nor slows the editor's pages); saves made meanwhile are built
+    together, once it is done."""
 
     def __init__(self, preview: Preview):
         super().__init__(daemon=True, name="search-index")
         self.preview = preview
-        self.pinned = preview.sweeper.pinned
         self.wanted = threading.Condition()
-        self.pending: tuple[Path, str] | None = None
+        self.pending: str | None = None  # the generation to build
+        self.pool = multiprocessing.get_context("spawn").Pool(1, initializer=_lower_priority)
 
-    def request(self, folder: Path, language: str) -> None:
+    def request(self, generation: str) -> None:
         with self.wanted:
-            if self.pending:
-                self.pinned.discard(self.pending[0])
-            self.pinned.add(folder)
-            self.pending = (folder, language)
+            self.pending = generation
             self.wanted.notify()
 
+    def close(self) -> None:
+        """Stop the background process, mid-build if need be: it only ever writes
+        into the preview's private folder, swapped in whole."""
+        self.pool.terminate()
+
     def run(self) -> None:
-        _lower_priority()
+        preview = self.preview
         while True:
             with self.wanted:
                 self.wanted.wait_for(lambda: self.pending is not None)
-                (folder, language), self.pending = self.pending, None
+                generation, self.pending = self.pending, None
+            options = Options(site=preview.root, out=preview.folder, now=build_date(None),
+                              drafts=preview.drafts, jobs=1, search=True)
             try:
-                search.build_index(folder, language)
-            except Exception as err:  # search is a convenience here, not a reason to stop
-                print(f"The search index could not be built: {err}", file=sys.stderr, flush=True)
-                self.pinned.discard(folder)
-                continue
-            old, self.preview.search_dir = self.preview.search_dir, folder / "pagefind"
-            if old is not None:
-                self.pinned.discard(old.parent)
+                failed = self.pool.apply(_build_quietly, (options,))
+            except ValueError:  # the pool was closed: the preview is stopping
+                return
+            if isinstance(failed, list):
+                report(failed)
+                preview.failed_in_background(generation, error_page(preview.root, failed))
+            elif failed:
+                print(f"The search index could not be built: {failed}", file=sys.stderr, flush=True)
 
 
 def error_page(root: Path, problems: list[Problem], message: str | None = None) -> bytes:
@@ -238,25 +210,26 @@ def _excerpt(path: Path, line: int, around: int = 2) -> str:
     return f"<pre>{''.join(rows)}</pre>" if rows else ""
 
 
-def resolve(folder: Path, target: str) -> Path | None:
-    """The file a request target names inside `folder`, or None. Anything that could
-    leave the folder (dot segments, encoded or not; backslashes; absolute-form
-    targets) is refused rather than normalised."""
+def site_path(target: str) -> str | None:
+    """The path a request target names, decoded, or None for anything that could
+    leave the site (dot segments, encoded or not; backslashes; absolute-form targets):
+    refused rather than normalised."""
     if not target.startswith("/") or target.startswith("//"):
         return None
     path = unquote(urlsplit(target).path)
-    parts = path[1:].split("/")
-    if parts and parts[-1] == "":
-        parts.pop()
-    if any(p in ("", ".", "..") or "\\" in p or "\0" in p for p in parts):
+    parts = path[1:].removesuffix("/").split("/")
+    if path != "/" and any(p in ("", ".", "..") or "\\" in p or "\0" in p for p in parts):
         return None
-    found = folder.joinpath(*parts)
+    return path
+
+
+def resolve(folder: Path, path: str) -> Path | None:
+    """The file a site path (from site_path) names inside `folder`, or None."""
+    found = folder.joinpath(*path[1:].removesuffix("/").split("/"))
     try:
-        if not found.resolve().is_relative_to(folder.resolve()):
-            return None
+        return found if found.resolve().is_relative_to(folder.resolve()) else None
     except (OSError, ValueError):
         return None
-    return found
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -273,35 +246,60 @@ class Handler(BaseHTTPRequestHandler):
 
     def respond(self, body: bool) -> None:
         preview: Preview = self.server.preview
-        path = urlsplit(self.path).path if self.path.startswith("/") else ""
+        path = site_path(self.path)
         if path == EVENTS and body:
             return self.events(preview)
         if path == RELOAD_SCRIPT:
             return self.send(200, "text/javascript; charset=utf-8", RELOAD_JS, body)
         with preview.changed:
-            generation, error, current = preview.generation, preview.error, preview.current
-        if path.startswith("/pagefind/"):
-            found = resolve(preview.search_dir or preview.folder, path[len("/pagefind"):])
-        else:
-            found = resolve(current or preview.folder, self.path)
-        if found is None:  # outside the site: never an error page
+            generation, error, snapshot = preview.generation, preview.error, preview.snapshot
+        if path is None or snapshot is None:  # outside the site: never an error page
             return self.send(404, "text/plain; charset=utf-8", b"Not found\n", body)
+        # Files: the search index from the background build; the theme's and the
+        # pictures' from where they are kept.
+        folder = (preview.folder if SEARCH_BUNDLE.match(path) else
+                  preview.root / "theme" / "static" if path.startswith("/assets/") else
+                  preview.live.media if path.startswith("/media/") else None)
+        if folder is not None:
+            found = resolve(folder, path if folder is preview.folder else "/" + path.split("/", 2)[2])
+            return self.send_file(found, body)
         if error is not None and (path.endswith(("/", ".html")) or "." not in path.rsplit("/", 1)[-1]):
             return self.send(500, "text/html; charset=utf-8", self.with_reload(error, generation), body)
-        if found.is_dir() and (found / "index.html").is_file():
-            if not path.endswith("/"):
-                query = urlsplit(self.path).query
-                return self.redirect(path + "/" + (f"?{query}" if query else ""))
-            found = found / "index.html"
+        url = path.removesuffix("index.html")
         try:
-            content = found.read_bytes()
-        except OSError:  # missing, a folder, or swept away meanwhile
-            missing = current / "404.html" if current else None
-            page = missing.read_bytes() if missing and missing.is_file() else NOT_FOUND
-            return self.send(404, "text/html; charset=utf-8", self.with_reload(page, generation), body)
+            page = snapshot.page(url)
+        except ContentError as err:
+            page = error_page(preview.root, err.problems)
+            return self.send(500, "text/html; charset=utf-8", self.with_reload(page, generation), body)
+        except Exception as err:  # a broken template, say: shown, and the preview goes on
+            traceback.print_exc()
+            page = error_page(preview.root, [], f"{type(err).__name__}: {err}")
+            return self.send(500, "text/html; charset=utf-8", self.with_reload(page, generation), body)
+        if page is not None:
+            name = "index.html" if url.endswith("/") else url
+            content = page.encode()
+            kind = mimetypes.guess_type(name)[0] or "text/html"
+            if kind == "text/html":
+                content = self.with_reload(content, generation)
+            return self.send(200, kind + "; charset=utf-8", content, body)
+        if url + "/" in snapshot.pages:
+            query = urlsplit(self.path).query
+            return self.redirect(url + "/" + (f"?{query}" if query else ""))
+        text = snapshot.file(url)
+        if text is not None:
+            kind = mimetypes.guess_type(url)[0] or "application/octet-stream"
+            return self.send(200, kind + "; charset=utf-8", text.encode(), body)
+        missing = (snapshot.page("/404.html") or "").encode() or NOT_FOUND
+        self.send(404, "text/html; charset=utf-8", self.with_reload(missing, generation), body)
+
+    def send_file(self, found: Path | None, body: bool) -> None:
+        try:
+            content = found.read_bytes() if found else None
+        except OSError:  # missing, a folder, or replaced meanwhile
+            content = None
+        if content is None:
+            return self.send(404, "text/plain; charset=utf-8", b"Not found\n", body)
         kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
-        if kind == "text/html":
-            content = self.with_reload(content, generation)
         if kind.startswith("text/") or kind in ("application/json", "application/javascript"):
             kind += "; charset=utf-8"
         self.send(200, kind, content, body)
@@ -329,7 +327,7 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
 
     def events(self, preview: Preview) -> None:
-        """Server-Sent Events: the build generation now, then after every build."""
+        """Server-Sent Events: the generation now, then after every save."""
         self.send_response(200)
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Cache-Control", "no-store")
@@ -403,19 +401,20 @@ def serve(root: Path, port: int, drafts: bool) -> int:
     http = threading.Thread(target=server.serve_forever, daemon=True, name="http")
     stop = threading.Event()
     try:
-        print("Building the preview…", flush=True)
-        preview.rebuild(default_jobs())  # the first build, before any other thread exists
+        print("Reading the site…", flush=True)
+        preview.reload()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         http.start()
-        preview.start()
+        preview.indexer.start()
         print(f"Previewing {root} at http://127.0.0.1:{port}/"
               f"{' with drafts and embargoed items' if drafts else ''}. Press Ctrl+C to stop.", flush=True)
         for changed in changes(root, stop):
             print(f"Changed: {', '.join(changed[:5])}{' …' if len(changed) > 5 else ''}", flush=True)
-            preview.rebuild(default_jobs())
+            preview.reload()
     except KeyboardInterrupt:
         pass
     finally:
+        preview.indexer.close()
         if http.is_alive():
             server.shutdown()
         server.server_close()

@@ -59,6 +59,10 @@ class Site:
     def entries(self) -> tuple[Entry, ...]:
         return self.stories + self.events + self.pages
 
+    def absolute(self, url: str) -> str:
+        """A site URL with the address the site is published at."""
+        return self.settings.base_url.rstrip("/") + url
+
     def term(self, vocabulary: str, key: str) -> Term:
         return self._term_index[vocabulary, key]
 

@@ -204,16 +204,38 @@ def _entry(source: Source, settings: Settings) -> tuple[Entry | None, list[Probl
     return entry, problems
 
 
-def validate(root: Path, loader: Callable[[Path], tuple[list[Source], list[Problem]]] = load_sources
-             ) -> Content:
+class Validated:
+    """Each file's entry as validated, kept by a long-running preview between builds:
+    a file whose Source object and settings are the ones validated before is not
+    validated again (cache.Sources gives an unchanged file the same Source)."""
+
+    def __init__(self):
+        self.settings: Settings | None = None  # what the entries below were validated with
+        self._known: dict[str, tuple[Source, Entry | None, list[Problem]]] = {}
+
+    def use(self, settings: Settings) -> None:
+        if settings != self.settings:
+            self.settings, self._known = settings, {}
+
+    def entry(self, source: Source) -> tuple[Entry | None, list[Problem]]:
+        known = self._known.get(source.path)
+        if known is None or known[0] is not source:
+            known = self._known[source.path] = (source, *_entry(source, self.settings))
+        return known[1], known[2]
+
+
+def validate(root: Path, loader: Callable[[Path], tuple[list[Source], list[Problem]]] = load_sources,
+             validated: Validated | None = None) -> Content:
     """Load and validate everything; raise ContentError listing every error found.
     `loader` reads the content files (the build cache passes one that reuses what it
     read before)."""
     settings = load_settings(root)
     sources, problems = loader(root)
+    if validated:
+        validated.use(settings)
     entries = []
     for source in sources:
-        entry, found = _entry(source, settings)
+        entry, found = validated.entry(source) if validated else _entry(source, settings)
         problems += found
         if entry:
             entries.append(entry)

@@ -86,7 +86,14 @@ def test_nothing_from_an_earlier_build_survives(site):
     assert build(site) == 0
     assert not (site / "public/stray.txt").exists()
     assert not (site / "public/stories/first").exists()
-    assert not list(site.glob(".public.*")), "temporary folders are cleaned up"
+    # The replaced output is kept beside it for the next build to update, and that
+    # build removes what it did not make, the stray file included.
+    assert [p.name for p in site.glob(".public.*")] == [".public.goodrel-spare"]
+    assert (site / ".public.goodrel-spare/stray.txt").exists()
+    (site / "public" / "another-stray.txt").write_text("left over")
+    assert build(site) == 0
+    assert not (site / "public/stray.txt").exists() and not (site / "public/another-stray.txt").exists()
+    assert not (site / "public/stories/first").exists()
 
 
 @pytest.mark.parametrize("out", [".", "..", "stories", "stories/public", "theme", "site.yaml"])

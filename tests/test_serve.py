@@ -112,8 +112,10 @@ def test_serves_pages_with_a_reload_script_that_built_files_never_carry(preview)
     soup = BeautifulSoup(body, "html.parser")
     assert soup.h1.get_text(strip=True) == "Welcome walks"
     assert [s["src"] for s in soup.find_all("script", src=True)][-1] == "/__goodrel/reload.js"
-    built = list((preview.root / ".goodrel-cache").glob("preview-*/build-*/stories/welcome-walks/index.html"))
-    assert built and not [path for path in built if "__goodrel" in path.read_text("utf-8")]
+    # The background build (for the search index) writes plain built files.
+    built = until(lambda: list((preview.root / ".goodrel-cache").glob("preview-*/stories/welcome-walks/index.html")),
+                  "the background build")
+    assert not [path for path in built if "__goodrel" in path.read_text("utf-8")]
     assert not (preview.root / "public").exists()  # the preview never touches the published output
     status, headers, script = preview.get("/__goodrel/reload.js")
     assert status == 200 and "EventSource" in script
@@ -153,27 +155,29 @@ def test_an_edit_is_served_without_restarting(preview):
     until(lambda: preview.title() == "Welcome walks", "the original title")
 
 
-def test_replaced_builds_are_cleared_away(preview):
-    for n in range(3):
-        preview.edit(STORY, "title: Welcome walks", f"title: Welcome walks {n}")
-        until(lambda: preview.title() == f"Welcome walks {n}", "the edited title")
-        preview.edit(STORY, f"title: Welcome walks {n}", "title: Welcome walks")
-        until(lambda: preview.title() == "Welcome walks", "the original title")
-    builds = preview.root / ".goodrel-cache" / f"preview-{preview.process.pid}"
-    # What remains: the build being served and the one the search index is served from.
-    until(lambda: len(list(builds.glob("build-*"))) <= 2, "old builds to be deleted")
+def test_a_link_to_a_missing_story_shows_an_error_page_when_the_page_is_asked_for(preview):
+    preview.edit(STORY, "\n\n", "\n\nSee [the other walk](no-such-story.md).\n\n")
+    try:
+        status, _, body = until(lambda: (r := preview.get(PAGE))[0] == 500 and r, "the error page")
+        problem = BeautifulSoup(body, "html.parser").select_one("main li").get_text(" ", strip=True)
+        assert problem.startswith(f"{STORY} , line ") and "no-such-story.md" in problem
+    finally:
+        preview.edit(STORY, "\n\nSee [the other walk](no-such-story.md).\n\n", "\n\n")
+    until(lambda: preview.title() == "Welcome walks", "the page after the fix")
 
 
 def test_an_ended_sessions_builds_are_cleared_and_a_running_ones_kept(tmp_path):
     root = copy_site(tmp_path / "site")
-    ended = root / ".goodrel-cache" / "preview-999999999" / "build-7"
-    running = root / ".goodrel-cache" / f"preview-{os.getpid()}" / "build-1"
-    for folder in (ended, running):
+    ended = root / ".goodrel-cache" / "preview-999999999" / "stories"
+    ended_spare = root / ".goodrel-cache" / ".preview-999999999.goodrel-spare" / "stories"
+    running = root / ".goodrel-cache" / f"preview-{os.getpid()}" / "stories"
+    for folder in (ended, ended_spare, running):
         folder.mkdir(parents=True)
         (folder / "index.html").write_text("old")
     second = start(root)
     try:
-        until(lambda: not ended.parent.exists(), "the ended session's builds to be deleted")
+        until(lambda: not ended.parent.exists() and not ended_spare.parent.exists(),
+              "the ended session's builds to be deleted")
         assert (running / "index.html").read_text() == "old"
         assert second.title() == "Welcome walks"
     finally:
@@ -284,3 +288,20 @@ def test_the_search_index_catches_up(preview):
                                "the search index")
     assert "javascript" in headers["Content-Type"]
     assert preview.get("/pagefind/pagefind-entry.json")[0] == 200
+
+
+def test_every_shard_of_a_large_sites_index_is_served(preview):
+    # A site of more than search.SHARD_PAGES pages has bundles /pagefind-2/ and on; one
+    # is put beside the background build's /pagefind/ (again, if a build replaces it).
+    folder = preview.root / ".goodrel-cache" / f"preview-{preview.process.pid}"
+    until(lambda: (folder / "pagefind").is_dir(), "the search index")
+
+    def shard_served():
+        shard = folder / "pagefind-2"
+        shard.mkdir(exist_ok=True)
+        (shard / "pagefind-entry.json").write_text('{"shard": 2}')
+        status, headers, body = preview.get("/pagefind-2/pagefind-entry.json")
+        return status == 200 and body == '{"shard": 2}' and headers["Content-Type"].startswith("application/json")
+
+    until(shard_served, "the second shard")
+    assert preview.get("/pagefind-x/pagefind-entry.json")[0] == 404
