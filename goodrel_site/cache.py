@@ -393,7 +393,7 @@ class BuildCache:
                 todo.append(page)
                 continue
             try:
-                out.link(relpath(page.url), self.store / record[2], self._stored[record[2]])
+                out.link(relpath(page.url), os.path.join(self.store, record[2]), self._stored[record[2]])
             except (KeyError, FileNotFoundError):  # not in the store, or removed meanwhile
                 todo.append(page)
                 continue

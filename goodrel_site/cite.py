@@ -17,7 +17,6 @@ from .site import Site
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
-FORMATS = {"cite.bib": "bibtex", "cite.ris": "ris", "cite.json": "csl_json"}
 
 
 @dataclass(frozen=True)
@@ -123,15 +122,8 @@ def csl_json(src: Source) -> str:
     return json.dumps([item], ensure_ascii=False, indent=2) + "\n"
 
 
-def files(site: Site, absolute: Callable[[str], str]) -> dict[str, str]:
-    """The citation files of every public story, by site URL."""
-    writers = {"bibtex": bibtex, "ris": ris, "csl_json": csl_json}
-    result = {}
-    for story in site.stories:
-        src = source(site, story, absolute)
-        for name, style in FORMATS.items():
-            result[story.url + name] = writers[style](src)
-    return result
+# The citation files beside each story's page (render.plan), by file name.
+FORMATS: dict[str, Callable[[Source], str]] = {"cite.bib": bibtex, "cite.ris": ris, "cite.json": csl_json}
 
 
 def _one_line(text: str) -> str:
@@ -146,11 +138,12 @@ def _date_parts(day: date) -> dict:
     return {"date-parts": [[day.year, day.month, day.day]]}
 
 
-_TEX = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%",
-        "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_TEX = str.maketrans({"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%",
+                      "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}",
+                      "^": r"\textasciicircum{}"})
 
 
 def _tex(text: str) -> str:
     """Escape the characters TeX treats as commands; other Unicode is left as it is
     (biber and modern BibTeX read UTF-8)."""
-    return "".join(_TEX.get(ch, ch) for ch in text)
+    return text.translate(_TEX)

@@ -106,8 +106,10 @@ def run_build(args) -> int:
     result = build(Options(site=args.site, out=out, now=build_date(args.now), drafts=args.drafts,
                            jobs=args.jobs, base_url=args.base_url, search=args.search))
     report(list(result.notes))
-    print(f"Built {result.pages} files ({len(result.site.stories)} stories, "
-          f"{len(result.site.events)} events) into {out} in {time.perf_counter() - started:.2f} s")
+    what = f"{result.files} files ({result.stories} stories, {result.events} events)"
+    seconds = time.perf_counter() - started
+    print(f"Up to date: nothing has changed since the last build of {what} into {out} ({seconds:.2f} s)"
+          if result.skipped else f"Built {what} into {out} in {seconds:.2f} s")
     return 0
 
 

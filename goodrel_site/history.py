@@ -35,6 +35,15 @@ def is_checkout(root: Path) -> bool:
     return top is not None and Path(top.decode().strip()).resolve() == root.resolve()
 
 
+def revision(root: Path) -> str | None:
+    """The commit the site is at, and whether the checkout is shallow (which decides
+    what history says); None outside git."""
+    if not is_checkout(root):
+        return None
+    found = _git(root, "rev-parse", "--is-shallow-repository", "HEAD")
+    return found.decode() if found else None
+
+
 def last_changes(root: Path, now: date, folder: str = "stories") -> dict[str, date]:
     """The committer date of the last commit on or before `now` that changed each file
     under `folder`, from one `git log` walk (newest first: the first date seen wins).

@@ -12,6 +12,7 @@ removed before the swap."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from .problems import Problem, UsageError
 
 # Written into every build, so that a folder is only ever replaced by another build.
 MARKER = ".goodrel-build"
+_UNSAFE = re.compile(r"(^|/)\.{0,2}(/|$)")  # an empty, '.' or '..' path segment
 
 
 def check_out_dir(site: Path, out: Path) -> None:
@@ -48,25 +50,13 @@ class Tree:
 
     def __init__(self, path: Path, reuse: bool):
         self.path = path
-        self.held: dict[str, int] = {}  # relative path -> inode
         self.folders: set[str] = {""}
-        if reuse:
-            self._list("")
+        self.held: dict[str, int] = listing(path, self.folders) if reuse else {}  # path -> inode
         self.made: set[str] = set()
-
-    def _list(self, rel: str) -> None:
-        with os.scandir(os.path.join(self.path, rel)) as entries:
-            for entry in entries:
-                name = f"{rel}/{entry.name}" if rel else entry.name
-                if entry.is_dir(follow_symlinks=False):
-                    self.folders.add(name)
-                    self._list(name)
-                else:
-                    self.held[name] = entry.inode()
 
     def target(self, rel: str) -> str:
         """The file for a relative path, its folder made; never outside the tree."""
-        if any(part in ("", ".", "..") for part in rel.split("/")):
+        if _UNSAFE.search(rel):
             raise ValueError(f"not a safe site path: {rel!r}")
         folder = rel.rpartition("/")[0]
         if folder not in self.folders:
@@ -122,6 +112,22 @@ class Tree:
         for folder in sorted(emptied, key=len, reverse=True):  # the deepest first
             if not os.listdir(os.path.join(self.path, folder)):
                 os.rmdir(os.path.join(self.path, folder))
+
+
+def listing(path: Path, folders: set[str] | None = None, rel: str = "") -> dict[str, int]:
+    """Every file under a folder, by relative path, with its inode (and, into `folders`,
+    every folder): one directory read per folder, no stat."""
+    found = {}
+    with os.scandir(os.path.join(path, rel)) as entries:
+        for entry in entries:
+            name = f"{rel}/{entry.name}" if rel else entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if folders is not None:
+                    folders.add(name)
+                found.update(listing(path, folders, name))
+            else:
+                found[name] = entry.inode()
+    return found
 
 
 def relpath(url: str) -> str:

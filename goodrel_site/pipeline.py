@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from . import cite, export, feeds, history, images, markdown, render, review, search
+from . import export, feeds, history, images, markdown, render, review, search, uptodate
 from .cache import BuildCache, tree_digest
 from .images import ImageSet
 from .models import Settings
@@ -36,9 +36,11 @@ class Options:
 
 @dataclass(frozen=True)
 class Result:
-    site: Site
-    pages: int
+    files: int
+    stories: int
+    events: int
     notes: tuple[Problem, ...]  # warnings and information
+    skipped: bool = False  # nothing had changed since the last build into this output
 
 
 def load_site(root: Path, now: date, drafts: bool = False, base_url: str | None = None,
@@ -80,6 +82,12 @@ def build(options: Options) -> Result:
     if not (theme / "templates").is_dir():
         raise UsageError(f"{theme / 'templates'} is missing: a site root needs a theme/ folder")
     cache = BuildCache(root) if options.cache else None
+    if cache:
+        inputs = uptodate.inputs(root, options)
+        summary = uptodate.noted(root, options, inputs)
+        if summary is not None:
+            files, stories, events, notes = summary
+            return Result(files, stories, events, tuple(Problem(*n) for n in notes), skipped=True)
     site, notes = load_site(root, options.now, options.drafts, options.base_url, cache)
     if cache:
         cache.start(site, (tree_digest(theme),))
@@ -102,9 +110,13 @@ def build(options: Options) -> Result:
                 cache.search_index(tree, index)
             else:
                 tree.made_by("pagefind", index)
+    result = Result(len(pages) + len(files), len(site.stories), len(site.events),
+                    tuple(sorted(set(notes + found))))
     if cache:
         cache.save()
-    return Result(site, len(pages) + len(files), tuple(sorted(set(notes + found))))
+        uptodate.note(root, options, inputs, (result.files, result.stories, result.events,
+                                             [dataclasses.astuple(n) for n in result.notes]))
+    return result
 
 
 def site_pages(site: Site) -> list[render.Page]:
@@ -118,12 +130,11 @@ def site_pages(site: Site) -> list[render.Page]:
 
 
 def generated_files(site: Site) -> dict[str, str]:
-    """Every file made without a template, url -> text: the JSON feed, robots.txt, the
-    open data and the citation files."""
+    """The files made from the whole site without a template, url -> text: the JSON
+    feed, robots.txt and the open data."""
     return {"/feed.json": feeds.json_feed(site, site.absolute),
             "/robots.txt": feeds.robots(site, site.absolute),
-            **export.files(site, site.absolute),
-            **cite.files(site, site.absolute)}
+            **export.files(site, site.absolute)}
 
 
 def sitemap_urls(pages: list[render.Page]) -> list[str]:

@@ -9,10 +9,9 @@ import multiprocessing
 import os
 from collections import ChainMap
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, NamedTuple
 
 import jinja2
 from markupsafe import Markup
@@ -34,10 +33,9 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the sam
 RTL_LANGUAGES = {"ar", "fa", "he", "ps", "sd", "ug", "ur", "yi", "dv", "ckb"}
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(NamedTuple):  # (a tuple: sites have tens of thousands of pages)
     url: str
-    template: str
+    template: str  # a theme template, or a citation format (cite.FORMATS)
     source: str  # the file that makes this page (site.yaml for the site's own pages)
     context: dict[str, Any]
 
@@ -51,6 +49,8 @@ def plan(site: Site) -> list[Page]:
     pages += _paginated("/events/", "list.html", site.events, site, kind="events")
     for entry in site.entries:
         pages.append(Page(entry.url, f"{entry.kind}.html", entry.path, {"entry": entry}))
+        if entry.kind == "story":
+            pages += [Page(entry.url + name, name, entry.path, {"entry": entry}) for name in cite.FORMATS]
         for alias in entry.aliases:
             url = alias if alias.endswith(("/", ".html")) else alias + "/"
             pages.append(Page(url, "alias.html", entry.path, {"entry": entry}))
@@ -155,6 +155,8 @@ class Renderer:
 
     def render(self, page: Page) -> tuple[str, markdown.Rendered | None]:
         entry: Entry | None = page.context.get("entry")
+        if page.template in cite.FORMATS:  # a story's citation file: made in Python
+            return cite.FORMATS[page.template](cite.source(self.site, entry, self.site.absolute)), None
         body = None
         if entry is not None and page.template != "alias.html":
             body = markdown.render(entry.path, entry.body, entry.body_line, self.links)

@@ -99,3 +99,14 @@ def test_a_shallow_clone_is_not_trusted_and_says_so(site, tmp_path, capsys):
     # In a one-commit clone every story would seem changed on 2019-09-09.
     assert modified(clone) == {"First story": "2014-03-01", "Second story": "2014-03-01"}
     assert "shallow git checkout" in capsys.readouterr().err
+
+
+def test_a_commit_alone_is_seen_by_the_next_build(site):
+    # The build after a commit that changed no file since the last build must still
+    # run (it is not "up to date"): history gives the story a new date.
+    init(site, "2015-01-01")
+    (site / "stories" / "first.md").write_text(
+        (site / "stories" / "first.md").read_text().replace("Body of", "New body of"))
+    assert modified(site)["First story"] == "2014-03-01"
+    commit(site, "2017-06-30")
+    assert modified(site)["First story"] == "2017-06-30"

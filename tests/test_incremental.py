@@ -124,6 +124,34 @@ def test_no_change_reuses_every_page(site: Path, tmp_path: Path) -> None:
     assert inodes(assert_as_clean(site, tmp_path)) == before
 
 
+def test_a_build_with_nothing_changed_is_skipped_and_any_change_is_seen(site: Path, tmp_path: Path) -> None:
+    out = assert_as_clean(site, tmp_path)
+    before = tree(out)
+
+    def again(now: date = NOW) -> bool:
+        """Build with the cache; whether it was skipped as up to date."""
+        return build(Options(site=site, out=out, now=now, jobs=1, search=False)).skipped
+
+    assert again() and tree(out) == before
+    # The output changed by hand (a file gone, a file added): built again, and mended.
+    page = next(out.glob("stories/*/index.html"))
+    page.unlink()
+    (out / "stray.txt").write_text("left over")
+    assert not again() and tree(out) == before
+    assert again()
+    # Another build date; a story, the settings or the theme edited: built again.
+    assert not again(date(2026, 11, 29))
+    assert not again()
+    edit(public(site)[1], "\n\n", "\n\nOne more sentence.\n\n")
+    assert not again()
+    edit(site / "site.yaml", "{label: London,", "{label: Greater London,")
+    assert not again()
+    edit(site / "theme" / "templates" / "base.html", "</body>", "<!-- changed -->\n</body>")
+    assert not again()
+    assert again()
+    assert_as_clean(site, tmp_path)
+
+
 def test_a_sequence_of_changes_gives_what_a_clean_build_gives(site: Path, tmp_path: Path) -> None:
     assert_as_clean(site, tmp_path)
     stories = public(site)
