@@ -8,8 +8,9 @@ For each size it generates (once, deterministically) a site under --work, then t
 in fresh subprocesses: the floor on one core and on all cores (floor.py); Debian's Hugo
 with the floor's one template, if `hugo` is installed (hugo.py); a full build
 without the search index and with it (a clean build: no cache, no earlier output); a rebuild
-with nothing changed; a rebuild after a one-story body edit; and one after a title
-edit (which shows in listings). Peak memory is the largest resident set of any one
+with nothing changed (which finds that it has nothing to do); one after a story file
+is saved unchanged (so the build runs, and reuses every page); one after a one-story
+body edit; and one after a title edit (which shows in listings). Peak memory is the largest resident set of any one
 process (its peak resident set, from getrusage), and the sum over the build's process
 tree (proportional set size, so pages shared by forked workers count once), sampled
 from /proc every 50 ms.
@@ -161,11 +162,17 @@ def bench_size(n: int, runs: int, work: Path, search: bool) -> list[dict]:
         for _ in range(runs):
             clear_cache(site)  # a clean build: no cache and no earlier output to replace
             shutil.rmtree(out, ignore_errors=True)
+            shutil.rmtree(out.parent / f".{out.name}.goodrel-spare", ignore_errors=True)
             results.append(measure(build_cmd(site, out, with_search)))
         return results
 
     row("full build, no search", clean_builds(False))
     row("rebuild, nothing changed", [measure(build_cmd(site, out, False)) for _ in range(runs)])
+    touched = []
+    for run in range(runs):
+        os.utime(story_to_edit(site, run))  # saved again as it was: every page is reused
+        touched.append(measure(build_cmd(site, out, False)))
+    row("rebuild, one story saved unchanged", touched)
     edits = []
     for run in range(runs):
         path = story_to_edit(site, run)
