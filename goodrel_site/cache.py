@@ -14,9 +14,10 @@ A rebuild must give the same bytes as a clean build, so nothing is reused on tru
   a URL is a preview, where a Markdown link points, an image file. Entries reached
   that way count by their front matter (and image): a body shows only on its own page.
 
-Reused HTML is hard-linked from the store into the fresh output folder (copied where
-links are impossible), so the output is always complete and swapped in whole. Index
-files are marshal data (plain values, nothing executable), written atomically.
+Reused files are hard-linked from the store into the output being made (output.Tree:
+copied where links are impossible), so the output is always complete and swapped in
+whole. Index files are marshal data (plain values, nothing executable), written
+atomically.
 """
 
 from __future__ import annotations
@@ -441,7 +442,7 @@ class BuildCache:
         record = _read(path, self.global_key)
         if record is not None and all(self.dep(d) == found for d, found in record[0]):
             stored = {url: self.store / kept for url, kept in record[1]}
-            if all(p.exists() for p in stored.values()):
+            if all(p.name in self._stored for p in stored.values()):
                 self._kept |= {p.name for p in stored.values()}
                 return stored
         self.begin()

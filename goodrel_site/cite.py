@@ -48,13 +48,13 @@ class Source:
     keywords: tuple[str, ...]
 
 
-def source(site: Site, story: Entry, absolute: Callable[[str], str]) -> Source:
+def source(site: Site, story: Entry) -> Source:
     original = next((s for s in site.translations[story.url] if s.slug == story.translation_of), None)
     return Source(
         key=f"goodrel-{story.slug}", author=site.settings.publisher, title=_one_line(story.title),
         original_title=_one_line(original.title) if original else None,
         website=site.settings.title, published=story.date, accessed=site.now,
-        url=absolute(story.url), summary=_one_line(story.summary),
+        url=site.absolute(story.url), summary=_one_line(story.summary),
         lang=story.lang or site.settings.language,
         keywords=tuple(site.term("categories", key).label for key in story.categories) + tuple(story.tags))
 

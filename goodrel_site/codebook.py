@@ -122,18 +122,18 @@ DATASETS = {"stories": STORY, "events": EVENT}
 SINGULAR = {"stories": "story", "events": "event"}
 
 
-def schema(site: Site, dataset: str, absolute) -> dict[str, Any]:
+def schema(site: Site, dataset: str) -> dict[str, Any]:
     """The JSON Schema of one export (a list of records), vocabularies as enums."""
-    return {"$schema": SCHEMA_DRAFT, "$id": absolute(f"/data/{dataset}.schema.json"),
+    return {"$schema": SCHEMA_DRAFT, "$id": site.absolute(f"/data/{dataset}.schema.json"),
             "title": f"{site.settings.title}: {dataset}",
-            "description": f"Every public {SINGULAR[dataset]} on the site. Codebook: {absolute('/data/')}",
+            "description": f"Every public {SINGULAR[dataset]} on the site. Codebook: {site.absolute('/data/')}",
             "type": "array", "items": _object(DATASETS[dataset], site)}
 
 
-def vocabularies_schema(site: Site, absolute) -> dict[str, Any]:
+def vocabularies_schema(site: Site) -> dict[str, Any]:
     term = {"type": "object", "additionalProperties": False, "required": ["key", "label", "description"],
             "properties": {"key": SLUG, "label": STRING, "description": STRING}}
-    return {"$schema": SCHEMA_DRAFT, "$id": absolute("/data/vocabularies.schema.json"),
+    return {"$schema": SCHEMA_DRAFT, "$id": site.absolute("/data/vocabularies.schema.json"),
             "title": f"{site.settings.title}: vocabularies",
             "description": "The terms used to classify stories: key, label and description.",
             "type": "object", "additionalProperties": False, "required": list(VOCABULARIES),

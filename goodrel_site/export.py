@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Any, Callable
+from typing import Any
 
 from . import images
 from .codebook import DATASETS, csv_columns, schema, vocabularies_schema
@@ -22,16 +22,16 @@ PRIVATE = {"status", "publish_on", "unpublish_on", "aliases", "consent"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def record(site: Site, entry: Entry, absolute: Callable[[str], str]) -> dict[str, Any]:
+def record(site: Site, entry: Entry) -> dict[str, Any]:
     """One item as exported: its public front matter (dates as YYYY-MM-DD) and what the
     build derives (slug, URL, language), in codebook order. Links to other items are
     kept only when those items are public."""
     meta = entry.meta.model_dump(mode="json")
-    derived = {"slug": entry.slug, "url": absolute(entry.url),
+    derived = {"slug": entry.slug, "url": site.absolute(entry.url),
                "lang": entry.lang or site.settings.language, "image": None}
     if entry.image:
         found = images.plan(image_path(site.root, entry, entry.image.src))
-        derived["image"] = {"url": absolute(found.default.fallback),
+        derived["image"] = {"url": site.absolute(found.default.fallback),
                             **entry.image.model_dump(mode="json", exclude={"src", "decorative"})}
     if entry.kind == "story":
         # The original is public when it is among this story's public language versions
@@ -46,8 +46,8 @@ def record(site: Site, entry: Entry, absolute: Callable[[str], str]) -> dict[str
             for f in DATASETS[_dataset(entry)]}
 
 
-def records(site: Site, entries, absolute) -> list[dict[str, Any]]:
-    return [record(site, e, absolute) for e in sorted(entries, key=lambda e: e.slug)]
+def records(site: Site, entries) -> list[dict[str, Any]]:
+    return [record(site, e) for e in sorted(entries, key=lambda e: e.slug)]
 
 
 def to_json(data: Any) -> str:
@@ -67,15 +67,15 @@ def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
-def files(site: Site, absolute) -> dict[str, str]:
+def files(site: Site) -> dict[str, str]:
     result = {}
     for dataset, entries in (("stories", site.stories), ("events", site.events)):
-        rows = records(site, entries, absolute)
+        rows = records(site, entries)
         result[f"/data/{dataset}.json"] = to_json(rows)
         result[f"/data/{dataset}.csv"] = to_csv(rows, csv_columns(DATASETS[dataset]))
-        result[f"/data/{dataset}.schema.json"] = to_json(schema(site, dataset, absolute))
+        result[f"/data/{dataset}.schema.json"] = to_json(schema(site, dataset))
     result["/data/vocabularies.json"] = to_json(vocabularies(site))
-    result["/data/vocabularies.schema.json"] = to_json(vocabularies_schema(site, absolute))
+    result["/data/vocabularies.schema.json"] = to_json(vocabularies_schema(site))
     return result
 
 

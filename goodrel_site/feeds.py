@@ -25,13 +25,13 @@ def last_change(entries) -> date | None:
     return max((e.updated or e.date for e in entries), default=None)
 
 
-def json_feed(site: Site, absolute) -> str:
+def json_feed(site: Site) -> str:
     settings = site.settings
     items = []
     for story in latest(site):
         item = {
-            "id": absolute(story.url),
-            "url": absolute(story.url),
+            "id": site.absolute(story.url),
+            "url": site.absolute(story.url),
             "title": story.title,
             "summary": story.summary,
             "content_text": story.summary,
@@ -42,13 +42,13 @@ def json_feed(site: Site, absolute) -> str:
         }
         if story.image:  # the picture a feed reader shows: the fallback format, about 960 wide
             found = images.plan(image_path(site.root, story, story.image.src))
-            item["image"] = absolute(found.default.fallback)
+            item["image"] = site.absolute(found.default.fallback)
         items.append(item)
     feed = {
         "version": "https://jsonfeed.org/version/1.1",
         "title": settings.title,
-        "home_page_url": absolute("/"),
-        "feed_url": absolute("/feed.json"),
+        "home_page_url": site.absolute("/"),
+        "feed_url": site.absolute("/feed.json"),
         "description": settings.description,
         "language": settings.language,
         "authors": [{"name": settings.publisher}],
@@ -57,7 +57,7 @@ def json_feed(site: Site, absolute) -> str:
     return json.dumps(feed, ensure_ascii=False, indent=2) + "\n"
 
 
-def robots(site: Site, absolute) -> str:
+def robots(site: Site) -> str:
     if site.drafts:  # a preview must never be indexed
         return "User-agent: *\nDisallow: /\n"
-    return f"User-agent: *\nAllow: /\n\nSitemap: {absolute('/sitemap.xml')}\n"
+    return f"User-agent: *\nAllow: /\n\nSitemap: {site.absolute('/sitemap.xml')}\n"

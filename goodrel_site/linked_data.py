@@ -5,25 +5,16 @@ script element."""
 
 from __future__ import annotations
 
-from typing import Callable
-
-from .images import ImageSet
 from .models import Entry
 from .site import Site
 
-Absolute = Callable[[str], str]
 
-
-def image_url(image: ImageSet, absolute: Absolute) -> str:
+def _image(site: Site, entry: Entry, image_of) -> dict:
     """The picture a sharing card shows: the fallback format, about 960 wide."""
-    return absolute(image.default.fallback)
-
-
-def _image(entry: Entry, image_of, absolute: Absolute) -> dict:
     if not getattr(entry.meta, "image", None):
         return {}
     found = image_of(entry)
-    return {"image": {"@type": "ImageObject", "url": image_url(found, absolute),
+    return {"image": {"@type": "ImageObject", "url": site.absolute(found.default.fallback),
                       "width": found.default.width, "height": found.default.height}}
 
 
@@ -43,65 +34,65 @@ def _organisation(name: str, url: str | None = None) -> dict:
     return found
 
 
-def article(site: Site, story: Entry, absolute: Absolute, image_of) -> dict:
+def article(site: Site, story: Entry, image_of) -> dict:
     settings = site.settings
     found = {
         "@context": "https://schema.org",
         "@type": "Article",
         "headline": story.title,
         "description": story.summary,
-        "url": absolute(story.url),
-        "mainEntityOfPage": absolute(story.url),
+        "url": site.absolute(story.url),
+        "mainEntityOfPage": site.absolute(story.url),
         "datePublished": story.date.isoformat(),
         "dateModified": (story.updated or story.date).isoformat(),
         "inLanguage": story.lang or settings.language,
-        "publisher": _organisation(settings.publisher, absolute("/")),
-        "author": _organisation(settings.publisher, absolute("/")),
+        "publisher": _organisation(settings.publisher, site.absolute("/")),
+        "author": _organisation(settings.publisher, site.absolute("/")),
         "license": settings.licence.url,
         "about": [site.term("categories", key).label for key in story.categories],
         "keywords": [site.term(vocab, key).label for vocab in ("approaches", "divides", "themes")
                      for key in getattr(story.meta, vocab)] + list(story.tags),
         "contentLocation": _place(site, story),
-        **_image(story, image_of, absolute),
+        **_image(site, story, image_of),
     }
     if story.organisations:
-        found["mentions"] = [_organisation(name, absolute(site.organisation(name).url))
+        found["mentions"] = [_organisation(name, site.absolute(site.organisation(name).url))
                              for name in story.organisations]
     if story.translation_of:
-        found["translationOfWork"] = {"@id": absolute(f"/stories/{story.translation_of}/")}
+        found["translationOfWork"] = {"@id": site.absolute(f"/stories/{story.translation_of}/")}
     return found
 
 
-def event(site: Site, entry: Entry, absolute: Absolute, image_of) -> dict:
+def event(site: Site, entry: Entry, image_of) -> dict:
     found = {
         "@context": "https://schema.org",
         "@type": "Event",
         "name": entry.title,
         "description": entry.summary,
-        "url": absolute(entry.url),
+        "url": site.absolute(entry.url),
         "startDate": entry.date.isoformat(),
         "endDate": (entry.end_date or entry.date).isoformat(),
         "eventStatus": "https://schema.org/EventScheduled",
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "inLanguage": entry.lang or site.settings.language,
         "location": _place(site, entry),
-        "organizer": [_organisation(name, absolute(site.organisation(name).url)) for name in entry.hosts],
-        **_image(entry, image_of, absolute),
+        "organizer": [_organisation(name, site.absolute(site.organisation(name).url)) for name in entry.hosts],
+        **_image(site, entry, image_of),
     }
     return found
 
 
-def website(site: Site, absolute: Absolute) -> dict:
+def website(site: Site) -> dict:
     settings = site.settings
     return {
         "@context": "https://schema.org",
         "@type": "WebSite",
         "name": settings.title,
         "description": settings.description,
-        "url": absolute("/"),
+        "url": site.absolute("/"),
         "inLanguage": settings.language,
         "publisher": _organisation(settings.publisher),
         "potentialAction": {"@type": "SearchAction",
-                            "target": absolute("/search/") + "?q={search_term_string}",
+                            "target": site.absolute("/search/") + "?q={search_term_string}",
                             "query-input": "required name=search_term_string"},
     }

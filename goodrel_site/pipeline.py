@@ -132,9 +132,8 @@ def site_pages(site: Site) -> list[render.Page]:
 def generated_files(site: Site) -> dict[str, str]:
     """The files made from the whole site without a template, url -> text: the JSON
     feed, robots.txt and the open data."""
-    return {"/feed.json": feeds.json_feed(site, site.absolute),
-            "/robots.txt": feeds.robots(site, site.absolute),
-            **export.files(site, site.absolute)}
+    return {"/feed.json": feeds.json_feed(site), "/robots.txt": feeds.robots(site),
+            **export.files(site)}
 
 
 def sitemap_urls(pages: list[render.Page]) -> list[str]:

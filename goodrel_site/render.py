@@ -127,12 +127,12 @@ class Renderer:
     def json_ld(self, entry: Entry | None = None) -> dict:
         """The page's schema.org description, for `tojson` in a script element."""
         if entry is None:
-            return linked_data.website(self.site, self.site.absolute)
+            return linked_data.website(self.site)
         describe = linked_data.article if entry.kind == "story" else linked_data.event
-        return describe(self.site, entry, self.site.absolute, self.image_of)
+        return describe(self.site, entry, self.image_of)
 
     def citation(self, story: Entry) -> dict[str, cite.Citation]:
-        source = cite.source(self.site, story, self.site.absolute)
+        source = cite.source(self.site, story)
         return {"apa": cite.apa(source), "harvard": cite.harvard(source)}
 
     def thumbnail(self, entry: Entry) -> str:
@@ -156,7 +156,7 @@ class Renderer:
     def render(self, page: Page) -> tuple[str, markdown.Rendered | None]:
         entry: Entry | None = page.context.get("entry")
         if page.template in cite.FORMATS:  # a story's citation file: made in Python
-            return cite.FORMATS[page.template](cite.source(self.site, entry, self.site.absolute)), None
+            return cite.FORMATS[page.template](cite.source(self.site, entry)), None
         body = None
         if entry is not None and page.template != "alias.html":
             body = markdown.render(entry.path, entry.body, entry.body_line, self.links)

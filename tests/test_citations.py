@@ -24,7 +24,7 @@ def public():
 
 def source(site, slug):
     entry = next(s for s in site.stories if s.slug == slug)
-    return cite.source(site, entry, lambda url: BASE + url)
+    return cite.source(site, entry)
 
 
 def presskit(bundled, slug):
@@ -94,7 +94,7 @@ def test_csl_json_item(public):
 def test_every_public_story_has_its_citation_files(bundled, public):
     for s in public.stories:
         folder = bundled / "stories" / s.slug
-        src = cite.source(public, s, lambda url: BASE + url)
+        src = cite.source(public, s)
         assert (folder / "cite.bib").read_text("utf-8") == cite.bibtex(src)
         assert (folder / "cite.ris").read_bytes() == cite.ris(src).encode("utf-8")
         assert json.loads((folder / "cite.json").read_text("utf-8"))[0]["id"] == src.key
