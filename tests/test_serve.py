@@ -166,6 +166,18 @@ def test_a_link_to_a_missing_story_shows_an_error_page_when_the_page_is_asked_fo
     until(lambda: preview.title() == "Welcome walks", "the page after the fix")
 
 
+def test_an_error_another_page_has_is_shown_once_the_background_build_finds_it(preview):
+    other = "stories/allotment-across-the-fence.md"
+    preview.edit(other, "\n\n", "\n\nSee [a walk](no-such-walk.md).\n\n")
+    try:
+        status, _, body = until(lambda: (r := preview.get(PAGE))[0] == 500 and r, "the error page")
+        problem = BeautifulSoup(body, "html.parser").select_one("main li").get_text(" ", strip=True)
+        assert problem.startswith(f"{other} , line ") and "no-such-walk.md" in problem
+    finally:
+        preview.edit(other, "\n\nSee [a walk](no-such-walk.md).\n\n", "\n\n")
+    until(lambda: preview.title() == "Welcome walks", "the page after the fix")
+
+
 def test_an_ended_sessions_builds_are_cleared_and_a_running_ones_kept(tmp_path):
     root = copy_site(tmp_path / "site")
     ended = root / ".goodrel-cache" / "preview-999999999" / "stories"
