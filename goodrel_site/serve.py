@@ -11,6 +11,7 @@ the pages by a few seconds, or more on a large site."""
 
 from __future__ import annotations
 
+import gc
 import html
 import mimetypes
 import multiprocessing
@@ -403,6 +404,10 @@ def serve(root: Path, port: int, drafts: bool) -> int:
     try:
         print("Reading the site…", flush=True)
         preview.reload()
+        # What the first load made (chiefly every file as read and validated) lives as
+        # long as the preview: spare the garbage collector from walking it after every
+        # save (0.1 s at 5,000 stories). The first Site stays in memory for good.
+        gc.freeze()
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         http.start()
         preview.indexer.start()

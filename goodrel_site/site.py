@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from .models import VOCABULARIES, Entry, Settings
@@ -189,32 +190,41 @@ def _translations(stories) -> dict[str, tuple[Entry, ...]]:
 
 def _related(stories) -> dict[str, tuple[Entry, ...]]:
     """Stories sharing the most vocabulary terms (a shared region counts one), newest
-    first among equals: deterministic for a given content.
+    first among equals: deterministic for a given content."""
+    features = tuple(_features(s) for s in stories)
+    originals = [s for s in stories if s.translation_of is None]
+    rankings = _rankings(features, tuple(s.translation_of is None for s in stories))
+    related = {}
+    for story, ranking in zip(stories, rankings):
+        own = {story.slug, story.translation_of}
+        related[story.url] = tuple(originals[i] for i in ranking
+                                   if originals[i].slug not in own)[:RELATED_COUNT]
+    return related
+
+
+@lru_cache(maxsize=2)  # a preview makes the Site again on every save, and most saves change no terms
+def _rankings(features: tuple[frozenset, ...], original: tuple[bool, ...]) -> tuple[tuple[int, ...], ...]:
+    """For each story (by its features), the best candidates among the originals (the
+    stories with `original` set), as indices in that order.
 
     Scores are counted with bitsets: bit i of a feature's mask is set when the i-th
     original story (newest first) has that feature, and a story's masks are summed
     bit-sliced (counter bit j of every candidate at once), so the work per story is a
     few dozen whole-site integer operations rather than a loop over every story
     sharing a term. Stories with the same features share one ranking."""
-    features_of = {s.url: _features(s) for s in stories}
-    originals = [s for s in stories if s.translation_of is None]
     postings = defaultdict(list)
-    for index, story in enumerate(originals):
-        for feature in features_of[story.url]:
+    for index, found in enumerate(f for f, keep in zip(features, original) if keep):
+        for feature in found:
             postings[feature].append(index)
-    masks = {feature: _mask(indices, len(originals)) for feature, indices in postings.items()}
-    everyone = (1 << len(originals)) - 1
-    rankings: dict[frozenset, list[int]] = {}
-    related = {}
-    for story in stories:
-        features = features_of[story.url]
-        if features not in rankings:
-            rankings[features] = _best([masks[f] for f in features if f in masks], everyone,
-                                       RELATED_COUNT + 2)  # room for the two a story may skip
-        own = {story.slug, story.translation_of}
-        related[story.url] = tuple(originals[i] for i in rankings[features]
-                                   if originals[i].slug not in own)[:RELATED_COUNT]
-    return related
+    count = sum(original)
+    masks = {feature: _mask(indices, count) for feature, indices in postings.items()}
+    everyone = (1 << count) - 1
+    rankings: dict[frozenset, tuple[int, ...]] = {}
+    for found in features:
+        if found not in rankings:
+            rankings[found] = tuple(_best([masks[f] for f in found if f in masks], everyone,
+                                          RELATED_COUNT + 2))  # room for the two a story may skip
+    return tuple(rankings[found] for found in features)
 
 
 def _features(story: Entry) -> frozenset[tuple[str, str]]:
