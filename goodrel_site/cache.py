@@ -101,7 +101,7 @@ def signature(path: Path) -> tuple[int, ...] | None:
     return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
 
 
-def _read(path: Path, format_key: str) -> Any:
+def read_record(path: Path, format_key: str) -> Any:
     """A stored value, or None when missing, unreadable or from other code."""
     try:
         key, value = marshal.loads(path.read_bytes())
@@ -110,7 +110,7 @@ def _read(path: Path, format_key: str) -> Any:
     return value if key == format_key else None
 
 
-def _write(path: Path, format_key: str, value: Any) -> None:
+def write_record(path: Path, format_key: str, value: Any) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except FileExistsError:  # a file of an older cache layout is in the way
@@ -148,7 +148,8 @@ class Sources:
         return known[1]
 
     def load(self, root: Path) -> tuple[list[Source], list[Problem]]:
-        shards = self._shards or [_read(self.folder / str(i), code_version()) or {} for i in range(self.SHARDS)]
+        shards = self._shards or [read_record(self.folder / str(i), code_version()) or {}
+                                  for i in range(self.SHARDS)]
         files, todo = {}, []
         for path, kind in content_files(root):
             rel = path.relative_to(root).as_posix()
@@ -167,7 +168,7 @@ class Sources:
                 fresh[self._shard(rel)][rel] = record
         for i, (new, old) in enumerate(zip(fresh, shards)):
             if new != old:
-                _write(self.folder / str(i), code_version(), new)
+                write_record(self.folder / str(i), code_version(), new)
         self._shards = fresh
         records = {rel: r for rel, r in files.items() if r is not None}
         self.digests = {rel: (r[6], r[7]) for rel, r in records.items()}
@@ -234,7 +235,7 @@ class BuildCache:
                                  site.now.isoformat(), site.drafts, *inputs)
         # url -> (key, deps, stored name, problems, images), and every dep's digest
         # as of the build that wrote the index (all its records were good then).
-        self._index, self._table = _read(self.folder / "pages", self.global_key) or ({}, {})
+        self._index, self._table = read_record(self.folder / "pages", self.global_key) or ({}, {})
         self.templates.mkdir(parents=True, exist_ok=True)
         try:
             with os.scandir(self.store) as entries:
@@ -430,7 +431,7 @@ class BuildCache:
         """Write the index of this build's pages and drop what nothing uses."""
         index = dict(self.records)
         table = {dep: self.dep(dep) for dep in set().union(*(record[1] for record in index.values()))}
-        _write(self.folder / "pages", self.global_key, (index, table))
+        write_record(self.folder / "pages", self.global_key, (index, table))
         _prune(self.store, {r[2] for r in index.values()} | self._kept)
 
     # -- generated files (feeds, data exports, citations) and the search index ----
@@ -439,7 +440,7 @@ class BuildCache:
         """The files `make(site)` makes, url -> text; or, while what `make` read of the
         Site reads the same, url -> the stored copy of the file made before."""
         path = self.folder / f"files-{name}"
-        record = _read(path, self.global_key)
+        record = read_record(path, self.global_key)
         if record is not None and all(self.dep(d) == found for d, found in record[0]):
             stored = {url: self.store / kept for url, kept in record[1]}
             if all(p.name in self._stored for p in stored.values()):
@@ -449,7 +450,7 @@ class BuildCache:
         texts = make(WatchedSite(self.site, self))
         deps, self.reads = tuple(self.reads), None
         names = [(url, _stored_name(url, text)) for url, text in texts.items()]
-        _write(path, self.global_key, (tuple((d, self.dep(d)) for d in deps), names))
+        write_record(path, self.global_key, (tuple((d, self.dep(d)) for d in deps), names))
         self._kept |= {kept for _, kept in names}
         return texts
 

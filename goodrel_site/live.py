@@ -68,7 +68,7 @@ class Snapshot:
         return html
 
     def file(self, url: str) -> str | None:
-        """A generated file (feed, data export, citation), or None."""
+        """A generated file (the JSON feed, robots.txt, open data), or None."""
         with self._lock:
             if self._files is None:
                 self._files = pipeline.generated_files(self.site)

@@ -266,7 +266,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_file(found, body)
         if error is not None and (path.endswith(("/", ".html")) or "." not in path.rsplit("/", 1)[-1]):
             return self.send(500, "text/html; charset=utf-8", self.with_reload(error, generation), body)
-        url = path.removesuffix("index.html")
+        url = path.removesuffix("index.html") if path.endswith("/index.html") else path
         try:
             page = snapshot.page(url)
         except ContentError as err:
@@ -279,7 +279,7 @@ class Handler(BaseHTTPRequestHandler):
         if page is not None:
             name = "index.html" if url.endswith("/") else url
             content = page.encode()
-            kind = mimetypes.guess_type(name)[0] or "text/html"
+            kind = mimetypes.guess_type(name)[0] or "text/plain"  # a citation file (.ris)
             if kind == "text/html":
                 content = self.with_reload(content, generation)
             return self.send(200, kind + "; charset=utf-8", content, body)

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import history
-from .cache import FOLDER, _read, _write, code_version, digest
+from .cache import FOLDER, code_version, digest, read_record, write_record
 from .load import CONTENT_DIRS
 from .output import listing
 
@@ -46,7 +47,7 @@ def _add_files(h, path: Path | str, rel: str) -> None:
     except OSError:
         h.update(f"{rel}\0-\0".encode())
         return
-    if not os.path.isdir(path):
+    if not stat.S_ISDIR(st.st_mode):
         h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0".encode())
         return
     with os.scandir(path) as entries:
@@ -61,7 +62,7 @@ def _path(root: Path, out: Path) -> Path:
 def noted(root: Path, options: Options, found: str) -> Any:
     """What the last good build into this output noted of itself (`note`), if it read
     the same `found` inputs and the output still holds exactly what it made."""
-    record = _read(_path(root, options.out), _FORMAT)
+    record = read_record(_path(root, options.out), _FORMAT)
     if record is None or record[0] != found:
         return None
     try:
@@ -73,4 +74,4 @@ def noted(root: Path, options: Options, found: str) -> Any:
 def note(root: Path, options: Options, found: str, summary: Any) -> None:
     """Note a good build: the inputs it `found` as it began, its output, and `summary`
     (plain data) to give again when nothing has changed."""
-    _write(_path(root, options.out), _FORMAT, (found, listing(options.out.resolve()), summary))
+    write_record(_path(root, options.out), _FORMAT, (found, listing(options.out.resolve()), summary))

@@ -124,6 +124,22 @@ def test_serves_pages_with_a_reload_script_that_built_files_never_carry(preview)
     assert preview.get("/stories")[0] == 301  # a folder without its slash is redirected
 
 
+def test_every_kind_of_file_is_served_as_the_build_writes_it(preview):
+    for target, kind in [(f"{PAGE}cite.ris", "text/plain"), (f"{PAGE}cite.bib", "text/x-bibtex"),
+                         (f"{PAGE}cite.json", "application/json"), ("/data/stories.csv", "text/csv"),
+                         ("/feed.xml", "application/xml"), ("/robots.txt", "text/plain")]:
+        status, headers, body = preview.get(target)
+        assert status == 200 and headers["Content-Type"].startswith(kind), target
+        assert "__goodrel" not in body, target  # the reload script goes into HTML pages only
+    cache = preview.root / ".goodrel-cache"
+    built = until(lambda: next(cache.glob("preview-*/stories/welcome-walks/cite.ris"), None),
+                  "the background build")
+    assert preview.get(f"{PAGE}cite.ris")[2] == built.read_bytes().decode("utf-8")
+    assert preview.get(f"{PAGE}index.html")[0] == 200
+    status, _, body = preview.get("/no-such-page/")
+    assert status == 404 and "/__goodrel/reload.js" in body
+
+
 def test_listens_on_localhost_only(preview):
     # /proc/net/tcp lists each listening socket's local address (hex, little-endian).
     listening = [line.split() for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
