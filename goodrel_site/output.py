@@ -152,8 +152,9 @@ def output_tree(out: Path, reuse: bool) -> Iterator[Tree]:
     spare. If the block raises, `out` is left exactly as it was."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
+    _clear_leftovers(out)
     spare = out.parent / f".{out.name}.goodrel-spare"
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-{os.getpid()}-", dir=out.parent))
     if reuse and (spare / MARKER).is_file():
         try:
             os.replace(spare, tmp)  # (tmp is empty: replaced)
@@ -172,6 +173,26 @@ def output_tree(out: Path, reuse: bool) -> Iterator[Tree]:
                 shutil.rmtree(tmp)
 
 
+def _clear_leftovers(out: Path) -> None:
+    """Remove the folders that builds killed midway (no `finally` runs on SIGKILL or
+    an unhandled SIGTERM) left beside `out`: their names carry their process ids."""
+    for old in out.parent.glob(f".{out.name}.*-*"):
+        found = re.fullmatch(rf"\.{re.escape(out.name)}\.(new|old)-([0-9]+)-\w+", old.name)
+        if found and not running(int(found[2])):
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def running(pid: int) -> bool:
+    """Whether a process with this id exists."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, as another user's
+        pass
+    return True
+
+
 def _rename(source: Path, target: Path) -> bool:
     try:
         os.rename(source, target)
@@ -188,7 +209,7 @@ def _swap(new: Path, out: Path, spare: Path) -> None:
         return
     old = spare if _rename(out, spare) else None
     if old is None:
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent)) / "site"
+        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-{os.getpid()}-", dir=out.parent)) / "site"
         os.rename(out, old)
     try:
         os.rename(new, out)

@@ -25,6 +25,7 @@ import time
 import traceback
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import unquote, urlsplit
@@ -33,6 +34,7 @@ import watchfiles
 
 from .cli import build_date, report
 from .live import Live, Snapshot
+from .output import running
 from .pipeline import Options, build
 from .problems import ContentError, Problem, UsageError
 
@@ -60,7 +62,7 @@ class Preview:
         self.folder = root / ".goodrel-cache" / f"preview-{os.getpid()}"
         for old in sorted(self.folder.parent.glob("*preview-*")):  # ended sessions' builds
             session = re.match(r"\.?preview-([0-9]+)", old.name)  # (and their spares)
-            if session and not _running(session[1]):
+            if session and not running(int(session[1])):
                 threading.Thread(target=shutil.rmtree, args=(old, True), daemon=True).start()
         self.snapshot: Snapshot | None = None
         self.generation = f"{os.getpid()}.0"  # a new server always reloads open tabs
@@ -106,32 +108,22 @@ class Preview:
             self.changed.notify_all()
 
 
-def _running(pid: str) -> bool:
-    """Whether a process with this id exists (another preview of the same site)."""
-    try:
-        os.kill(int(pid), 0)
-    except (ValueError, ProcessLookupError):
-        return False
-    except PermissionError:  # it exists, as another user's
-        pass
-    return True
-
-
 def _lower_priority() -> None:
     """Let this process use only spare CPU (the preview's own work comes first)."""
     if hasattr(os, "nice"):
         os.nice(10)
 
 
-def _build_quietly(options: Options) -> list[Problem] | str | None:
-    """A whole build, in the background process: None, or what stopped it."""
+def _build_quietly(options: Options, result: Connection) -> None:
+    """A whole build, in the background process; sends None, or what stopped it."""
+    _lower_priority()
     try:
         build(options)
+        result.send(None)
     except ContentError as err:
-        return err.problems
+        result.send(err.problems)
     except Exception as err:
-        return f"{type(err).__name__}: {err}"
-    return None
+        result.send(f"{type(err).__name__}: {err}")
 
 
 class Indexer(threading.Thread):
@@ -145,7 +137,8 @@ class Indexer(threading.Thread):
         self.preview = preview
         self.wanted = threading.Condition()
         self.pending: str | None = None  # the generation to build
-        self.pool = multiprocessing.get_context("spawn").Pool(1, initializer=_lower_priority)
+        self.closed = False
+        self.process: multiprocessing.process.BaseProcess | None = None
 
     def request(self, generation: str) -> None:
         with self.wanted:
@@ -153,26 +146,39 @@ class Indexer(threading.Thread):
             self.wanted.notify()
 
     def close(self) -> None:
-        """Stop the background process, mid-build if need be: it only ever writes
-        into the preview's private folder, swapped in whole."""
-        self.pool.terminate()
+        """Stop the background build, midway if need be: it only ever writes into the
+        preview's private folder, and swaps its output in whole."""
+        with self.wanted:
+            self.closed = True
+            self.wanted.notify()
+            process = self.process
+        if process is not None:
+            process.kill()
+            process.join()
 
     def run(self) -> None:
-        preview = self.preview
+        preview, spawn = self.preview, multiprocessing.get_context("spawn")
         while True:
             with self.wanted:
-                self.wanted.wait_for(lambda: self.pending is not None)
+                self.wanted.wait_for(lambda: self.pending is not None or self.closed)
+                if self.closed:
+                    return
                 generation, self.pending = self.pending, None
-            options = Options(site=preview.root, out=preview.folder, now=build_date(None),
-                              drafts=preview.drafts, jobs=1, search=True)
+                options = Options(site=preview.root, out=preview.folder, now=build_date(None),
+                                  drafts=preview.drafts, jobs=1, search=True)
+                receive, send = spawn.Pipe(duplex=False)
+                self.process = spawn.Process(target=_build_quietly, args=(options, send), daemon=True)
+                self.process.start()
+            send.close()
             try:
-                failed = self.pool.apply(_build_quietly, (options,))
-            except ValueError:  # the pool was closed: the preview is stopping
-                return
+                failed = receive.recv()
+            except EOFError:  # stopped by close(), or the process died
+                failed = "the background build stopped"
+            self.process.join()
             if isinstance(failed, list):
                 report(failed)
                 preview.failed_in_background(generation, error_page(preview.root, failed))
-            elif failed:
+            elif failed and not self.closed:
                 print(f"The search index could not be built: {failed}", file=sys.stderr, flush=True)
 
 

@@ -96,6 +96,17 @@ def test_nothing_from_an_earlier_build_survives(site):
     assert not (site / "public/stories/first").exists()
 
 
+def test_what_a_killed_build_left_beside_the_output_is_cleared(site):
+    # A build killed midway (SIGKILL, say) runs no cleanup; its folder names its process.
+    killed = site / ".public.new-999999999-x1y2z3"
+    running = site / f".public.new-{os.getpid()}-a1b2c3"  # a build still going: kept
+    for folder in (killed, running):
+        (folder / "stories").mkdir(parents=True)
+        (folder / "stories" / "index.html").write_text("half made")
+    assert build(site) == 0
+    assert not killed.exists() and running.exists()
+
+
 @pytest.mark.parametrize("out", [".", "..", "stories", "stories/public", "theme", "site.yaml"])
 def test_an_output_folder_over_the_content_is_refused(site, capsys, out):
     assert run("build", "--site", str(site), "--out", str(site / out), "--now", NOW.isoformat()) == 2
