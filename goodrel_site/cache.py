@@ -43,7 +43,7 @@ from . import images
 from .load import LoadError, Source, content_files, load_source
 from .markdown import Links
 from .models import Entry, Settings
-from .output import Tree, relpath
+from .output import Tree, link_or_copy, relpath
 from .problems import Problem
 from .site import Organisation, Site, Term
 from .validate import image_path
@@ -503,10 +503,7 @@ def _link_tree(source: Path, target: Path) -> None:
         here = target / Path(folder).relative_to(source)
         here.mkdir(parents=True, exist_ok=True)
         for name in names:
-            try:
-                os.link(Path(folder) / name, here / name)
-            except OSError:  # links impossible here
-                shutil.copyfile(Path(folder) / name, here / name)
+            link_or_copy(Path(folder) / name, here / name)
 
 
 def _keep_file(written: str | Path, stored: Path) -> None:

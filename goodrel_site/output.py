@@ -73,10 +73,10 @@ class Tree:
             if self.held[rel] == (inode if inode is not None else os.stat(source).st_ino):
                 return
             tmp = f"{target}.{os.getpid()}.tmp"
-            _link_or_copy(source, tmp)
+            link_or_copy(source, tmp)
             os.replace(tmp, target)
         else:
-            _link_or_copy(source, target)
+            link_or_copy(source, target)
 
     def write(self, rel: str, data: str | bytes) -> str:
         """Write a new file at `rel`; its path."""
@@ -136,7 +136,8 @@ def relpath(url: str) -> str:
     return rel + "index.html" if not rel or rel.endswith("/") else rel
 
 
-def _link_or_copy(source: str | Path, target: str) -> None:
+def link_or_copy(source: str | Path, target: str | Path) -> None:
+    """A hard link to `source` at `target`; a copy where links are impossible."""
     try:
         os.link(source, target)
     except OSError as err:

@@ -87,12 +87,7 @@ class Preview:
         print(f"Failed ({seconds:.2f} s): the browser shows why." if error
               else f"Ready in {seconds:.2f} s.", flush=True)
         with self.changed:
-            self.count += 1
-            self.generation = f"{os.getpid()}.{self.count}"
-            self.error = error
-            if snapshot is not None:
-                self.snapshot = snapshot
-            self.changed.notify_all()
+            self._show(error, snapshot)
         if snapshot is not None:
             self.indexer.request(self.generation)
 
@@ -100,12 +95,17 @@ class Preview:
         """A whole build of this save found an error that loading it did not (a link
         to a story that is gone, say): show it, as for a failed save."""
         with self.changed:
-            if self.generation != generation:
-                return  # saved again since: that save's build will tell
-            self.count += 1
-            self.generation = f"{os.getpid()}.{self.count}"
-            self.error = page
-            self.changed.notify_all()
+            if self.generation == generation:  # (else saved again since: that build will tell)
+                self._show(page)
+
+    def _show(self, error: bytes | None, snapshot: Snapshot | None = None) -> None:
+        """A new generation (holding self.changed): open tabs reload to see it."""
+        self.count += 1
+        self.generation = f"{os.getpid()}.{self.count}"
+        self.error = error
+        if snapshot is not None:
+            self.snapshot = snapshot
+        self.changed.notify_all()
 
 
 def _lower_priority() -> None:
@@ -264,12 +264,12 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(404, "text/plain; charset=utf-8", b"Not found\n", body)
         # Files: the search index from the background build; the theme's and the
         # pictures' from where they are kept.
-        folder = (preview.folder if SEARCH_BUNDLE.match(path) else
-                  preview.root / "theme" / "static" if path.startswith("/assets/") else
-                  preview.live.media if path.startswith("/media/") else None)
-        if folder is not None:
-            found = resolve(folder, path if folder is preview.folder else "/" + path.split("/", 2)[2])
-            return self.send_file(found, body)
+        if SEARCH_BUNDLE.match(path):
+            return self.send_file(resolve(preview.folder, path), body)
+        kept = {"/assets/": preview.root / "theme" / "static", "/media/": preview.live.media}
+        for prefix, folder in kept.items():
+            if path.startswith(prefix):
+                return self.send_file(resolve(folder, path[len(prefix) - 1:]), body)
         if error is not None and (path.endswith(("/", ".html")) or "." not in path.rsplit("/", 1)[-1]):
             return self.send(500, "text/html; charset=utf-8", self.with_reload(error, generation), body)
         url = path.removesuffix("index.html") if path.endswith("/index.html") else path

@@ -53,6 +53,14 @@ class Preview:
         status, _, body = self.get(target)
         return BeautifulSoup(body, "html.parser").h1.get_text(" ", strip=True) if status == 200 else None
 
+    def error_page(self) -> str:
+        """The story page once it has become the error page (status 500)."""
+        return until(lambda: (r := self.get(PAGE))[0] == 500 and r, "the error page")[2]
+
+    def first_problem(self) -> str:
+        """The first problem the error page lists, as text."""
+        return BeautifulSoup(self.error_page(), "html.parser").select_one("main li").get_text(" ", strip=True)
+
     def edit(self, rel: str, old: str, new: str) -> None:
         path = self.root / rel
         text = path.read_text("utf-8")
@@ -171,26 +179,16 @@ def test_an_edit_is_served_without_restarting(preview):
     until(lambda: preview.title() == "Welcome walks", "the original title")
 
 
-def test_a_link_to_a_missing_story_shows_an_error_page_when_the_page_is_asked_for(preview):
-    preview.edit(STORY, "\n\n", "\n\nSee [the other walk](no-such-story.md).\n\n")
+@pytest.mark.parametrize("rel", [STORY, "stories/allotment-across-the-fence.md"],
+                         ids=["on the page asked for, when it is",
+                              "on another page, once the background build finds it"])
+def test_a_link_to_a_missing_story_shows_the_error_page(preview, rel):
+    preview.edit(rel, "\n\n", "\n\nSee [a walk](no-such-walk.md).\n\n")
     try:
-        status, _, body = until(lambda: (r := preview.get(PAGE))[0] == 500 and r, "the error page")
-        problem = BeautifulSoup(body, "html.parser").select_one("main li").get_text(" ", strip=True)
-        assert problem.startswith(f"{STORY} , line ") and "no-such-story.md" in problem
+        problem = preview.first_problem()
+        assert problem.startswith(f"{rel} , line ") and "no-such-walk.md" in problem
     finally:
-        preview.edit(STORY, "\n\nSee [the other walk](no-such-story.md).\n\n", "\n\n")
-    until(lambda: preview.title() == "Welcome walks", "the page after the fix")
-
-
-def test_an_error_another_page_has_is_shown_once_the_background_build_finds_it(preview):
-    other = "stories/allotment-across-the-fence.md"
-    preview.edit(other, "\n\n", "\n\nSee [a walk](no-such-walk.md).\n\n")
-    try:
-        status, _, body = until(lambda: (r := preview.get(PAGE))[0] == 500 and r, "the error page")
-        problem = BeautifulSoup(body, "html.parser").select_one("main li").get_text(" ", strip=True)
-        assert problem.startswith(f"{other} , line ") and "no-such-walk.md" in problem
-    finally:
-        preview.edit(other, "\n\nSee [a walk](no-such-walk.md).\n\n", "\n\n")
+        preview.edit(rel, "\n\nSee [a walk](no-such-walk.md).\n\n", "\n\n")
     until(lambda: preview.title() == "Welcome walks", "the page after the fix")
 
 
@@ -229,8 +227,7 @@ def test_site_yaml_and_the_theme_are_watched_too(preview):
 def test_a_broken_file_shows_an_error_page_and_the_next_good_save_recovers(preview):
     preview.edit(STORY, "status: published", "status: [published")
     try:
-        status, _, body = until(lambda: (r := preview.get(PAGE))[0] == 500 and r, "the error page")
-        soup = BeautifulSoup(body, "html.parser")
+        soup = BeautifulSoup(preview.error_page(), "html.parser")
         assert soup.h1.get_text() == "The site could not be built"
         problem = soup.select_one("main li").get_text(" ", strip=True)
         assert problem.startswith(f"{STORY} , line ") and "invalid YAML" in problem
@@ -247,7 +244,7 @@ def test_a_broken_file_shows_an_error_page_and_the_next_good_save_recovers(previ
 def test_the_error_page_escapes_what_it_shows(preview):
     preview.edit(STORY, "title: Welcome walks", "title: <script>alert(1)</script>\ntitle: again")
     try:
-        status, _, body = until(lambda: (r := preview.get(PAGE))[0] == 500 and r, "the error page")
+        body = preview.error_page()
         assert "<script>alert(1)</script>" not in body
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body  # the excerpt of the file
         assert "given twice" in body
@@ -259,8 +256,7 @@ def test_the_error_page_escapes_what_it_shows(preview):
 def test_a_broken_template_is_shown_too(preview):
     preview.edit("theme/templates/story.html", "", "{% if %}\n")
     try:
-        status, _, body = until(lambda: (r := preview.get(PAGE))[0] == 500 and r, "the error page")
-        problem = BeautifulSoup(body, "html.parser").select_one("main li").get_text(" ", strip=True)
+        problem = preview.first_problem()
         assert "story.html:1: Expected an expression" in problem, problem
     finally:
         preview.edit("theme/templates/story.html", "{% if %}\n", "")
