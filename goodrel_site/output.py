@@ -68,10 +68,12 @@ class Tree:
     def link(self, rel: str, source: str | Path, inode: int | None = None) -> None:
         """Make `rel` the file `source` (a hard link; a copy where links are impossible),
         unless it already is (`inode`: the source's, when the caller knows it)."""
+        held = self.held.get(rel)
+        if held is not None and held == (inode if inode is not None else os.stat(source).st_ino):
+            self.made.add(rel)  # (a path listed here: safe, and its folder is there)
+            return
         target = self.target(rel)
-        if rel in self.held:
-            if self.held[rel] == (inode if inode is not None else os.stat(source).st_ino):
-                return
+        if held is not None:
             tmp = f"{target}.{os.getpid()}.tmp"
             link_or_copy(source, tmp)
             os.replace(tmp, target)
@@ -114,19 +116,22 @@ class Tree:
                 os.rmdir(os.path.join(self.path, folder))
 
 
-def listing(path: Path, folders: set[str] | None = None, rel: str = "") -> dict[str, int]:
+def listing(path: Path, folders: set[str] | None = None) -> dict[str, int]:
     """Every file under a folder, by relative path, with its inode (and, into `folders`,
     every folder): one directory read per folder, no stat."""
     found = {}
-    with os.scandir(os.path.join(path, rel)) as entries:
-        for entry in entries:
-            name = f"{rel}/{entry.name}" if rel else entry.name
-            if entry.is_dir(follow_symlinks=False):
-                if folders is not None:
-                    folders.add(name)
-                found.update(listing(path, folders, name))
-            else:
-                found[name] = entry.inode()
+    todo = [(os.fspath(path), "")]
+    while todo:
+        here, rel = todo.pop()
+        with os.scandir(here) as entries:
+            for entry in entries:
+                name = rel + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if folders is not None:
+                        folders.add(name)
+                    todo.append((entry.path, name + "/"))
+                else:
+                    found[name] = entry.inode()
     return found
 
 
