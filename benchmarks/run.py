@@ -9,8 +9,9 @@ in fresh subprocesses: the floor on one core and on all cores (floor.py); Debian
 with the floor's one template, if `hugo` is installed (hugo.py); a full build
 without the search index and with it (a clean build: no cache, no earlier output); a rebuild
 with nothing changed (which finds that it has nothing to do); one after a story file
-is saved unchanged (so the build runs, and reuses every page); one after a one-story
-body edit; and one after a title edit (which shows in listings). Peak memory is the largest resident set of any one
+is saved unchanged (its times change, its text does not); one after a one-story
+body edit (patched into the last output); and one after a title edit (which shows in
+listings, so the whole build runs and renders what shows it). Peak memory is the largest resident set of any one
 process (its peak resident set, from getrusage), and the sum over the build's process
 tree (proportional set size, so pages shared by forked workers count once), sampled
 from /proc every 50 ms.
@@ -170,7 +171,7 @@ def bench_size(n: int, runs: int, work: Path, search: bool) -> list[dict]:
     row("rebuild, nothing changed", [measure(build_cmd(site, out, False)) for _ in range(runs)])
     touched = []
     for run in range(runs):
-        os.utime(story_to_edit(site, run))  # saved again as it was: every page is reused
+        os.utime(story_to_edit(site, run))  # saved again as it was: nothing to render
         touched.append(measure(build_cmd(site, out, False)))
     row("rebuild, one story saved unchanged", touched)
     edits = []

@@ -23,14 +23,8 @@ atomically.
 from __future__ import annotations
 
 import dataclasses
-import functools
-import hashlib
-import importlib.metadata
-import marshal
 import os
-import re
 import shutil
-import sys
 import time
 import zlib
 from datetime import date
@@ -45,80 +39,14 @@ from .markdown import Links
 from .models import Entry, Settings
 from .output import Tree, link_or_copy, relpath
 from .problems import Problem
+from .records import (FOLDER, SEARCHED, code_version, digest, file_digest, read_record, signature,
+                      text_digests, write_record)
 from .site import Organisation, Site, Term
 from .validate import image_path
 
-FOLDER = ".goodrel-cache"
-_SEARCHED = re.compile(r"^/(stories|events)/[^/]+/$")  # the pages search.PAGES reads
-FORMAT = 1  # bump when what is stored changes shape
 _MISSING = "<missing>"
 PRUNE_AFTER = 3600  # seconds an unused stored file is kept (see _prune)
 _PLAIN = {str, int, float, bool, type(None)}
-
-
-def digest(*parts: Any) -> str:
-    return hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-
-
-def _file_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
-
-
-@functools.cache
-def code_version() -> str:
-    """This package's files and the versions of the libraries that shape the output."""
-    package = Path(__file__).parent
-    h = hashlib.blake2b(digest_size=16)
-    for path in sorted(package.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    for dist in ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "pydantic",
-                 "pydantic-core", "pyyaml", "pillow", "pagefind", "pagefind-bin"):
-        try:
-            version = importlib.metadata.version(dist)
-        except importlib.metadata.PackageNotFoundError:
-            version = "-"
-        h.update(f"{dist}={version}\0".encode())
-    h.update(f"{FORMAT}\0{sys.version}".encode())
-    return h.hexdigest()
-
-
-def tree_digest(folder: Path) -> str:
-    """Every file's path and bytes under a folder (a theme, say)."""
-    h = hashlib.blake2b(digest_size=16)
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
-
-
-def signature(path: Path) -> tuple[int, ...] | None:
-    """What changes whenever a file's content does: size, times and inode."""
-    try:
-        st = os.stat(path)
-    except OSError:
-        return None
-    return st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
-
-
-def read_record(path: Path, format_key: str) -> Any:
-    """A stored value, or None when missing, unreadable or from other code."""
-    try:
-        key, value = marshal.loads(path.read_bytes())
-    except (OSError, EOFError, ValueError, TypeError):
-        return None
-    return value if key == format_key else None
-
-
-def write_record(path: Path, format_key: str, value: Any) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:  # a file of an older cache layout is in the way
-        path.parent.unlink()
-        path.parent.mkdir()
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_bytes(marshal.dumps((format_key, value)))
-    tmp.replace(path)
 
 
 class Sources:
@@ -135,6 +63,7 @@ class Sources:
         self.folder = root / FOLDER / "sources"
         # source path -> (front-matter digest, body digest), for page keys
         self.digests: dict[str, tuple[str, str]] = {}
+        self.texts: dict[str, tuple[str, str]] = {}  # source path -> text_digests
         self._shards: list[dict] | None = None
         self._objects: dict[str, tuple[tuple, Source]] = {}  # path -> (record, its Source)
 
@@ -172,6 +101,7 @@ class Sources:
         self._shards = fresh
         records = {rel: r for rel, r in files.items() if r is not None}
         self.digests = {rel: (r[6], r[7]) for rel, r in records.items()}
+        self.texts = {rel: (r[8], r[7]) for rel, r in records.items()}
         self._objects = {rel: self._objects[rel] for rel in records if rel in self._objects}
         return [self._source(rel, r) for rel, r in records.items()], problems
 
@@ -184,8 +114,9 @@ def _load_one(root: Path, path: Path, kind: str, sig) -> tuple[str, tuple | Prob
         return rel, err.problem
     except OSError as err:
         return rel, Problem(rel, 1, f"cannot read the file: {err.strerror}")
+    front, body = text_digests(source)
     return rel, (sig, kind, source.data, source.lines, source.body, source.body_line,
-                 digest(source.data), _file_digest(source.body.encode()))
+                 digest(source.data), body, front)
 
 
 def _load_all(root: Path, todo: list) -> tuple[dict[str, tuple], list[Problem]]:
@@ -315,7 +246,7 @@ class BuildCache:
     def body_digest(self, entry: Entry) -> str:
         sources = self.sources.digests.get(entry.path)
         return sources[1] if sources and self._metas.get(entry.path) is entry.meta else \
-            _file_digest(entry.body.encode())
+            file_digest(entry.body.encode())
 
     def key(self, url: str, template: str, source: str, context: dict) -> str | None:
         """A page's key. A term or organisation the page is about counts by name only:
@@ -410,7 +341,7 @@ class BuildCache:
     def rendered(self, url: str, html: str, body, out: Tree) -> None:
         """Write a page just rendered into `out` and keep it, with what it read."""
         reads, self.reads = self.reads, None
-        name = _file_digest(html.encode()) + ".html"
+        name = file_digest(html.encode()) + ".html"
         self._put(out, url, html, name)
         key = self.keys.get(url)
         if key is None:
@@ -420,7 +351,8 @@ class BuildCache:
         deps = tuple(reads)
         record = (key, deps, name,
                   tuple(dataclasses.astuple(p) for p in body.problems) if body else (),
-                  tuple(str(i.source) for i in body.images) if body else ())
+                  tuple(str(i.source) for i in body.images) if body else (),
+                  body.span if body else None)
         self.records.append((url, record))
 
     def take_records(self) -> list:
@@ -433,6 +365,17 @@ class BuildCache:
         table = {dep: self.dep(dep) for dep in set().union(*(record[1] for record in index.values()))}
         write_record(self.folder / "pages", self.global_key, (index, table))
         _prune(self.store, {r[2] for r in index.values()} | self._kept)
+
+    def bodies(self, entries: Iterable[Entry]) -> dict[str, tuple | None]:
+        """Each entry's page as this build made it, for patch.py: its URL, where its
+        body sits, and what the body gave (problems, pictures); None where the body
+        cannot be found in the page."""
+        records = dict(self.records)
+        found = {}
+        for entry in entries:
+            record = records.get(entry.url)
+            found[entry.path] = (entry.url, *record[5], record[3], record[4]) if record and record[5] else None
+        return found
 
     # -- generated files (feeds, data exports, citations) and the search index ----
 
@@ -478,7 +421,7 @@ class BuildCache:
         """Run `index(out)` (Pagefind) or reuse its output while the pages it reads are
         the same: the story and event pages, by content. (Its bundles are every
         pagefind* folder: a large site's index comes in shards.)"""
-        pages = sorted((url, r[2]) for url, r in self.records if _SEARCHED.match(url))
+        pages = sorted((url, r[2]) for url, r in self.records if SEARCHED.match(url))
         key = digest(self.global_key, pages)
         stored = self.folder / "search" / key
         if stored.is_dir():
@@ -495,7 +438,7 @@ class BuildCache:
 
 
 def _stored_name(url: str, text: str) -> str:
-    return _file_digest(text.encode()) + os.path.splitext(url)[1]
+    return file_digest(text.encode()) + os.path.splitext(url)[1]
 
 
 def _link_tree(source: Path, target: Path) -> None:

@@ -10,9 +10,8 @@ import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from .pipeline import Options, build, check
+from .pipeline import Options, build, default_jobs
 from .problems import ContentError, Problem, UsageError
-from .render import default_jobs
 
 
 def build_date(given: str | None) -> date:
@@ -114,6 +113,8 @@ def run_build(args) -> int:
 
 
 def run_check(args) -> int:
+    from .stages import check
+
     problems = check(args.site.resolve(), build_date(args.now))
     if args.format == "json":
         print(json.dumps([{"path": p.path, "line": p.line, "level": p.level, "message": p.message}

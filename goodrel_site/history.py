@@ -12,12 +12,15 @@ import dataclasses
 import subprocess
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from .load import LoadError, split_front_matter
 from .problems import Problem
-from .validate import Content
+
+if TYPE_CHECKING:
+    from .validate import Content
 
 
 def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes | None:

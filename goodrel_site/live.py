@@ -9,7 +9,7 @@ import threading
 from datetime import date
 from pathlib import Path
 
-from . import images, pipeline
+from . import images, stages
 from .cache import BuildCache
 from .problems import ContentError, Problem
 from .render import Renderer
@@ -28,7 +28,7 @@ class Live:
 
     def load(self, now: date) -> tuple[Snapshot, list[Problem]]:
         """The site as its files are now; ContentError if it cannot be built."""
-        site, notes = pipeline.load_site(self.root, now, self.drafts, cache=self.cache,
+        site, notes = stages.load_site(self.root, now, self.drafts, cache=self.cache,
                                          validated=self.validated)
         return Snapshot(site, self.root / "theme", self.cache.templates, self.media), notes
 
@@ -45,7 +45,7 @@ class Snapshot:
     def __init__(self, site: Site, theme: Path, compiled: Path, media: Path):
         self.site, self.media = site, media
         self.renderer = Renderer(site, theme, compiled=compiled)
-        self.pages = {page.url: page for page in pipeline.site_pages(site)}
+        self.pages = {page.url: page for page in stages.site_pages(site)}
         self._files: dict[str, str] | None = None
         self._lock = threading.Lock()
         for entry in site.entries:  # the pictures that cards and pages show
@@ -71,5 +71,5 @@ class Snapshot:
         """A generated file (the JSON feed, robots.txt, open data), or None."""
         with self._lock:
             if self._files is None:
-                self._files = pipeline.generated_files(self.site)
+                self._files = stages.generated_files(self.site)
         return self._files.get(url)

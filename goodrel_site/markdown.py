@@ -36,6 +36,7 @@ class Rendered:
     html: str
     problems: list[Problem] = field(default_factory=list)
     images: list[images.ImageSet] = field(default_factory=list)
+    span: tuple[int, int] | None = None  # where the page holds it (render.Renderer.render)
 
 
 def _parser() -> MarkdownIt:

@@ -1,25 +1,19 @@
-"""The build, stage by stage: load and validate, make the Site, render, write, index.
-Everything is read and checked before anything is written, and the output appears
-only when every stage succeeded."""
+"""The build. A build into an output that the last build made first sees whether that
+build still stands (uptodate.py) or can be patched for edited texts (patch.py); only
+otherwise does it run every stage (stages.py). This module stays light to import, so
+that a build with little to do starts at once: the stages' libraries (pydantic,
+Jinja, Pagefind) are imported only when they run."""
 
 from __future__ import annotations
 
-import dataclasses
-import functools
+import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from . import export, feeds, history, images, markdown, render, review, search, uptodate
-from .cache import BuildCache, tree_digest
-from .images import ImageSet
-from .models import Settings
-from .output import Tree, check_out_dir, duplicate_writes, output_tree
-from .problems import ContentError, Problem, UsageError
-from .site import Site, build_site
-from .validate import Validated, image_path, validate
+from . import patch, uptodate
+from .output import check_out_dir
+from .problems import Problem, UsageError
 
 
 @dataclass(frozen=True)
@@ -43,115 +37,32 @@ class Result:
     skipped: bool = False  # nothing had changed since the last build into this output
 
 
-def load_site(root: Path, now: date, drafts: bool = False, base_url: str | None = None,
-              cache: BuildCache | None = None, validated: Validated | None = None
-              ) -> tuple[Site, list[Problem]]:
-    content = validate(root, cache.sources.load, validated) if cache else validate(root)
-    if cache:
-        cache.validated(content.entries)
-    content = history.with_updated_dates(content, now)
-    if base_url:
-        try:
-            settings = Settings.model_validate({**content.settings.model_dump(), "base_url": base_url})
-        except ValidationError:
-            raise UsageError(f"--base-url {base_url!r} is not an address such as https://example.org/") from None
-        content = dataclasses.replace(content, settings=settings)
-    return build_site(content, now, drafts), list(content.notes)
-
-
-def check(root: Path, now: date) -> list[Problem]:
-    """Every problem a build would meet, without writing anything, and what an editor
-    should know before merging (review.py)."""
-    try:
-        content = validate(root)
-    except ContentError as err:
-        return err.problems
-    site = build_site(content, now)
-    notes = [*content.notes, *review.notes(content, now)]
-    notes += duplicate_writes([(p.url, p.source) for p in render.plan(site)])
-    links = render.links(site)
-    for entry in site.entries:
-        notes += markdown.render(entry.path, entry.body, entry.body_line, links).problems
-    return sorted(notes)
-
-
 def build(options: Options) -> Result:
     root = options.site.resolve()
     check_out_dir(root, options.out)
     theme = root / "theme"
     if not (theme / "templates").is_dir():
         raise UsageError(f"{theme / 'templates'} is missing: a site root needs a theme/ folder")
-    cache = BuildCache(root) if options.cache else None
-    if cache:
+    inputs = None
+    if options.cache:
         inputs = uptodate.inputs(root, options)
-        summary = uptodate.noted(root, options, inputs)
-        if summary is not None:
-            files, stories, events, notes = summary
-            return Result(files, stories, events, tuple(Problem(*n) for n in notes), skipped=True)
-    site, notes = load_site(root, options.now, options.drafts, options.base_url, cache)
-    if cache:
-        cache.start(site, (tree_digest(theme),))
-    renderer = render.Renderer(site, theme, cache, cache.templates if cache else None)
-    pages = site_pages(site)
-    files = cache.files("generated", generated_files) if cache else generated_files(site)
-    clashes = duplicate_writes([(p.url, p.source) for p in pages] + [(u, render.SETTINGS) for u in files])
-    if clashes:
-        raise ContentError(clashes)
-    with output_tree(options.out, reuse=cache is not None) as tree:
-        found, used = render.write_pages(renderer, pages, tree, options.jobs, files)
-        errors = [p for p in found if p.level == "error"]
-        if errors:
-            raise ContentError(errors)
-        _write_images(site, used, tree, root / ".goodrel-cache" / "media")
-        _copy_static(theme / "static", tree)
-        if options.search:
-            index = functools.partial(search.build_index, language=site.settings.language)
-            if cache:
-                cache.search_index(tree, index)
-            else:
-                tree.made_by("pagefind", index)
-    result = Result(len(pages) + len(files), len(site.stories), len(site.events),
-                    tuple(sorted(set(notes + found))))
-    if cache:
-        cache.save()
-        uptodate.note(root, options, inputs, (result.files, result.stories, result.events,
-                                             [dataclasses.astuple(n) for n in result.notes]))
-    return result
+        last = uptodate.last(root, options)
+        if last is not None and last.inputs == inputs:
+            return _result(last.summary, skipped=True)
+        patched = patch.rebuild(root, options, inputs, last) if last else None
+        if patched is not None:
+            uptodate.note(root, options, patched)
+            return _result(patched.summary)
+    from . import stages
+
+    return _result(stages.build_all(root, options, inputs))
 
 
-def site_pages(site: Site) -> list[render.Page]:
-    """Every page the templates make, the feed and the sitemap included."""
-    pages = render.plan(site)
-    latest = feeds.latest(site)
-    updated = feeds.timestamp(feeds.last_change(latest) or site.now)
-    return pages + [render.Page("/feed.xml", "feed.xml", render.SETTINGS,
-                                {"entries": latest, "feed_updated": updated}),
-                    render.Page("/sitemap.xml", "sitemap.xml", render.SETTINGS, {"pages": sitemap_urls(pages)})]
+def _result(summary: tuple, skipped: bool = False) -> Result:
+    """A build's result from its summary, as noted: (files, stories, events, notes)."""
+    files, stories, events, notes = summary
+    return Result(files, stories, events, tuple(Problem(*n) for n in notes), skipped)
 
 
-def generated_files(site: Site) -> dict[str, str]:
-    """The files made from the whole site without a template, url -> text: the JSON
-    feed, robots.txt and the open data."""
-    return {"/feed.json": feeds.json_feed(site), "/robots.txt": feeds.robots(site),
-            **export.files(site)}
-
-
-def sitemap_urls(pages: list[render.Page]) -> list[str]:
-    """Every public HTML page, except redirects and the not-found page."""
-    return sorted(p.url for p in pages if p.url.endswith("/") and p.template != "alias.html")
-
-
-def _write_images(site: Site, used: list[ImageSet], out: Tree, cache: Path) -> None:
-    wanted = {i.source: i for i in used}
-    for entry in site.entries:
-        if getattr(entry.meta, "image", None):
-            found = images.plan(image_path(site.root, entry, entry.image.src))
-            wanted[found.source] = found
-    for source in sorted(wanted):
-        images.process(wanted[source], out, cache)
-
-
-def _copy_static(static: Path, out: Tree) -> None:
-    for path in sorted(static.rglob("*")):
-        if path.is_file():
-            out.write(f"assets/{path.relative_to(static).as_posix()}", path.read_bytes())
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

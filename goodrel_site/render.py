@@ -6,7 +6,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import multiprocessing
-import os
 from collections import ChainMap
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
@@ -162,13 +161,15 @@ class Renderer:
             body = markdown.render(entry.path, entry.body, entry.body_line, self.links)
         lang = (entry.lang if entry is not None else None) or self.site.settings.language
         context = self.cache.watch_context(page.context) if self.cache else page.context
+        printed = _Body(body.html) if body else ""
         try:
             html = self.env.get_template(page.template).render(
-                page=page, url=page.url, lang=lang, t=self.strings_for(lang),
-                body=Markup(body.html) if body else "", **context)
+                page=page, url=page.url, lang=lang, t=self.strings_for(lang), body=printed, **context)
         except jinja2.TemplateError as err:
             raise RuntimeError(f"template error rendering {page.url} ({page.source}): "
                                f"{_describe(err)}") from err
+        if body:
+            body.span = printed.span(html)
         return html, body
 
     def write(self, pages: Iterable[Page], out: Tree) -> tuple[list[Problem], list[ImageSet]]:
@@ -185,6 +186,37 @@ class Renderer:
             else:
                 out.write(relpath(page.url), html)
         return problems, used
+
+
+class _Body:
+    """A page's body as its template sees it. Printed once and put to no other use, it
+    can be found in the page, and a later edit of the text alone put in its place
+    (patch.py); any other use (a test, a filter reading the text) keeps that page from
+    being patched."""
+
+    __slots__ = ("html", "uses")
+
+    def __init__(self, html: str):
+        self.html, self.uses = html, 0
+
+    def __html__(self) -> str:  # printed (autoescape leaves it as it is)
+        self.uses += 1
+        return self.html
+
+    def __str__(self) -> str:
+        self.uses += 2
+        return self.html
+
+    def __bool__(self) -> bool:
+        self.uses += 2
+        return bool(self.html)
+
+    def span(self, page: str) -> tuple[int, int] | None:
+        """Where the body sits in the page, if that is certain."""
+        start = page.find(self.html)
+        if self.uses != 1 or not self.html or start < 0 or page.find(self.html, start + 1) >= 0:
+            return None
+        return start, start + len(self.html)
 
 
 def lang_dir(lang: str) -> str:
@@ -253,7 +285,3 @@ def write_pages(renderer: Renderer, pages: list[Page], out: Tree, jobs: int,
             if renderer.cache:
                 renderer.cache.records += records
     return problems, used
-
-
-def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

@@ -1,13 +1,14 @@
-"""Skipping a build that would change nothing.
+"""What the last build read and made, and whether a build has anything to do.
 
-After each good build with the cache, what it read and what it wrote are noted in
-.goodrel-cache/ (one note per output folder): every file under site.yaml, the content
-folders and the theme by size, times and inode; the code and library versions; the
-options; the git commit (stories' `updated` dates come from history). A build that
-finds all of these as noted, and the output folder holding exactly the files that
-build made (by inode: any file added, removed or replaced is noticed), has nothing to
-do. A file edited in place inside the output is not noticed: the output is for
-serving, not for editing (its files are hard links into the cache anyway)."""
+After each good build with the cache, a note is kept in .goodrel-cache/ (one per
+output folder): every file under site.yaml, the content folders and the theme by size,
+times and inode; every picture the pages show (it may lie elsewhere in the site); the
+code and library versions; the options; the git commit (stories' `updated` dates come
+from history); and every file of the output by inode. A build that finds all of these
+as noted has nothing to do; one that finds only content files changed may be able to
+patch the pages (patch.py). Any file added to, removed from or replaced in the output
+is noticed (by inode); a file edited in place there is not: the output is for serving,
+not for editing (its files are hard links into the cache anyway)."""
 
 from __future__ import annotations
 
@@ -15,63 +16,88 @@ import hashlib
 import os
 import stat
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, NamedTuple
 
 from . import history
-from .cache import FOLDER, code_version, digest, read_record, write_record
 from .load import CONTENT_DIRS
 from .output import listing
+from .records import FOLDER, code_version, digest, read_record, signature, write_record
 
 if TYPE_CHECKING:
     from .pipeline import Options
 
-_FORMAT = "1"
+_FORMAT = "2"
 
 
-def inputs(root: Path, options: Options) -> str:
-    """What a build reads, as a digest; taken as the build begins, so that an edit
-    made while it runs makes the next one run."""
+class Inputs(NamedTuple):
+    """What a build reads, taken as it begins (so an edit made while it runs makes the
+    next one run): the content files by signature, and a digest of all the rest."""
+
+    rest: str
+    texts: dict[str, tuple]  # each content file (stories/x.md …) -> its signature
+
+
+class Note(NamedTuple):
+    inputs: Inputs
+    pictures: dict[str, tuple | None]  # every picture the pages show -> its signature
+    output: dict[str, int]  # every file of the output -> its inode
+    summary: tuple  # (files, stories, events, notes as tuples): what the build reported
+    texts: tuple  # what patch.py needs of the content files (patch.texts)
+
+
+def inputs(root: Path, options: Options) -> Inputs:
     h = hashlib.blake2b(digest_size=16)
     h.update(repr((code_version(), str(options.out.resolve()), options.now.isoformat(), options.drafts,
                    options.base_url, options.search, history.revision(root))).encode())
+    texts: dict[str, tuple] = {}
     for name in ("site.yaml", *CONTENT_DIRS, "theme"):
-        _add_files(h, root / name, name)
-    return h.hexdigest()
+        _add_files(h, root / name, name, texts)
+    return Inputs(h.hexdigest(), texts)
 
 
-def _add_files(h, path: Path | str, rel: str) -> None:
+def _add_files(h, path: Path | str, rel: str, texts: dict[str, tuple]) -> None:
     """Each file's path, size, times and inode, folders in name order (links followed:
-    a theme may be a symlink)."""
+    a theme may be a symlink); content files into `texts` instead."""
     try:
         st = os.stat(path)
     except OSError:
         h.update(f"{rel}\0-\0".encode())
         return
     if not stat.S_ISDIR(st.st_mode):
-        h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0".encode())
+        sig = st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
+        if rel.count("/") == 1 and rel.endswith(".md") and rel.split("/")[0] in CONTENT_DIRS:
+            texts[rel] = sig
+        else:
+            h.update(f"{rel}\0{sig}\0".encode())
         return
     with os.scandir(path) as entries:
         for entry in sorted(entries, key=lambda e: e.name):
-            _add_files(h, entry.path, f"{rel}/{entry.name}")
+            _add_files(h, entry.path, f"{rel}/{entry.name}", texts)
+
+
+def pictures(paths) -> dict[str, tuple | None]:
+    return {str(path): signature(path) for path in paths}
 
 
 def _path(root: Path, out: Path) -> Path:
     return root / FOLDER / f"last-build-{digest(str(out.resolve()))}"
 
 
-def noted(root: Path, options: Options, found: str) -> Any:
-    """What the last good build into this output noted of itself (`note`), if it read
-    the same `found` inputs and the output still holds exactly what it made."""
+def last(root: Path, options: Options) -> Note | None:
+    """The note of the last good build into this output, if the output still holds
+    exactly what it made and the pictures it showed are unchanged."""
     record = read_record(_path(root, options.out), _FORMAT)
-    if record is None or record[0] != found:
+    if record is None:
         return None
+    found = Note(Inputs(*record[0]), *record[1:])
     try:
-        return record[2] if listing(options.out.resolve()) == record[1] else None
+        if listing(options.out.resolve()) != found.output:
+            return None
     except OSError:
         return None
+    return found if pictures(map(Path, found.pictures)) == found.pictures else None
 
 
-def note(root: Path, options: Options, found: str, summary: Any) -> None:
-    """Note a good build: the inputs it `found` as it began, its output, and `summary`
-    (plain data) to give again when nothing has changed."""
-    write_record(_path(root, options.out), _FORMAT, (found, listing(options.out.resolve()), summary))
+def note(root: Path, options: Options, found: Note) -> None:
+    """Note a good build (plain data only)."""
+    write_record(_path(root, options.out), _FORMAT, (tuple(found.inputs), *found[1:]))

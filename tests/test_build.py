@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from conftest import NOW, REPO, build, run, story, tree_hashes, write
-from goodrel_site.pipeline import load_site
+from goodrel_site.stages import load_site
 
 WITHHELD = ["draft-refugee-welcome-supper", "embargoed-ten-years-on", "withdrawn-market-traders",
             "expired-festival-pop-up"]

@@ -11,7 +11,7 @@ from bs4 import BeautifulSoup
 
 from conftest import NOW, REPO, build, story, write
 from goodrel_site import cite
-from goodrel_site.pipeline import load_site
+from goodrel_site.stages import load_site
 
 BASE = "https://goodrel.example.org"
 

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 from conftest import NOW, REPO, build, story, write
 from goodrel_site.codebook import DATASETS, csv_columns
 from goodrel_site.export import PRIVATE
-from goodrel_site.pipeline import load_site
+from goodrel_site.stages import load_site
 
 DERIVED = {"slug", "url", "lang", "image", "anonymised", "event", "translation_of", "stories"}
 

@@ -15,7 +15,7 @@ from bs4 import BeautifulSoup
 
 from conftest import NOW, REPO, build, story, write
 from goodrel_site.feeds import FEED_LENGTH
-from goodrel_site.pipeline import load_site
+from goodrel_site.stages import load_site
 
 BASE = "https://goodrel.example.org"
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")

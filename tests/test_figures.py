@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import NOW, REPO, build, story, write
-from goodrel_site.pipeline import load_site
+from goodrel_site.stages import load_site
 
 
 def tables(out):

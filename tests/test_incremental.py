@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import os
 import re
 import shutil
 from datetime import date
@@ -14,6 +15,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from goodrel_site import stages
 from goodrel_site.pipeline import Options, build
 from goodrel_site.problems import ContentError
 
@@ -239,3 +241,94 @@ def test_a_damaged_cache_is_ignored(site: Path, tmp_path: Path) -> None:
             path.write_bytes(b"not what the cache wrote")
     shutil.rmtree(site / ".goodrel-cache" / "store")
     assert_as_clean(site, tmp_path)
+
+
+@pytest.fixture
+def whole_builds(monkeypatch) -> list:
+    """The whole builds run (a build that is skipped or patched runs no stage)."""
+    runs = []
+    real = stages.build_all
+
+    def counted(*args):
+        runs.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(stages, "build_all", counted)
+    return runs
+
+
+def test_edited_texts_are_patched_into_the_last_output(site: Path, tmp_path: Path, whole_builds: list) -> None:
+    out = assert_as_clean(site, tmp_path)
+    story, withheld = unlinked(site), next(p for p in story_files(site) if "status: withdrawn" in p.read_text("utf-8"))
+    before = inodes(out)
+    # A sentence with raw HTML in it (a warning, which the build reports), a free
+    # page's text, a withheld story's text, and a story saved without a change.
+    edit(story, "\n\n", "\n\nA sentence added by an editor, with <b>raw HTML</b>.\n\n")
+    edit(site / "pages" / "about.md", "\n\n", "\n\nA new paragraph about us.\n\n")
+    edit(withheld, "\n\n", "\n\nNot shown anywhere.\n\n")
+    os.utime(public(site)[0])
+    runs = len(whole_builds)
+    patched = rebuild_result(site)
+    assert len(whole_builds) == runs and not patched.skipped
+    clean = build(Options(site=site, out=tmp_path / "clean", now=NOW, search=False, cache=False))
+    assert patched == clean
+    assert any("raw HTML '<b>'" in p.message and p.path == f"stories/{story.name}" for p in patched.notes)
+    assert tree(out) == tree(tmp_path / "clean")
+    after = inodes(out)
+    assert sorted(p for p in after if after[p] != before.get(p)) == [
+        "about/index.html", f"stories/{front(story, 'slug')}/index.html"]
+    # The warning goes when the text that gave it does; the next build has nothing to do.
+    edit(story, " with <b>raw HTML</b>", " without it")
+    assert not any(p.path == f"stories/{story.name}" for p in rebuild_result(site).notes)
+    assert rebuild_result(site).skipped
+    assert len(whole_builds) == runs + 1  # (the clean build)
+    assert_as_clean(site, tmp_path)
+
+
+def rebuild_result(root: Path, **options):
+    return build(Options(site=root, out=root / "public", now=NOW, jobs=1, search=False, **options))
+
+
+def test_edits_a_patch_cannot_make_are_left_to_a_whole_build(site: Path, tmp_path: Path,
+                                                               whole_builds: list) -> None:
+    assert_as_clean(site, tmp_path)
+    story, other = public(site)[5], public(site)[6]
+
+    def whole_build_after(change) -> None:
+        runs = len(whole_builds)
+        change()
+        assert_as_clean(site, tmp_path)
+        assert len(whole_builds) == runs + 2  # (the clean build is one)
+
+    # The front matter: its values, or only where they stand (problems name lines).
+    whole_build_after(lambda: set_front(story, "place", "Somewhere else"))
+    whole_build_after(lambda: edit(story, "---\n", "---\n# A comment: every key a line lower.\n"))
+    # A new picture in the text; a new file; a story to index again for the search.
+    Image.new("RGB", (300, 200), (20, 120, 40)).save(site / "stories" / "green.png")
+    whole_build_after(lambda: edit(story, "\n\n", "\n\n![A green square](green.png)\n\n"))
+    whole_build_after(lambda: (site / "stories" / "copy.md").write_text(
+        other.read_text("utf-8").replace(f"slug: {front(other, 'slug')}", "slug: a-copy"), "utf-8"))
+    runs = len(whole_builds)
+    edit(other, "\n\n", "\n\nIndexed again.\n\n")
+    assert_as_clean(site, tmp_path, search=True)
+    assert len(whole_builds) == runs + 2
+    # A text with an error: the whole build finds it, and the output stays as it was.
+    out = assert_as_clean(site, tmp_path)
+    before = tree(out)
+    edit(other, "\n\n", "\n\nSee [a story](no-such-story.md).\n\n")
+    with pytest.raises(ContentError, match="no-such-story.md, which does not exist"):
+        rebuild(site)
+    assert tree(out) == before
+
+
+def test_a_template_that_reads_the_body_is_never_patched(site: Path, tmp_path: Path, whole_builds: list) -> None:
+    edit(site / "theme" / "templates" / "story.html", "{{ body }}",
+         "{{ body }}<p>{{ body | striptags | wordcount }} words</p>")
+    assert_as_clean(site, tmp_path)
+    story = unlinked(site)
+    runs = len(whole_builds)
+    edit(story, "\n\n", "\n\nFour more words here.\n\n")
+    out = assert_as_clean(site, tmp_path)
+    assert len(whole_builds) == runs + 2
+    words = re.search(r"<p>(\d+) words</p>", (out / "stories" / front(story, "slug") / "index.html").read_text("utf-8"))
+    assert words

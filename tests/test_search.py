@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 import pytest
 
 from conftest import NOW, REPO, serve_folder
-from goodrel_site.pipeline import load_site
+from goodrel_site.stages import load_site
 
 DONE = ("() => { const box = document.querySelector('.search-results');"
         " return box.dataset.shown === location.pathname + location.search"

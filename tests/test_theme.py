@@ -16,7 +16,7 @@ from bs4 import BeautifulSoup
 
 from conftest import NOW, REPO, build, story, write
 from goodrel_site import regionmap
-from goodrel_site.pipeline import load_site
+from goodrel_site.stages import load_site
 
 BASE = "https://goodrel.example.org"
 WEIGHT_BUDGET = 30 * 1024  # a story page's HTML, CSS and JavaScript, gzipped
