@@ -29,7 +29,7 @@ class Live:
     def load(self, now: date) -> tuple[Snapshot, list[Problem]]:
         """The site as its files are now; ContentError if it cannot be built."""
         site, notes = stages.load_site(self.root, now, self.drafts, cache=self.cache,
-                                         validated=self.validated)
+                                       validated=self.validated)
         return Snapshot(site, self.root / "theme", self.cache.templates, self.media), notes
 
     @property

@@ -204,11 +204,11 @@ class _Body:
         return self.html
 
     def __str__(self) -> str:
-        self.uses += 2
+        self.uses += 2  # read, not printed: the count can no longer be 1
         return self.html
 
     def __bool__(self) -> bool:
-        self.uses += 2
+        self.uses += 2  # (likewise: the page may differ with an empty body)
         return bool(self.html)
 
     def span(self, page: str) -> tuple[int, int] | None:
