@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from .pipeline import Options
 
 
-def texts(digests: dict[str, tuple[str, str]], bodies: dict[str, tuple | None], links: Links) -> tuple:
+def state(digests: dict[str, tuple[str, str]], bodies: dict[str, tuple | None], links: Links) -> tuple:
     """What a patch needs to know of the content files, as plain data for the note:
     each file's text_digests, each entry's page (cache.BuildCache.bodies), and where
     Markdown links point."""
@@ -39,7 +39,7 @@ def rebuild(root: Path, options: Options, found: Inputs, last: Note) -> Note | N
     the build this makes; None where a whole build is needed."""
     if found.rest != last.inputs.rest or found.texts.keys() != last.inputs.texts.keys():
         return None
-    digests, bodies, (urls, withheld) = last.texts
+    digests, bodies, (urls, withheld) = last.patching
     digests, bodies = dict(digests), dict(bodies)
     edits: dict[str, Rendered] = {}  # content file -> its new body
     for rel, sig in found.texts.items():
@@ -72,11 +72,11 @@ def rebuild(root: Path, options: Options, found: Inputs, last: Note) -> Note | N
 
 
 def _patch(out: Path, found: Inputs, last: Note, edits: dict[str, Rendered],
-           state: tuple) -> Note:
+           patching: tuple) -> Note:
     files, stories, events, notes = last.summary
     notes = set(map(tuple, notes))
     output = dict(last.output)
-    bodies = state[1]
+    bodies = patching[1]
     if edits:
         with output_tree(out, reuse=True) as tree:
             pages = {}
@@ -95,4 +95,4 @@ def _patch(out: Path, found: Inputs, last: Note, edits: dict[str, Rendered],
                 tree.write(path, html)
         for path in [*pages, MARKER]:
             output[path] = os.stat(out / path).st_ino
-    return Note(found, last.pictures, output, (files, stories, events, sorted(notes)), state)
+    return Note(found, last.pictures, output, (files, stories, events, sorted(notes)), patching)

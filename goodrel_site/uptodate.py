@@ -42,7 +42,7 @@ class Note(NamedTuple):
     pictures: dict[str, tuple | None]  # every picture the pages show -> its signature
     output: dict[str, int]  # every file of the output -> its inode
     summary: tuple  # (files, stories, events, notes as tuples): what the build reported
-    texts: tuple  # what patch.py needs of the content files (patch.texts)
+    patching: tuple  # what patch.py needs of the content files (patch.state)
 
 
 def inputs(root: Path, options: Options) -> Inputs:
