@@ -1,18 +1,16 @@
-"""The search index: Pagefind, run in-process over exactly the public story and event
+"""The search index: Pagefind, run over exactly the public story and event
 pages (they carry their filters, sort keys and metadata as data-pagefind attributes)."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-
-from pagefind.index import IndexConfig, PagefindIndex
 
 from .site import Site
 
@@ -58,16 +56,9 @@ def filter_groups(site: Site) -> list[tuple[str, str, list[tuple[str, str]]]]:
     return groups
 
 
-def build_index(out: Path, language: str) -> int:
+def build_index(out: Path, language: str) -> None:
     """Index the written story and event pages into out/pagefind (and, for a large
-    site, more bundles listed in out/pagefind/shards.json); return the page count."""
-    # asyncio.run refuses a thread whose event loop is already running (a caller using
-    # Playwright's sync API, or a notebook), so the index is built in a thread of its own.
-    with ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, _index_all(out, language)).result()
-
-
-async def _index_all(out: Path, language: str) -> int:
+    site, more bundles listed in out/pagefind/shards.json)."""
     pages = sorted(p.relative_to(out) for folder in ("stories", "events")
                    for p in (out / folder).glob("*/index.html"))
     if len(pages) > SHARD_PAGES:
@@ -76,10 +67,10 @@ async def _index_all(out: Path, language: str) -> int:
         pages.sort(key=lambda rel: _SORT_DATE.findall((out / rel).read_text("utf-8")) or [""], reverse=True)
     shards = [pages[i:i + SHARD_PAGES] for i in range(0, len(pages), SHARD_PAGES)]
     if len(shards) <= 1:
-        count = await _index(out, out / "pagefind", language)
+        _index(out, out / "pagefind", language)
         (out / "pagefind" / SHARDS_FILE).write_text("[]\n", "utf-8")
-        return count
-    count, merged = 0, []
+        return
+    merged = []
     for number, shard in enumerate(shards, 1):
         bundle = "pagefind" if number == 1 else f"pagefind-{number}"
         # Each shard's pages are hard-linked into a folder of their own for Pagefind to
@@ -89,24 +80,27 @@ async def _index_all(out: Path, language: str) -> int:
             for rel in shard:
                 (staging / rel).parent.mkdir(parents=True, exist_ok=True)
                 os.link(out / rel, staging / rel)
-            count += await _index(staging, out / bundle, language)
+            _index(staging, out / bundle, language)
         finally:
             shutil.rmtree(staging)
         if number > 1:
             merged.append(f"/{bundle}/")
     (out / "pagefind" / SHARDS_FILE).write_text(json.dumps(merged) + "\n", "utf-8")
-    return count
 
 
-async def _index(out: Path, bundle: Path, language: str) -> int:
-    # One add_directory call: Pagefind reads the files itself. (Adding pages one by one
-    # costs a 0.1 s polling round trip each in the Python API.)
+def _index(site: Path, bundle: Path, language: str) -> None:
+    # Pagefind's command line (as the pagefind package runs it), not its Python API: the
+    # API's service answers that the index is written while its writes may still be
+    # under way, and the API then stops it, so on a busy machine a file could be
+    # published cut short (Pagefind issue #1271, fixed after 1.5.2; seen here as a
+    # search page that never loaded). The command line finishes writing before it exits.
     # One index for every language (in the site's language): Pagefind would otherwise
     # split the index by <html lang>, and the search page (in English) could never find
     # the Urdu or Polish versions. The language filter narrows by language instead.
-    config = IndexConfig(output_path=str(bundle), force_language=language.split("-")[0])
-    async with PagefindIndex(config=config) as index:  # writes on exit
-        result = await index.add_directory(str(out), glob=PAGES)
+    done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--glob", PAGES,
+                           "--output-path", str(bundle), "--force-language", language.split("-")[0],
+                           "--quiet"], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"Pagefind could not index {site}: {(done.stderr or done.stdout).strip()}")
     for name in UNUSED:
         (bundle / name).unlink(missing_ok=True)
-    return result["page_count"]

@@ -127,9 +127,8 @@ def bundled_url(bundled):
 
 @pytest.fixture(scope="module")
 def browser():
-    """Debian's headless Chromium driven by Playwright (no browser download).
-    One per test module: while Playwright's sync API is running, an in-process build
-    in a later module could not start its own event loop for the search index."""
+    """Debian's headless Chromium driven by Playwright (no browser download), one per
+    test module."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -142,7 +141,13 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A new tab; what its scripts report (console errors, uncaught exceptions, failed
+    requests) is kept in `tab.troubles`, for a test to print when a page never settles."""
     context = browser.new_context()
     tab = context.new_page()
+    tab.troubles = []
+    tab.on("console", lambda m: m.type in ("error", "warning") and tab.troubles.append(f"console {m.type}: {m.text}"))
+    tab.on("pageerror", lambda err: tab.troubles.append(f"uncaught: {err}"))
+    tab.on("requestfailed", lambda r: tab.troubles.append(f"request failed: {r.url} ({r.failure})"))
     yield tab
     context.close()

@@ -11,6 +11,7 @@ import sys
 from urllib.parse import urlencode
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from conftest import NOW, REPO, serve_folder
 from goodrel_site.stages import load_site
@@ -29,7 +30,11 @@ def public():
 
 def open_search(page, base: str, params: list[tuple[str, str]] | None = None) -> None:
     page.goto(base + "/search/" + ("?" + urlencode(params) if params else ""))
-    page.wait_for_function(DONE)
+    try:
+        page.wait_for_function(DONE)
+    except PlaywrightTimeout:
+        pytest.fail(f"the search page at {page.url} never showed its results; the page said: "
+                    f"{page.troubles or 'nothing'}")
 
 
 def results(page) -> list[str]:
