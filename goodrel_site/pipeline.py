@@ -2,7 +2,7 @@
 build still stands (uptodate.py) or can be patched for edited texts (patch.py); only
 otherwise does it run every stage (stages.py). This module stays light to import, so
 that a build with little to do starts at once: the stages' libraries (pydantic,
-Jinja, Pagefind) are imported only when they run."""
+Jinja) are imported only when they run."""
 
 from __future__ import annotations
 
