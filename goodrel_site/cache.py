@@ -61,9 +61,9 @@ class Sources:
     def __init__(self, root: Path):
         self.root = root
         self.folder = root / FOLDER / "sources"
-        # source path -> (front-matter digest, body digest), for page keys
-        self.digests: dict[str, tuple[str, str]] = {}
-        self.texts: dict[str, tuple[str, str]] = {}  # source path -> text_digests
+        # source path -> (front-matter values digest, body digest, text_digests' front
+        # matter): the first two for page keys, the last two for patch.py
+        self.digests: dict[str, tuple[str, str, str]] = {}
         self._shards: list[dict] | None = None
         self._objects: dict[str, tuple[tuple, Source]] = {}  # path -> (record, its Source)
 
@@ -100,8 +100,7 @@ class Sources:
                 write_record(self.folder / str(i), code_version(), new)
         self._shards = fresh
         records = {rel: r for rel, r in files.items() if r is not None}
-        self.digests = {rel: (r[6], r[7]) for rel, r in records.items()}
-        self.texts = {rel: (r[8], r[7]) for rel, r in records.items()}
+        self.digests = {rel: r[6:9] for rel, r in records.items()}
         self._objects = {rel: self._objects[rel] for rel in records if rel in self._objects}
         return [self._source(rel, r) for rel, r in records.items()], problems
 

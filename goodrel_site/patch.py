@@ -27,11 +27,12 @@ if TYPE_CHECKING:
     from .pipeline import Options
 
 
-def state(digests: dict[str, tuple[str, str]], bodies: dict[str, tuple | None], links: Links) -> tuple:
+def state(digests: dict[str, tuple[str, str, str]], bodies: dict[str, tuple | None], links: Links) -> tuple:
     """What a patch needs to know of the content files, as plain data for the note:
-    each file's text_digests, each entry's page (cache.BuildCache.bodies), and where
-    Markdown links point."""
-    return digests, bodies, (links.urls, links.withheld)
+    each file's text_digests (from cache.Sources.digests), each entry's page
+    (cache.BuildCache.bodies), and where Markdown links point."""
+    texts = {rel: (front, body) for rel, (_, body, front) in digests.items()}
+    return texts, bodies, (links.urls, links.withheld)
 
 
 def rebuild(root: Path, options: Options, found: Inputs, last: Note) -> Note | None:

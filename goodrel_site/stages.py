@@ -88,7 +88,7 @@ def build_all(root: Path, options: Options, inputs: uptodate.Inputs | None) -> t
                [dataclasses.astuple(n) for n in sorted(set(notes + found))])
     if cache:
         cache.save()
-        patching = patch.state(cache.sources.texts, cache.bodies(site.entries), render.links(site))
+        patching = patch.state(cache.sources.digests, cache.bodies(site.entries), render.links(site))
         uptodate.note(root, options, uptodate.Note(inputs, uptodate.pictures(pictures),
                                                    listing(options.out.resolve()), summary, patching))
     return summary

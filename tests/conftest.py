@@ -146,7 +146,12 @@ def page(browser):
     context = browser.new_context()
     tab = context.new_page()
     tab.troubles = []
-    tab.on("console", lambda m: m.type in ("error", "warning") and tab.troubles.append(f"console {m.type}: {m.text}"))
+
+    def console(message) -> None:
+        if message.type in ("error", "warning"):
+            tab.troubles.append(f"console {message.type}: {message.text}")
+
+    tab.on("console", console)
     tab.on("pageerror", lambda err: tab.troubles.append(f"uncaught: {err}"))
     tab.on("requestfailed", lambda r: tab.troubles.append(f"request failed: {r.url} ({r.failure})"))
     yield tab
