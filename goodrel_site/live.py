@@ -14,6 +14,7 @@ from .cache import BuildCache
 from .problems import ContentError, Problem
 from .render import Renderer
 from .site import Site
+from .theme import Theme
 from .validate import Validated, image_path
 
 
@@ -30,7 +31,7 @@ class Live:
         """The site as its files are now; ContentError if it cannot be built."""
         site, notes = stages.load_site(self.root, now, self.drafts, cache=self.cache,
                                        validated=self.validated)
-        return Snapshot(site, self.root / "theme", self.cache.templates, self.media), notes
+        return Snapshot(site, Theme(self.root), self.cache.templates, self.media), notes
 
     @property
     def media(self) -> Path:
@@ -42,7 +43,7 @@ class Snapshot:
     """The site as of one save: its pages, rendered when asked for, and its generated
     files, made when the first of them is asked for."""
 
-    def __init__(self, site: Site, theme: Path, compiled: Path, media: Path):
+    def __init__(self, site: Site, theme: Theme, compiled: Path, media: Path):
         self.site, self.media = site, media
         self.renderer = Renderer(site, theme, compiled=compiled)
         self.pages = {page.url: page for page in stages.site_pages(site)}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from . import patch, uptodate
 from .output import check_out_dir
-from .problems import Problem, UsageError
+from .problems import Problem
 
 
 @dataclass(frozen=True)
@@ -40,9 +40,6 @@ class Result:
 def build(options: Options) -> Result:
     root = options.site.resolve()
     check_out_dir(root, options.out)
-    theme = root / "theme"
-    if not (theme / "templates").is_dir():
-        raise UsageError(f"{theme / 'templates'} is missing: a site root needs a theme/ folder")
     inputs = None
     if options.cache:
         inputs = uptodate.inputs(root, options)

@@ -48,15 +48,6 @@ def code_version() -> str:
     return h.hexdigest()
 
 
-def tree_digest(folder: Path) -> str:
-    """Every file's path and bytes under a folder (a theme, say)."""
-    h = hashlib.blake2b(digest_size=16)
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            h.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()
-
-
 def text_digests(source: Source) -> tuple[str, str]:
     """A content file's front matter as read (its values and their lines) and its body."""
     return (digest(source.kind, source.data, source.lines, source.body_line),

@@ -14,8 +14,6 @@ from typing import Any, Iterable, Iterator, NamedTuple
 
 import jinja2
 from markupsafe import Markup
-import yaml
-
 from . import cite, codebook, figures, images, markdown, search
 from . import linked_data, regionmap
 from .cache import BuildCache
@@ -25,10 +23,10 @@ from .models import VOCABULARIES, Entry
 from .output import Tree, relpath
 from .problems import Problem
 from .site import Site
+from .theme import Theme
 from .validate import image_path
 
 SETTINGS = "site.yaml"
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the same values, faster
 RTL_LANGUAGES = {"ar", "fa", "he", "ps", "sd", "ug", "ur", "yi", "dv", "ckb"}
 
 
@@ -85,7 +83,7 @@ def links(site: Site) -> Links:
 class Renderer:
     """Templates and strings of a theme, bound to one Site."""
 
-    def __init__(self, site: Site, theme: Path, cache: BuildCache | None = None,
+    def __init__(self, site: Site, theme: Theme, cache: BuildCache | None = None,
                  compiled: Path | None = None):
         # With a cache, pages see the Site through a view that notes what each reads.
         # `compiled`: where Jinja keeps compiled templates between runs.
@@ -93,16 +91,15 @@ class Renderer:
         site = cache.watch(site) if cache else site
         self.site = site
         self.links = cache.watch_links(links(site)) if cache else links(site)
-        self.strings = {p.stem: yaml.load(p.read_text("utf-8"), Loader=_YAML_LOADER)
-                        for p in sorted((theme / "strings").glob("*.yaml"))}
+        self.strings = theme.strings
         self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(theme / "templates"),
+            loader=theme.loader,
             autoescape=jinja2.select_autoescape(["html", "xml"]),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
             auto_reload=False,  # templates do not change during a build: no stat per include
             bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled else None)
-        self.static = theme / "static"
+        self.static = theme.static
         self._assets: dict[str, str] = {}  # (per renderer: a preview makes one per save)
         self.env.filters.update(isodate=date.isoformat, absolute=site.absolute)
         self.env.globals.update(site=site, settings=site.settings, vocabularies=VOCABULARIES,
@@ -142,7 +139,7 @@ class Renderer:
         """A theme file's URL, versioned by its content so browsers never keep a stale copy."""
         url = self._assets.get(name)
         if url is None:
-            digest = hashlib.sha256((self.static / name).read_bytes()).hexdigest()[:10]
+            digest = hashlib.sha256(self.static[name].read_bytes()).hexdigest()[:10]
             url = self._assets[name] = f"/assets/{name}?v={digest}"
         return url
 

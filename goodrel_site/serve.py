@@ -37,6 +37,7 @@ from .live import Live, Snapshot
 from .output import running
 from .pipeline import Options, build
 from .problems import ContentError, Problem, UsageError
+from .theme import Theme
 
 WATCHED = ("stories", "events", "pages", "theme")  # folders; site.yaml is polled
 RELOAD_SCRIPT = "/__goodrel/reload.js"
@@ -266,10 +267,10 @@ class Handler(BaseHTTPRequestHandler):
         # pictures' from where they are kept.
         if SEARCH_BUNDLE.match(path):
             return self.send_file(resolve(preview.folder, path), body)
-        kept = {"/assets/": preview.root / "theme" / "static", "/media/": preview.live.media}
-        for prefix, folder in kept.items():
-            if path.startswith(prefix):
-                return self.send_file(resolve(folder, path[len(prefix) - 1:]), body)
+        if path.startswith("/assets/"):
+            return self.send_file(Theme(preview.root).static.get(path[len("/assets/"):]), body)
+        if path.startswith("/media/"):
+            return self.send_file(resolve(preview.live.media, path[len("/media/") - 1:]), body)
         if error is not None and (path.endswith(("/", ".html")) or "." not in path.rsplit("/", 1)[-1]):
             return self.send(500, "text/html; charset=utf-8", self.with_reload(error, generation), body)
         url = path.removesuffix("index.html") if path.endswith("/index.html") else path

@@ -18,8 +18,8 @@ from .images import ImageSet
 from .models import Settings
 from .output import Tree, duplicate_writes, listing, output_tree
 from .problems import ContentError, Problem, UsageError
-from .records import tree_digest
 from .site import Site, build_site
+from .theme import Theme
 from .validate import Validated, image_path, validate
 
 if TYPE_CHECKING:
@@ -60,11 +60,11 @@ def check(root: Path, now: date) -> list[Problem]:
 
 def build_all(root: Path, options: Options, inputs: uptodate.Inputs | None) -> tuple:
     """Every stage; the build's summary (files, stories, events, notes as tuples)."""
-    theme = root / "theme"
+    theme = Theme(root)
     cache = BuildCache(root) if options.cache else None
     site, notes = load_site(root, options.now, options.drafts, options.base_url, cache)
     if cache:
-        cache.start(site, (tree_digest(theme),))
+        cache.start(site, (theme.digest,))
     renderer = render.Renderer(site, theme, cache, cache.templates if cache else None)
     pages = site_pages(site)
     files = cache.files("generated", generated_files) if cache else generated_files(site)
@@ -77,7 +77,7 @@ def build_all(root: Path, options: Options, inputs: uptodate.Inputs | None) -> t
         if errors:
             raise ContentError(errors)
         pictures = _write_images(site, used, tree, root / ".goodrel-cache" / "media")
-        _copy_static(theme / "static", tree)
+        _copy_static(theme, tree)
         if options.search:
             index = functools.partial(search.build_index, language=site.settings.language)
             if cache:
@@ -128,7 +128,6 @@ def _write_images(site: Site, used: list[ImageSet], out: Tree, cache: Path) -> l
     return sorted(wanted)
 
 
-def _copy_static(static: Path, out: Tree) -> None:
-    for path in sorted(static.rglob("*")):
-        if path.is_file():
-            out.write(f"assets/{path.relative_to(static).as_posix()}", path.read_bytes())
+def _copy_static(theme: Theme, out: Tree) -> None:
+    for name, path in theme.static.items():
+        out.write(f"assets/{name}", path.read_bytes())

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from . import history
 from .load import CONTENT_DIRS
 from .output import listing
+from .theme import Theme
 from .records import FOLDER, code_version, digest, read_record, signature, write_record
 
 if TYPE_CHECKING:
@@ -50,8 +51,10 @@ def inputs(root: Path, options: Options) -> Inputs:
     h.update(repr((code_version(), str(options.out.resolve()), options.now.isoformat(), options.drafts,
                    options.base_url, options.search, history.revision(root))).encode())
     texts: dict[str, tuple] = {}
-    for name in ("site.yaml", *CONTENT_DIRS, "theme"):
+    for name in ("site.yaml", *CONTENT_DIRS):
         _add_files(h, root / name, name, texts)
+    for number, folder in enumerate(Theme(root).folders):
+        _add_files(h, folder, f"theme-{number}", texts)
     return Inputs(h.hexdigest(), texts)
 
 
