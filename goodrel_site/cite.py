@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Callable
 
-from .models import Entry
-from .site import Site
+from .models import Entry, Settings
+from .site import absolute_url
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
           "September", "October", "November", "December")
@@ -48,15 +48,15 @@ class Source:
     keywords: tuple[str, ...]
 
 
-def source(site: Site, story: Entry) -> Source:
-    original = next((s for s in site.translations[story.url] if s.slug == story.translation_of), None)
+def source(settings: Settings, now: date, story: Entry, original: Entry | None) -> Source:
+    """A story's citation; `original` is the public story it translates, if any."""
     return Source(
-        key=f"goodrel-{story.slug}", author=site.settings.publisher, title=_one_line(story.title),
+        key=f"goodrel-{story.slug}", author=settings.publisher, title=_one_line(story.title),
         original_title=_one_line(original.title) if original else None,
-        website=site.settings.title, published=story.date, accessed=site.now,
-        url=site.absolute(story.url), summary=_one_line(story.summary),
-        lang=story.lang or site.settings.language,
-        keywords=tuple(site.term("categories", key).label for key in story.categories) + tuple(story.tags))
+        website=settings.title, published=story.date, accessed=now,
+        url=absolute_url(settings, story.url), summary=_one_line(story.summary),
+        lang=story.lang or settings.language,
+        keywords=tuple(settings.categories[key].label for key in story.categories) + tuple(story.tags))
 
 
 def apa(src: Source) -> Citation:

@@ -10,7 +10,8 @@ import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-from .pipeline import Options, build, default_jobs
+from .options import Options, default_jobs
+from .pipeline import build
 from .problems import ContentError, Problem, UsageError
 
 

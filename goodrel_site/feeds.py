@@ -38,7 +38,7 @@ def json_feed(site: Site) -> str:
             "date_published": timestamp(story.date),
             "date_modified": timestamp(story.updated or story.date),
             "language": story.lang or settings.language,
-            "tags": [site.term("categories", key).label for key in story.categories],
+            "tags": [settings.categories[key].label for key in story.categories],
         }
         if story.image:  # the picture a feed reader shows: the fallback format, about 960 wide
             found = images.plan(image_path(site.root, story, story.image.src))

@@ -40,8 +40,8 @@ class ImageSet:
         """The variant for the plain `src`: about 960 wide."""
         return min(self.variants, key=lambda v: abs(v.width - 960))
 
-    def srcset(self, kind: str) -> str:
-        return ", ".join(f"{getattr(v, kind)} {v.width}w" for v in self.variants)
+    def srcset(self, kind: str, prefix: str = "") -> str:
+        return ", ".join(f"{prefix}{getattr(v, kind)} {v.width}w" for v in self.variants)
 
 
 def plan(source: Path) -> ImageSet:

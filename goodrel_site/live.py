@@ -10,10 +10,12 @@ from datetime import date
 from pathlib import Path
 
 from . import images, stages
-from .cache import BuildCache
+from .plan import SITE_FILES, Page, outputs, plan
 from .problems import ContentError, Problem
+from .records import FOLDER
 from .render import Renderer
 from .site import Site
+from .sources import Sources
 from .theme import Theme
 from .validate import Validated, image_path
 
@@ -21,32 +23,35 @@ from .validate import Validated, image_path
 class Live:
     """What a preview keeps between saves: each file as read and as validated."""
 
-    def __init__(self, root: Path, drafts: bool):
-        self.root, self.drafts = root, drafts
-        self.cache = BuildCache(root)  # for its sources, and its compiled templates
-        self.cache.templates.mkdir(parents=True, exist_ok=True)
+    def __init__(self, root: Path, drafts: bool, media: Path):
+        """`media`: where the pictures the preview shows are made (its own folder: it
+        shows drafts' pictures, which no build keeps)."""
+        self.root, self.drafts, self.media = root, drafts, media
+        self.sources = Sources(root)
         self.validated = Validated()
+        self.compiled = root / FOLDER / "templates"
+        self.compiled.mkdir(parents=True, exist_ok=True)
 
     def load(self, now: date) -> tuple[Snapshot, list[Problem]]:
         """The site as its files are now; ContentError if it cannot be built."""
-        site, notes = stages.load_site(self.root, now, self.drafts, cache=self.cache,
+        site, notes = stages.load_site(self.root, now, self.drafts, sources=self.sources,
                                        validated=self.validated)
-        return Snapshot(site, Theme(self.root), self.cache.templates, self.media), notes
-
-    @property
-    def media(self) -> Path:
-        """The build's image cache: its files are named as the site's /media/ URLs."""
-        return self.cache.folder / "media"
+        return Snapshot(site, Theme(self.root), str(self.compiled), self.media), notes
 
 
 class Snapshot:
-    """The site as of one save: its pages, rendered when asked for, and its generated
-    files, made when the first of them is asked for."""
+    """The site as of one save: its pages, rendered when asked for, and the files made
+    from the whole site, made when the first of them is asked for."""
 
-    def __init__(self, site: Site, theme: Theme, compiled: Path, media: Path):
+    def __init__(self, site: Site, theme: Theme, compiled: str, media: Path):
         self.site, self.media = site, media
-        self.renderer = Renderer(site, theme, compiled=compiled)
-        self.pages = {page.url: page for page in stages.site_pages(site)}
+        self.renderer = Renderer(site, theme, compiled, prefix="")  # (served at the top)
+        self.pages: dict[str, Page] = {}
+        for page in plan(site):
+            if page.template == SITE_FILES:
+                self._site_files = page
+            for url in outputs(page):
+                self.pages[url] = page
         self._files: dict[str, str] | None = None
         self._lock = threading.Lock()
         for entry in site.entries:  # the pictures that cards and pages show
@@ -54,23 +59,23 @@ class Snapshot:
                 images.cached(images.plan(image_path(site.root, entry, entry.image.src)), media)
 
     def page(self, url: str) -> str | None:
-        """The page at `url`, or None if the site has none there. ContentError if the
-        page's text has an error the build would stop at (a link to a missing story)."""
+        """The page (or citation file) at `url`, or None if the site has none there.
+        ContentError if the page's text has an error the build would stop at (a link to
+        a missing story)."""
         page = self.pages.get(url)
         if page is None:
             return None
-        html, body = self.renderer.render(page)
-        if body:
-            errors = [p for p in body.problems if p.level == "error"]
-            if errors:
-                raise ContentError(errors)
-            for image in body.images:
-                images.cached(image, self.media)
-        return html
+        output = self.renderer.render(page)
+        errors = [p for p in output.problems if p.level == "error"]
+        if errors:
+            raise ContentError(errors)
+        for image in output.images:
+            images.cached(image, self.media)
+        return dict(output.files)[url]
 
     def file(self, url: str) -> str | None:
-        """A generated file (the JSON feed, robots.txt, open data), or None."""
+        """A file made from the whole site (the JSON feed, robots.txt, open data), or None."""
         with self._lock:
             if self._files is None:
-                self._files = stages.generated_files(self.site)
+                self._files = dict(self.renderer.render(self._site_files).files)
         return self._files.get(url)

@@ -1,6 +1,11 @@
 """Markdown to HTML with markdown-it-py: tables, footnotes and heading anchors; raw
 HTML escaped (and reported), unsafe link schemes left unlinked, and relative links
-to other content files turned into those items' URLs."""
+to other content files turned into those items' URLs.
+
+What a text reads of the site (where each content file it links to is, and the
+picture files it shows) is noted as it is read, here and nowhere else, so that a page
+made from the text is known to come out the same while those still read the same
+(`still`)."""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from . import images
 from .problems import Problem
+from .records import signature
 
 UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|file):", re.IGNORECASE)
 HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -29,6 +35,7 @@ class Links:
     root: Path
     urls: dict[str, str]  # source path -> url, for the items in the site
     withheld: frozenset[str]  # source paths of content files that are not shown
+    prefix: str = ""  # the path the site is served below ("/stories" for example.org/stories/)
 
 
 @dataclass
@@ -36,7 +43,20 @@ class Rendered:
     html: str
     problems: list[Problem] = field(default_factory=list)
     images: list[images.ImageSet] = field(default_factory=list)
-    span: tuple[int, int] | None = None  # where the page holds it (render.Renderer.render)
+    # What the text read: ("link", source, its url or None, whether it is withheld) and
+    # ("file", picture path, its signature).
+    reads: list[tuple] = field(default_factory=list)
+
+
+def still(reads: tuple | list, links: Links) -> bool:
+    """Whether the site still reads as a text found it (see Rendered.reads)."""
+    for read in reads:
+        if read[0] == "link":
+            if links.urls.get(read[1]) != read[2] or (read[1] in links.withheld) != read[3]:
+                return False
+        elif signature(Path(read[1])) != read[2]:
+            return False
+    return True
 
 
 def _parser() -> MarkdownIt:
@@ -89,8 +109,9 @@ def _content_url(href: str, env: dict, line: int) -> str:
     target, _, fragment = href.partition("#")
     source = posixpath.normpath(posixpath.join(posixpath.dirname(env["path"]), target))
     links: Links = env["links"]
+    env["result"].reads.append(("link", source, links.urls.get(source), source in links.withheld))
     if source in links.urls:
-        return links.urls[source] + (f"#{fragment}" if fragment else "")
+        return links.prefix + links.urls[source] + (f"#{fragment}" if fragment else "")
     if source in links.withheld:
         _problem(env, line, f"links to {source}, which is not public: remove the link or "
                             "publish that item first")
@@ -108,6 +129,7 @@ def _image(src: str, env: dict, line: int) -> images.ImageSet | None:
         return None
     links: Links = env["links"]
     path = ((links.root / env["path"]).parent / src).resolve()
+    env["result"].reads.append(("file", str(path), signature(path)))
     if not path.is_relative_to(links.root.resolve()) or not path.is_file():
         _problem(env, line, f"image file not found: '{src}' (relative to {env['path']})")
         return None
@@ -120,14 +142,16 @@ def _render_image(self, tokens, i, options, env) -> str:
     token = tokens[i]
     alt = self.renderInlineAsText(token.children or [], options, env)
     image = token.meta.get("image")
-    return picture(image, alt) if image else escape(alt)
+    return picture(image, alt, env["links"].prefix) if image else escape(alt)
 
 
-def picture(image: images.ImageSet, alt: str, sizes: str = "(min-width: 50rem) 48rem, 100vw") -> str:
-    """A responsive, lazily loaded picture with explicit size (no layout shift)."""
+def picture(image: images.ImageSet, alt: str, prefix: str = "",
+            sizes: str = "(min-width: 50rem) 48rem, 100vw") -> str:
+    """A responsive, lazily loaded picture with explicit size (no layout shift); its
+    files' URLs below `prefix`."""
     default = image.default
-    return (f'<picture><source type="image/webp" srcset="{image.srcset("webp")}" sizes="{sizes}">'
-            f'<img src="{default.fallback}" srcset="{image.srcset("fallback")}" sizes="{sizes}" '
+    return (f'<picture><source type="image/webp" srcset="{image.srcset("webp", prefix)}" sizes="{sizes}">'
+            f'<img src="{prefix}{default.fallback}" srcset="{image.srcset("fallback", prefix)}" sizes="{sizes}" '
             f'width="{default.width}" height="{default.height}" alt="{escape(alt)}" '
             f'loading="lazy" decoding="async"></picture>')
 

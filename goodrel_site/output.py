@@ -1,26 +1,31 @@
 """Output that never breaks: build into a folder beside --out and swap it into place
-only when everything succeeded.
+in one step, only when everything succeeded, under a lock that no other build of the
+site or into the folder holds.
 
-The folder built into is the output before last, kept beside --out as a spare
-(`.NAME.goodrel-spare`) when the build cache is on, so that a build only touches the
-files that differ from it; otherwise a new empty folder. A file already right (the
-same inode as the cached copy it should be) is left alone; any other file is replaced
-by renaming, never written over in place, since output files are hard links shared
-with the build cache and the published output; whatever the build did not make is
-removed before the swap."""
+With the build cache on, the folder built into is a spare kept beside --out
+(`.NAME.goodrel-spare`, a copy of the output made of hard links), so that a build
+only touches the files that differ; otherwise a new empty folder. A file already right
+(the same inode as the cached copy it should be) is left alone; any other file is
+replaced by renaming, never written over in place, since output files are hard links
+shared with the build cache and the published output; whatever the build did not make
+is removed before the swap."""
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import os
 import re
 import shutil
+import sys
 import tempfile
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Callable, Iterator
 
 from .load import CONTENT_DIRS
-from .problems import Problem, UsageError
+from .problems import UsageError
 
 
 # Written into every build, so that a folder is only ever replaced by another build.
@@ -90,18 +95,6 @@ class Tree:
             os.replace(tmp, target)
         return target
 
-    def made_by(self, prefix: str, make: Callable[[Path], Any]) -> None:
-        """Let a tool that writes files in place (Pagefind) make the top-level folders
-        whose names start with `prefix`: what the spare holds there goes first (its
-        files may be hard links to the published ones)."""
-        for top in {rel.split("/", 1)[0] for rel in self.held if rel.startswith(prefix)}:
-            shutil.rmtree(os.path.join(self.path, top))
-        self.held = {rel: inode for rel, inode in self.held.items() if not rel.startswith(prefix)}
-        self.folders = {f for f in self.folders if not f.startswith(prefix)}
-        make(self.path)
-        for top in self.path.glob(prefix + "*"):
-            self.made.update(p.relative_to(self.path).as_posix() for p in top.rglob("*") if p.is_file())
-
     def finish(self) -> None:
         """Remove every file this build did not make, and the folders left empty."""
         emptied = set()
@@ -154,37 +147,53 @@ def link_or_copy(source: str | Path, target: str | Path) -> None:
 @contextmanager
 def output_tree(out: Path, reuse: bool) -> Iterator[Tree]:
     """The folder to build into, beside `out` (the spare if `reuse` and there is one);
-    swapped into place if the block succeeds, the replaced output kept as the next
-    spare. If the block raises, `out` is left exactly as it was."""
+    swapped into place if the block succeeds. If the block raises, `out` is left
+    exactly as it was. Afterwards the spare, if one is kept, holds exactly what `out`
+    holds: nothing the new output no longer shows (a story withheld since, say) stays
+    beside it."""
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     _clear_leftovers(out)
     spare = out.parent / f".{out.name}.goodrel-spare"
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-{os.getpid()}-", dir=out.parent))
     if reuse and (spare / MARKER).is_file():
-        try:
-            os.replace(spare, tmp)  # (tmp is empty: replaced)
-        except OSError:  # taken by a build running alongside: start afresh
-            pass
+        os.replace(spare, tmp)  # (tmp is empty: replaced)
+    elif spare.exists():
+        shutil.rmtree(spare)
     try:
         tree = Tree(tmp, reuse)
         yield tree
         tree.write(MARKER, "made by goodrel; replaced on every build\n")
         tree.finish()
         tmp.chmod(0o755)  # mkdtemp makes it private; a served site must be readable
-        _swap(tmp, out, spare)
+        old = _swap(tmp, out)
+        if old is not None and reuse:
+            os.rename(old, spare)
+            _mirror(spare, out)
+        elif old is not None:
+            shutil.rmtree(old)
     finally:
         if tmp.exists():  # the build failed: what it made from a spare is the next spare
-            if not (tmp / MARKER).is_file() or not _rename(tmp, spare):
+            if reuse and (tmp / MARKER).is_file() and not spare.exists():
+                os.rename(tmp, spare)
+            else:
                 shutil.rmtree(tmp)
+
+
+def _mirror(spare: Path, out: Path) -> None:
+    """Make `spare` hold what `out` holds, as hard links to its files."""
+    tree = Tree(spare, reuse=True)
+    for rel, inode in listing(out).items():
+        tree.link(rel, os.path.join(out, rel), inode)
+    tree.finish()
 
 
 def _clear_leftovers(out: Path) -> None:
     """Remove the folders that builds killed midway (no `finally` runs on SIGKILL or
     an unhandled SIGTERM) left beside `out`: their names carry their process ids."""
     for old in out.parent.glob(f".{out.name}.*-*"):
-        found = re.fullmatch(rf"\.{re.escape(out.name)}\.(new|old)-([0-9]+)-\w+", old.name)
-        if found and not running(int(found[2])):
+        found = re.fullmatch(rf"\.{re.escape(out.name)}\.new-([0-9]+)-\w+", old.name)
+        if found and not running(int(found[1])):
             shutil.rmtree(old, ignore_errors=True)
 
 
@@ -199,40 +208,55 @@ def running(pid: int) -> bool:
     return True
 
 
-def _rename(source: Path, target: Path) -> bool:
-    try:
-        os.rename(source, target)
-    except OSError:  # the target is there already (another build's)
-        return False
-    return True
-
-
-def _swap(new: Path, out: Path, spare: Path) -> None:
-    """Put `new` in the place of `out`, which becomes the spare (or is removed, if
-    another build has left a spare meanwhile)."""
+def _swap(new: Path, out: Path) -> Path | None:
+    """Put `new` in the place of `out` in one step (Linux's renameat2 RENAME_EXCHANGE:
+    there is no moment without `out`, or with a mix of the two, even if the build is
+    killed); the replaced output is then at `new`'s path. Where the file system cannot
+    exchange, two renames, with a moment without `out` between them. None if there was
+    no `out` to replace."""
     if not out.exists():
         os.rename(new, out)
-        return
-    old = spare if _rename(out, spare) else None
-    if old is None:
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-{os.getpid()}-", dir=out.parent)) / "site"
+        return None
+    if not _exchange(new, out):
+        old = new.with_name(new.name + "-old")
         os.rename(out, old)
-    try:
-        os.rename(new, out)
-    except OSError:
-        os.rename(old, out)
-        raise
-    if old != spare:
-        shutil.rmtree(old.parent)
+        try:
+            os.rename(new, out)
+        except OSError:
+            os.rename(old, out)
+            raise
+        return old
+    return new
 
 
-def duplicate_writes(targets: list[tuple[str, str]]) -> list[Problem]:
-    """Given (output url, source file) pairs, an error for each url written twice."""
-    first: dict[str, str] = {}
-    problems = []
-    for url, source in targets:
-        other = first.setdefault(url, source)
-        if other is not source:
-            problems.append(Problem(source, 1, f"two things would be written to {url}: "
-                                               f"one from {other} and one from {source}"))
-    return problems
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two folders atomically; False where this system cannot."""
+    renameat2 = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None) if sys.platform == "linux" else None
+    if renameat2 is None:
+        return False
+    at_cwd, exchange = -100, 2  # AT_FDCWD, RENAME_EXCHANGE
+    if renameat2(at_cwd, os.fsencode(a), at_cwd, os.fsencode(b), exchange) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.EOPNOTSUPP):  # not on this file system
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
+@contextmanager
+def locked(root: Path, out: Path, waiting: Callable[[str], None]) -> Iterator[None]:
+    """Hold the build locks of the site and of the output folder, so that two builds
+    of one site, or into one folder, never run at once: a later build (one that sees a
+    story withdrawn, say) can never be overwritten by an earlier one still running.
+    A build that finds the lock taken waits for it, saying so once. The locks go with
+    the process that holds them, however it ends."""
+    with ExitStack() as held:
+        for path in (root / ".goodrel-cache" / "build.lock", out.parent / f".{out.name}.goodrel-lock"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            lock = held.enter_context(open(path, "a+b"))
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                waiting(f"another build of {root} or into {out} is running: waiting for it to finish")
+                fcntl.flock(lock, fcntl.LOCK_EX)
+        yield

@@ -8,17 +8,12 @@ import hashlib
 import importlib.metadata
 import marshal
 import os
-import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .load import Source
+from typing import Any
 
 FOLDER = ".goodrel-cache"
-SEARCHED = re.compile(r"^/(stories|events)/[^/]+/$")  # the pages search.PAGES reads
-FORMAT = 2  # bump when what is stored changes shape
+FORMAT = 3  # bump when what is stored changes shape
 
 
 def digest(*parts: Any) -> str:
@@ -46,12 +41,6 @@ def code_version() -> str:
         h.update(f"{dist}={version}\0".encode())
     h.update(f"{FORMAT}\0{sys.version}".encode())
     return h.hexdigest()
-
-
-def text_digests(source: Source) -> tuple[str, str]:
-    """A content file's front matter as read (its values and their lines) and its body."""
-    return (digest(source.kind, source.data, source.lines, source.body_line),
-            file_digest(source.body.encode()))
 
 
 def signature(path: Path) -> tuple[int, ...] | None:

@@ -1,34 +1,45 @@
-"""The search index: Pagefind, run over exactly the public story and event
-pages (they carry their filters, sort keys and metadata as data-pagefind attributes)."""
+"""The search index: Pagefind, run over exactly the public story and event pages (they
+carry their filters, sort keys and metadata as data-pagefind attributes).
+
+The index comes in shards, each a Pagefind bundle of its own that the search page
+merges (Pagefind's mergeIndex: the scripts and WebAssembly load once, each merged
+bundle adds its small entry file and the chunks a search needs). A shard holds the
+pages of a run of dates: a year, or a month of a busy year, and neighbouring quiet
+years together, oldest first, so that an edit, or a new story, changes one shard and
+leaves the others' boundaries where they were. A shard's bundle is kept in the site's
+cache under the digest of its pages, and Pagefind runs again only for a shard whose
+pages changed. The shards are ordered newest first: the first is the primary bundle at
+/pagefind/, and /pagefind/shards.json lists the others' folders for the search page,
+which sorts by date by taking them in turn."""
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
+from .output import Tree, link_or_copy
+from .records import digest
 from .site import Site
 
-# The output holds only public items, so these are exactly the public stories and
-# events. (Redirect pages under these folders have no data-pagefind-body: skipped.)
-PAGES = "{stories,events}/*/index.html"
 # Pagefind also writes its ready-made interfaces (about 400 KB); the search page uses
-# only the JavaScript API, so they are not published.
+# only the JavaScript API, so they are not published. Nor, outside the primary bundle,
+# its scripts and WebAssembly: merged bundles load only their index.
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
-# Pagefind holds about 0.6 KB of memory per indexed word while it builds (its known
-# trouble past some 30,000 pages): 5,000 stories of 800 words take 2.4 GB, so 50,000
-# would take 24 GB. Above this many pages the index is built in shards, one Pagefind
-# process after another, each a bundle of its own (/pagefind/, /pagefind-2/, …) that
-# the search page merges (Pagefind's mergeIndex), listed in /pagefind/shards.json.
-SHARD_PAGES = 3000
+PRIMARY_ONLY = ("pagefind.js", "pagefind-worker.js", "wasm.")
+# Pages per shard, at most (unless one day has more). A shard is indexed again whole
+# when one of its pages changes: Pagefind takes 3 to 5 ms a page (and about 0.5 MB of
+# memory), so an edit costs about 2 s at this size; more shards mean more (small)
+# requests on a reader's first search.
+SHARD_PAGES = 500
 SHARDS_FILE = "shards.json"
-_SORT_DATE = re.compile(r'data-pagefind-sort="date">([0-9-]+)<')
 # A word on every indexed page (hidden from readers), so that browsing with no query is
 # a search for it. Pagefind's own filter-only search, search(null), fetches every chunk
 # of the word index: 12 MB for 5,000 stories, where this word's chunk is about 30 KB.
@@ -37,6 +48,15 @@ EVERY_PAGE_WORD = "goodrelpage"
 # takes its keys from.
 VOCABULARY_FILTERS = (("category", "categories"), ("approach", "approaches"),
                       ("divide", "divides"), ("theme", "themes"), ("region", "regions"))
+
+
+class Indexed(NamedTuple):
+    """A page to index: its file in the output, its date, and what identifies its
+    content (the digest the store names it by)."""
+
+    rel: str
+    day: date
+    content: str
 
 
 def filter_groups(site: Site) -> list[tuple[str, str, list[tuple[str, str]]]]:
@@ -56,51 +76,119 @@ def filter_groups(site: Site) -> list[tuple[str, str, list[tuple[str, str]]]]:
     return groups
 
 
-def build_index(out: Path, language: str) -> None:
-    """Index the written story and event pages into out/pagefind (and, for a large
-    site, more bundles listed in out/pagefind/shards.json)."""
-    pages = sorted(p.relative_to(out) for folder in ("stories", "events")
-                   for p in (out / folder).glob("*/index.html"))
-    if len(pages) > SHARD_PAGES:
-        # Newest first, so that each shard holds a run of dates: the search page sorts
-        # by date by taking the shards in turn.
-        pages.sort(key=lambda rel: _SORT_DATE.findall((out / rel).read_text("utf-8")) or [""], reverse=True)
-    shards = [pages[i:i + SHARD_PAGES] for i in range(0, len(pages), SHARD_PAGES)]
-    if len(shards) <= 1:
-        _index(out, out / "pagefind", language)
-        (out / "pagefind" / SHARDS_FILE).write_text("[]\n", "utf-8")
-        return
-    merged = []
-    for number, shard in enumerate(shards, 1):
-        bundle = "pagefind" if number == 1 else f"pagefind-{number}"
-        # Each shard's pages are hard-linked into a folder of their own for Pagefind to
-        # read, at the same paths, so that results carry the site's URLs.
-        staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.shard-", dir=out.parent))
-        try:
-            for rel in shard:
-                (staging / rel).parent.mkdir(parents=True, exist_ok=True)
-                os.link(out / rel, staging / rel)
-            _index(staging, out / bundle, language)
-        finally:
-            shutil.rmtree(staging)
-        if number > 1:
-            merged.append(f"/{bundle}/")
-    (out / "pagefind" / SHARDS_FILE).write_text(json.dumps(merged) + "\n", "utf-8")
+def shards(pages: list[Indexed], limit: int | None = None) -> list[list[Indexed]]:
+    """The pages in shards of runs of dates, newest shard first (see the module)."""
+    limit = limit or SHARD_PAGES
+    units = _units(sorted(pages, key=lambda p: (p.day, p.rel)), limit, (lambda d: d.year, lambda d: d.month))
+    found: list[list[Indexed]] = []
+    for unit in units:  # oldest first: neighbours together while they fit
+        if found and len(found[-1]) + len(unit) <= limit:
+            found[-1] += unit
+        else:
+            found.append(list(unit))
+    return found[::-1]
 
 
-def _index(site: Path, bundle: Path, language: str) -> None:
+def _units(pages: list[Indexed], limit: int, levels: tuple) -> list[list[Indexed]]:
+    """Runs of dates of at most `limit` pages: years, a busy year by months, a busy
+    month in runs of `limit` (one day's pages kept together)."""
+    groups: list[list[Indexed]] = []
+    for page in pages:
+        if groups and levels and levels[0](groups[-1][0].day) == levels[0](page.day):
+            groups[-1].append(page)
+        else:
+            groups.append([page])
+    result = []
+    for group in groups:
+        if len(group) <= limit:
+            result.append(group)
+        elif len(levels) > 1:
+            result += _units(group, limit, levels[1:])
+        else:
+            result += _runs(group, limit)
+    return result
+
+
+def _runs(pages: list[Indexed], limit: int) -> list[list[Indexed]]:
+    runs: list[list[Indexed]] = [[]]
+    for page in pages:
+        if len(runs[-1]) >= limit and runs[-1][-1].day != page.day:
+            runs.append([])
+        runs[-1].append(page)
+    return runs
+
+
+def index(tree: Tree, pages: list[Indexed], cache: Path, language: str, jobs: int) -> None:
+    """Index the pages (already written into `tree`) into the output's /pagefind/ and
+    its merged shards, running Pagefind only for shards not kept in `cache`; afterwards
+    `cache` holds this build's shards and nothing else."""
+    from pagefind import __version__ as pagefind_version  # (the bundles' format)
+
+    found = shards(pages) or [[]]  # (a site with nothing to index still has a search page)
+    keys = [digest(pagefind_version, language, [(p.rel, p.content) for p in shard]) for shard in found]
+    cache.mkdir(parents=True, exist_ok=True)
+    missing = [(shard, key) for shard, key in zip(found, keys) if not (cache / key).is_dir()]
+    _run_all([(tree.path, shard, cache / key, language) for shard, key in missing], jobs)
+    folders = ["pagefind"] + [f"pagefind-{key[:12]}" for key in keys[1:]]
+    for folder, key in zip(folders, keys):
+        bundle = cache / key
+        for path in sorted(bundle.rglob("*")):
+            name = path.relative_to(bundle).as_posix()
+            if path.is_file() and (folder == "pagefind" or not name.startswith(PRIMARY_ONLY)):
+                tree.link(f"{folder}/{name}", path)
+    tree.write(f"pagefind/{SHARDS_FILE}", json.dumps(folders[1:]) + "\n")
+    for old in cache.iterdir():  # nothing of a page no longer indexed stays behind
+        if old.name not in keys:
+            shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
+
+
+def _run_all(work: list[tuple[Path, list[Indexed], Path, str]], jobs: int) -> None:
+    """Index each shard, up to `jobs` Pagefind processes at a time."""
+    running: list[tuple[subprocess.Popen, Path, Path]] = []
+    try:
+        for site, shard, bundle, language in work:
+            while len(running) >= max(1, jobs):
+                _finish(running.pop(0))
+            running.append(_start(site, shard, bundle, language))
+        while running:
+            _finish(running.pop(0))
+    finally:
+        for process, staging, _ in running:
+            process.kill()
+            process.wait()
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _start(site: Path, shard: list[Indexed], bundle: Path, language: str) -> tuple[subprocess.Popen, Path, Path]:
+    # The shard's pages are hard-linked into a folder of their own for Pagefind to read,
+    # at the same paths, so that results carry the site's URLs.
+    staging = Path(tempfile.mkdtemp(prefix=f".{bundle.name}.", dir=bundle.parent))
+    for page in shard:
+        (staging / "site" / page.rel).parent.mkdir(parents=True, exist_ok=True)
+        link_or_copy(site / page.rel, staging / "site" / page.rel)
     # Pagefind's command line (as the pagefind package runs it), not its Python API: the
     # API's service answers that the index is written while its writes may still be
     # under way, and the API then stops it, so on a busy machine a file could be
-    # published cut short (Pagefind issue #1271, fixed after 1.5.2; seen here as a
-    # search page that never loaded). The command line finishes writing before it exits.
-    # One index for every language (in the site's language): Pagefind would otherwise
-    # split the index by <html lang>, and the search page (in English) could never find
-    # the Urdu or Polish versions. The language filter narrows by language instead.
-    done = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(site), "--glob", PAGES,
-                           "--output-path", str(bundle), "--force-language", language.split("-")[0],
-                           "--quiet"], capture_output=True, text=True)
-    if done.returncode != 0:
-        raise RuntimeError(f"Pagefind could not index {site}: {(done.stderr or done.stdout).strip()}")
-    for name in UNUSED:
-        (bundle / name).unlink(missing_ok=True)
+    # published cut short (Pagefind issue #1271, fixed after 1.5.2). The command line
+    # finishes writing before it exits. One index for every language (in the site's
+    # language): Pagefind would otherwise split the index by <html lang>, and the search
+    # page (in English) could never find the Urdu or Polish versions. The language
+    # filter narrows by language instead.
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pagefind", "--site", str(staging / "site"), "--output-path",
+         str(staging / "bundle"), "--force-language", language.split("-")[0], "--quiet"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return process, staging, bundle
+
+
+def _finish(running: tuple[subprocess.Popen, Path, Path]) -> None:
+    process, staging, bundle = running
+    try:
+        said, _ = process.communicate()
+        if process.returncode != 0:
+            raise RuntimeError(f"Pagefind could not index the pages: {said.strip()}")
+        for name in UNUSED:
+            (staging / "bundle" / name).unlink(missing_ok=True)
+        os.replace(staging / "bundle", bundle)  # whole, or not at all
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

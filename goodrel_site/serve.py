@@ -35,14 +35,15 @@ import watchfiles
 from .cli import build_date, report
 from .live import Live, Snapshot
 from .output import running
-from .pipeline import Options, build
+from .options import Options
+from .pipeline import build
 from .problems import ContentError, Problem, UsageError
 from .theme import Theme
 
 WATCHED = ("stories", "events", "pages", "theme")  # folders; site.yaml is polled
 RELOAD_SCRIPT = "/__goodrel/reload.js"
 EVENTS = "/__goodrel/events"
-SEARCH_BUNDLE = re.compile(r"^/pagefind(-[0-9]+)?/")  # a large site's index comes in shards
+SEARCH_BUNDLE = re.compile(r"^/pagefind(-[0-9a-f]{12})?/")  # the index comes in shards (search.py)
 NOT_FOUND = b"<!doctype html>\n<title>Not found</title>\n<p>Not found.</p>\n"
 RELOAD_JS = b"""(function () {
   var shown = document.currentScript.dataset.generation;
@@ -58,9 +59,10 @@ class Preview:
 
     def __init__(self, root: Path, drafts: bool):
         self.root, self.drafts = root, drafts
-        self.live = Live(root, drafts)
-        # The background builds' output, for the search index (see Indexer).
+        # The background builds' output, for the search index (see Indexer), and the
+        # pictures the preview shows.
         self.folder = root / ".goodrel-cache" / f"preview-{os.getpid()}"
+        self.live = Live(root, drafts, self.folder.with_name(f"{self.folder.name}-media"))
         for old in sorted(self.folder.parent.glob("*preview-*")):  # ended sessions' builds
             session = re.match(r"\.?preview-([0-9]+)", old.name)  # (and their spares)
             if session and not running(int(session[1])):

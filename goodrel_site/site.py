@@ -3,7 +3,7 @@ build date. Nothing after this stage decides who is public."""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -61,33 +61,12 @@ class Site:
         return self.stories + self.events + self.pages
 
     def absolute(self, url: str) -> str:
-        """A site URL with the address the site is published at."""
-        return self.settings.base_url.rstrip("/") + url
+        return absolute_url(self.settings, url)
 
-    def term(self, vocabulary: str, key: str) -> Term:
-        return self._term_index[vocabulary, key]
 
-    def organisation(self, name: str) -> Organisation:
-        return self._org_index[slugify(name)]
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_term_index", {(t.vocabulary, t.key): t
-                                                 for terms in self.terms.values() for t in terms})
-        object.__setattr__(self, "_org_index", {o.slug: o for o in self.organisations})
-
-    @property
-    def figures(self) -> dict:
-        """Counts computed from the public content."""
-        return {
-            "stories": len(self.stories),
-            "events": len(self.events),
-            "attendees": sum(e.attendees or 0 for e in self.events),
-            "organisations_represented": sum(e.organisations_represented or 0 for e in self.events),
-            "organisations": len(self.organisations),
-            "by_year": sorted(Counter(s.date.year for s in self.stories).items()),
-            "attendance_by_region": [
-                (t, sum(e.attendees or 0 for e in t.events)) for t in self.terms["regions"] if t.events],
-        }
+def absolute_url(settings: Settings, url: str) -> str:
+    """A site URL with the address the site is published at."""
+    return settings.base_url.rstrip("/") + url
 
 
 def visibility(entry: Entry, now: date) -> str:

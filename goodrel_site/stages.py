@@ -1,37 +1,39 @@
-"""A whole build, stage by stage: load and validate, make the Site, render, write,
-index. Everything is read and checked before anything is written, and the output
-appears only when every stage succeeded."""
+"""A whole build, stage by stage: load and validate, make the Site, plan every page,
+render what is not already made, write, index. Everything is read and checked before
+anything is published, and the output appears only when every stage succeeded."""
 
 from __future__ import annotations
 
 import dataclasses
-import functools
+import os
+import tempfile
+import time
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from . import export, feeds, history, images, markdown, patch, render, review, search, uptodate
-from .cache import BuildCache
-from .images import ImageSet
+from . import history, images, markdown, review, search
+from .keys import Keys
 from .models import Settings
-from .output import Tree, duplicate_writes, listing, output_tree
+from .options import Options, Progress
+from .output import Tree, listing, output_tree, relpath
+from .plan import Page, clashes, plan
 from .problems import ContentError, Problem, UsageError
+from .records import FOLDER, file_digest
+from .render import Renderer, links, write
 from .site import Site, build_site
+from .sources import Sources
+from .store import PageRecord, Store
 from .theme import Theme
+from .uptodate import Note, note, pictures
 from .validate import Validated, image_path, validate
-
-if TYPE_CHECKING:
-    from .pipeline import Options
 
 
 def load_site(root: Path, now: date, drafts: bool = False, base_url: str | None = None,
-              cache: BuildCache | None = None, validated: Validated | None = None
+              sources: Sources | None = None, validated: Validated | None = None
               ) -> tuple[Site, list[Problem]]:
-    content = validate(root, cache.sources.load, validated) if cache else validate(root)
-    if cache:
-        cache.validated(content.entries)
+    content = validate(root, sources.load, validated) if sources else validate(root)
     content = history.with_updated_dates(content, now)
     if base_url:
         try:
@@ -50,84 +52,117 @@ def check(root: Path, now: date) -> list[Problem]:
     except ContentError as err:
         return err.problems
     site = build_site(content, now)
-    notes = [*content.notes, *review.notes(content, now)]
-    notes += duplicate_writes([(p.url, p.source) for p in render.plan(site)])
-    links = render.links(site)
+    notes = [*content.notes, *review.notes(content, now), *clashes(site, plan(site))]
+    targets = links(site)
     for entry in site.entries:
-        notes += markdown.render(entry.path, entry.body, entry.body_line, links).problems
+        notes += markdown.render(entry.path, entry.body, entry.body_line, targets).problems
     return sorted(notes)
 
 
-def build_all(root: Path, options: Options, inputs: uptodate.Inputs | None) -> tuple:
+def build_all(root: Path, options: Options, inputs: str | None, progress: Progress) -> tuple:
     """Every stage; the build's summary (files, stories, events, notes as tuples)."""
+    clock = _Clock(progress)
     theme = Theme(root)
-    cache = BuildCache(root) if options.cache else None
-    site, notes = load_site(root, options.now, options.drafts, options.base_url, cache)
-    if cache:
-        cache.start(site, (theme.digest,))
-    renderer = render.Renderer(site, theme, cache, cache.templates if cache else None)
-    pages = site_pages(site)
-    files = cache.files("generated", generated_files) if cache else generated_files(site)
-    clashes = duplicate_writes([(p.url, p.source) for p in pages] + [(u, render.SETTINGS) for u in files])
-    if clashes:
-        raise ContentError(clashes)
-    with output_tree(options.out, reuse=cache is not None) as tree:
-        found, used = render.write_pages(renderer, pages, tree, options.jobs, files)
-        errors = [p for p in found if p.level == "error"]
+    sources = Sources(root) if options.cache else None
+    site, notes = load_site(root, options.now, options.drafts, options.base_url, sources)
+    clock.lap("read and checked the content")
+    pages = plan(site)
+    found = clashes(site, pages)
+    if found:
+        raise ContentError(found)
+    compiled = root / FOLDER / "templates"
+    compiled.mkdir(parents=True, exist_ok=True)
+    renderer = Renderer(site, theme, str(compiled))
+    keys = Keys(site, theme, renderer.env, renderer.shared)
+    store = Store(root) if options.cache else None
+    clock.lap("planned the pages")
+    with output_tree(options.out, reuse=options.cache) as tree:
+        records, shown = _pages(pages, keys, renderer, store, tree, options.jobs)
+        problems = [Problem(*p) for r in records.values() for p in r.problems]
+        errors = [p for p in problems if p.level == "error"]
         if errors:
             raise ContentError(errors)
-        pictures = _write_images(site, used, tree, root / ".goodrel-cache" / "media")
-        _copy_static(theme, tree)
+        clock.lap("rendered the pages")
+        media = _write_images(site, shown, tree, root / FOLDER / "media")
+        for name, path in theme.static.items():
+            tree.write(f"assets/{name}", path.read_bytes())
+        clock.lap("wrote the pictures")
         if options.search:
-            index = functools.partial(search.build_index, language=site.settings.language)
-            if cache:
-                cache.search_index(tree, index)
-            else:
-                tree.made_by("pagefind", index)
-    summary = (len(pages) + len(files), len(site.stories), len(site.events),
-               [dataclasses.astuple(n) for n in sorted(set(notes + found))])
-    if cache:
-        cache.save()
-        patching = patch.state(cache.sources.digests, cache.bodies(site.entries), render.links(site))
-        uptodate.note(root, options, uptodate.Note(inputs, uptodate.pictures(pictures),
-                                                   listing(options.out.resolve()), summary, patching))
+            _index(pages, records, tree, root / FOLDER / "search" if store else None,
+                   site.settings.language, options.jobs)
+            clock.lap("indexed for search")
+    summary = (len(tree.made), len(site.stories), len(site.events),
+               [dataclasses.astuple(n) for n in sorted(set(notes + problems))])
+    if store:
+        store.save(records)
+        note(root, options, Note(inputs, pictures(media), listing(options.out.resolve()), summary))
     return summary
 
 
-def site_pages(site: Site) -> list[render.Page]:
-    """Every page the templates make, the feed and the sitemap included."""
-    pages = render.plan(site)
-    latest = feeds.latest(site)
-    updated = feeds.timestamp(feeds.last_change(latest) or site.now)
-    return pages + [render.Page("/feed.xml", "feed.xml", render.SETTINGS,
-                                {"entries": latest, "feed_updated": updated}),
-                    render.Page("/sitemap.xml", "sitemap.xml", render.SETTINGS, {"pages": sitemap_urls(pages)})]
+def _pages(pages: list[Page], keys: Keys, renderer: Renderer, store: Store | None, tree: Tree,
+           jobs: int) -> tuple[dict[str, PageRecord], list[images.ImageSet]]:
+    """Every page in the output: linked from the store where it is made already, else
+    rendered; each page's record, and the pictures the pages' texts show."""
+    records: dict[str, PageRecord] = {}
+    shown: list[images.ImageSet] = []
+    todo = []
+    for page in pages:
+        key = keys.page(page)
+        record = store.index.get(page.url) if store else None
+        if record and record.key == key and markdown.still(record.reads, renderer.links) \
+                and store.link(tree, record.files):
+            records[page.url] = record
+            shown += [images.plan(Path(p)) for p in record.images]
+        else:
+            todo.append((page, key))
+    for url, record, found in write(renderer, todo, tree, store, jobs):
+        records[url] = record
+        shown += found
+    tree.made.update(relpath(url) for record in records.values() for url, _ in record.files)
+    return {page.url: records[page.url] for page in pages}, shown
 
 
-def generated_files(site: Site) -> dict[str, str]:
-    """The files made from the whole site without a template, url -> text: the JSON
-    feed, robots.txt and the open data."""
-    return {"/feed.json": feeds.json_feed(site), "/robots.txt": feeds.robots(site),
-            **export.files(site)}
+def _index(pages: list[Page], records: dict[str, PageRecord], tree: Tree, cache: Path | None,
+           language: str, jobs: int) -> None:
+    """The search index of the story and event pages, Pagefind's bundles kept in
+    `cache` (without one, in a folder of their own for this build alone)."""
+    indexed = []
+    for page in pages:
+        if page.template in ("story.html", "event.html"):
+            rel = relpath(page.url)
+            content = records[page.url].files[0][1] or file_digest((tree.path / rel).read_bytes())
+            indexed.append(search.Indexed(rel, page.context["entry"].date, content))
+    if cache is not None:
+        search.index(tree, indexed, cache, language, jobs)
+        return
+    with tempfile.TemporaryDirectory(prefix=".goodrel-search-", dir=tree.path.parent) as folder:
+        search.index(tree, indexed, Path(folder), language, jobs)
 
 
-def sitemap_urls(pages: list[render.Page]) -> list[str]:
-    """Every public HTML page, except redirects and the not-found page."""
-    return sorted(p.url for p in pages if p.url.endswith("/") and p.template != "alias.html")
-
-
-def _write_images(site: Site, used: list[ImageSet], out: Tree, cache: Path) -> list[Path]:
-    """Write every picture the pages show; their files."""
-    wanted = {i.source: i for i in used}
+def _write_images(site: Site, shown: list[images.ImageSet], out: Tree, media: Path) -> list[Path]:
+    """Write every picture the pages show, from the media cache, which keeps no other
+    (nothing of a picture no longer shown stays); their source files."""
+    wanted = {i.source: i for i in shown}
     for entry in site.entries:
         if getattr(entry.meta, "image", None):
             found = images.plan(image_path(site.root, entry, entry.image.src))
             wanted[found.source] = found
+    used = set()
     for source in sorted(wanted):
-        images.process(wanted[source], out, cache)
+        for name in images.cached(wanted[source], media):
+            out.link(f"media/{name}", media / name)
+            used.add(name)
+    for old in os.scandir(media) if media.is_dir() else ():
+        if old.name not in used:
+            os.unlink(old.path)
     return sorted(wanted)
 
 
-def _copy_static(theme: Theme, out: Tree) -> None:
-    for name, path in theme.static.items():
-        out.write(f"assets/{name}", path.read_bytes())
+class _Clock:
+    def __init__(self, progress: Progress):
+        self.progress, self.last = progress, time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.progress(stage, now - self.last)
+        self.last = now

@@ -5,8 +5,7 @@ output folder): every file under site.yaml, the content folders and the theme by
 times and inode; every picture the pages show (it may lie elsewhere in the site); the
 code and library versions; the options; the git commit (stories' `updated` dates come
 from history); and every file of the output by inode. A build that finds all of these
-as noted has nothing to do; one that finds only content files changed may be able to
-patch the pages (patch.py). Any file added to, removed from or replaced in the output
+as noted has nothing to do. Any file added to, removed from or replaced in the output
 is noticed (by inode); a file edited in place there is not: the output is for serving,
 not for editing (its files are hard links into the cache anyway)."""
 
@@ -25,57 +24,45 @@ from .theme import Theme
 from .records import FOLDER, code_version, digest, read_record, signature, write_record
 
 if TYPE_CHECKING:
-    from .pipeline import Options
+    from .options import Options
 
-_FORMAT = "2"
-
-
-class Inputs(NamedTuple):
-    """What a build reads, taken as it begins (so an edit made while it runs makes the
-    next one run): the content files by signature, and a digest of all the rest."""
-
-    rest: str
-    texts: dict[str, tuple]  # each content file (stories/x.md …) -> its signature
+_FORMAT = "3"
 
 
 class Note(NamedTuple):
-    inputs: Inputs
+    inputs: str  # the digest of what the build read (`inputs`)
     pictures: dict[str, tuple | None]  # every picture the pages show -> its signature
     output: dict[str, int]  # every file of the output -> its inode
     summary: tuple  # (files, stories, events, notes as tuples): what the build reported
-    patching: tuple  # what patch.py needs of the content files (patch.state)
 
 
-def inputs(root: Path, options: Options) -> Inputs:
+def inputs(root: Path, options: Options) -> str:
+    """What a build reads, taken as it begins (so that an edit made while it runs makes
+    the next one run): every file's signature, the options and the git commit."""
     h = hashlib.blake2b(digest_size=16)
     h.update(repr((code_version(), str(options.out.resolve()), options.now.isoformat(), options.drafts,
                    options.base_url, options.search, history.revision(root))).encode())
-    texts: dict[str, tuple] = {}
     for name in ("site.yaml", *CONTENT_DIRS):
-        _add_files(h, root / name, name, texts)
+        _add_files(h, root / name, name)
     for number, folder in enumerate(Theme(root).folders):
-        _add_files(h, folder, f"theme-{number}", texts)
-    return Inputs(h.hexdigest(), texts)
+        _add_files(h, folder, f"theme-{number}")
+    return h.hexdigest()
 
 
-def _add_files(h, path: Path | str, rel: str, texts: dict[str, tuple]) -> None:
+def _add_files(h, path: Path | str, rel: str) -> None:
     """Each file's path, size, times and inode, folders in name order (links followed:
-    a theme may be a symlink); content files into `texts` instead."""
+    a theme may be a symlink)."""
     try:
         st = os.stat(path)
     except OSError:
         h.update(f"{rel}\0-\0".encode())
         return
     if not stat.S_ISDIR(st.st_mode):
-        sig = st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino
-        if rel.count("/") == 1 and rel.endswith(".md") and rel.split("/")[0] in CONTENT_DIRS:
-            texts[rel] = sig
-        else:
-            h.update(f"{rel}\0{sig}\0".encode())
+        h.update(f"{rel}\0{(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)}\0".encode())
         return
     with os.scandir(path) as entries:
         for entry in sorted(entries, key=lambda e: e.name):
-            _add_files(h, entry.path, f"{rel}/{entry.name}", texts)
+            _add_files(h, entry.path, f"{rel}/{entry.name}")
 
 
 def pictures(paths) -> dict[str, tuple | None]:
@@ -92,7 +79,7 @@ def last(root: Path, options: Options) -> Note | None:
     record = read_record(_path(root, options.out), _FORMAT)
     if record is None:
         return None
-    found = Note(Inputs(*record[0]), *record[1:])
+    found = Note(*record)
     try:
         if listing(options.out.resolve()) != found.output:
             return None
@@ -103,4 +90,4 @@ def last(root: Path, options: Options) -> Note | None:
 
 def note(root: Path, options: Options, found: Note) -> None:
     """Note a good build (plain data only)."""
-    write_record(_path(root, options.out), _FORMAT, (tuple(found.inputs), *found[1:]))
+    write_record(_path(root, options.out), _FORMAT, tuple(found))

@@ -86,10 +86,12 @@ def test_nothing_from_an_earlier_build_survives(site):
     assert build(site) == 0
     assert not (site / "public/stray.txt").exists()
     assert not (site / "public/stories/first").exists()
-    # The replaced output is kept beside it for the next build to update, and that
-    # build removes what it did not make, the stray file included.
-    assert [p.name for p in site.glob(".public.*")] == [".public.goodrel-spare"]
-    assert (site / ".public.goodrel-spare/stray.txt").exists()
+    # Beside it: the build lock, and a spare for the next build to update, which holds
+    # just what the output holds (hard links), nothing of the output before.
+    assert sorted(p.name for p in site.glob(".public.*")) == [".public.goodrel-lock", ".public.goodrel-spare"]
+    spare, public = site / ".public.goodrel-spare", site / "public"
+    assert {p.relative_to(spare): p.stat().st_ino for p in spare.rglob("*") if p.is_file()} == \
+        {p.relative_to(public): p.stat().st_ino for p in public.rglob("*") if p.is_file()}
     (site / "public" / "another-stray.txt").write_text("left over")
     assert build(site) == 0
     assert not (site / "public/stray.txt").exists() and not (site / "public/another-stray.txt").exists()
@@ -114,11 +116,31 @@ def test_an_output_folder_over_the_content_is_refused(site, capsys, out):
     assert (site / "stories/first.md").exists()
 
 
-def test_two_writes_to_one_path_name_both_sources(site, capsys):
-    write(site, "stories/moved.md", story("Moved", "aliases: [/search/]\n"))
+@pytest.mark.parametrize("alias, why", [
+    ("/search/", "is already the address of a page made from site.yaml"),
+    ("/stories/first/", "is already the address of stories/first.md"),
+    ("/stories/first/cite.bib", "would put a page inside /stories/first/cite.bib, a file the site writes"),
+    ("/feed.xml", "would put a page inside /feed.xml, a file the site writes"),
+    ("/404.html", "is already the address of a page made from site.yaml"),
+    ("/categories/common-purpose/", "is already the address of a page made from site.yaml"),
+    ("/data/stories.json", "is an address the site keeps for its own files (/data)"),
+    ("/assets/site.css", "is an address the site keeps for its own files (/assets)"),
+    ("/pagefind/", "is an address the site keeps for its own files (/pagefind)"),
+    ("/media/x.jpg", "is an address the site keeps for its own files (/media)"),
+    ("/robots.txt", "would put a page inside /robots.txt, a file the site writes"),
+    ("/" + "x" * 300 + "/", "is too long to be a file name"),
+])
+def test_an_alias_never_takes_another_address(site, capsys, alias, why):
+    public = site / "public"
+    assert build(site) == 0
+    before = tree_hashes(public)
+    write(site, "stories/moved.md", story("Moved", f"aliases: ['{alias}']\n"))
+    assert run("check", "--site", str(site), "--now", NOW.isoformat()) == 1
     assert build(site) == 1
     err = capsys.readouterr().err
-    assert "two things would be written to /search/: one from site.yaml and one from stories/moved.md" in err
+    assert err.count(f"stories/moved.md:9: the alias '{alias}' {why}") == 2, err  # check, then build
+    assert "Traceback" not in err
+    assert tree_hashes(public) == before
 
 
 def test_alias_cannot_climb_out_of_the_output(site, capsys):

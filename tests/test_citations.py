@@ -11,6 +11,7 @@ from bs4 import BeautifulSoup
 
 from conftest import NOW, REPO, build, story, write
 from goodrel_site import cite
+from goodrel_site.plan import original
 from goodrel_site.stages import load_site
 
 BASE = "https://goodrel.example.org"
@@ -23,8 +24,11 @@ def public():
 
 
 def source(site, slug):
-    entry = next(s for s in site.stories if s.slug == slug)
-    return cite.source(site, entry)
+    return cited(site, next(s for s in site.stories if s.slug == slug))
+
+
+def cited(site, story):
+    return cite.source(site.settings, site.now, story, original(site, story))
 
 
 def presskit(bundled, slug):
@@ -94,7 +98,7 @@ def test_csl_json_item(public):
 def test_every_public_story_has_its_citation_files(bundled, public):
     for s in public.stories:
         folder = bundled / "stories" / s.slug
-        src = cite.source(public, s)
+        src = cited(public, s)
         assert (folder / "cite.bib").read_text("utf-8") == cite.bibtex(src)
         assert (folder / "cite.ris").read_bytes() == cite.ris(src).encode("utf-8")
         assert json.loads((folder / "cite.json").read_text("utf-8"))[0]["id"] == src.key

@@ -5,6 +5,8 @@ with or without shards."""
 from __future__ import annotations
 
 import json
+import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -36,12 +38,30 @@ def outputs(corpus: Path, tmp_path_factory):
 
 def test_shards_are_separate_bundles_listed_for_the_search_page(outputs) -> None:
     whole, sharded, _, _ = outputs
-    pages = len(list(sharded.glob("stories/*/index.html"))) + len(list(sharded.glob("events/*/index.html")))
-    bundles = json.loads((sharded / "pagefind" / "shards.json").read_text())
-    assert bundles == [f"/pagefind-{n}/" for n in range(2, (pages + 24) // 25 + 1)] and len(bundles) >= 2
-    assert all((sharded / b.strip("/") / "pagefind-entry.json").is_file() for b in bundles)
+    folders = json.loads((sharded / "pagefind" / "shards.json").read_text())
+    assert len(folders) >= 2 and all(re.fullmatch(r"pagefind-[0-9a-f]{12}", f) for f in folders)
+    for folder in folders:  # a merged bundle: its index, without the scripts and WebAssembly
+        assert (sharded / folder / "pagefind-entry.json").is_file()
+        assert not list((sharded / folder).glob("*.js")) and not list((sharded / folder).glob("wasm.*"))
     assert json.loads((whole / "pagefind" / "shards.json").read_text()) == []
     assert not list(whole.glob("pagefind-*"))
+
+
+def test_shards_are_runs_of_dates_that_an_edit_leaves_in_place() -> None:
+    def pages(days):
+        return [search.Indexed(f"stories/s{n}/index.html", day, "x") for n, day in enumerate(days)]
+
+    years = [date(2013, 3, 1)] * 4 + [date(2014, 5, 1)] * 3 + [date(2015, 1, 1)] * 2 + [date(2016, 7, 7)] * 9
+    found = search.shards(pages(years), limit=8)
+    # Newest first; quiet neighbouring years together, oldest first, while they fit.
+    assert [sorted({p.day.year for p in shard}) for shard in found] == [[2016], [2015], [2013, 2014]]
+    # A busy year comes in months, and a busy month in runs (a day's pages together).
+    busy = [date(2020, 1, d) for d in range(1, 11)] + [date(2020, 2, 1)] * 3
+    assert [len(shard) for shard in search.shards(pages(busy), limit=4)] == [3, 2, 4, 4]
+    # One more page in the newest year moves no other shard's boundary.
+    grown = search.shards(pages(years + [date(2016, 8, 1)]), limit=10)
+    assert [sorted({p.day.year for p in shard}) for shard in grown][1:] == \
+        [sorted({p.day.year for p in shard}) for shard in search.shards(pages(years), limit=10)][1:]
 
 
 @pytest.mark.parametrize("params, by_date", [

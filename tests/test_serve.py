@@ -315,16 +315,16 @@ def test_the_search_index_catches_up(preview):
 
 
 def test_every_shard_of_a_large_sites_index_is_served(preview):
-    # A site of more than search.SHARD_PAGES pages has bundles /pagefind-2/ and on; one
-    # is put beside the background build's /pagefind/ (again, if a build replaces it).
+    # The index comes in shards, /pagefind/ and /pagefind-<digest>/ (search.py); one is
+    # put beside the background build's /pagefind/ (again, if a build replaces it).
     folder = preview.root / ".goodrel-cache" / f"preview-{preview.process.pid}"
     until(lambda: (folder / "pagefind").is_dir(), "the search index")
 
     def shard_served():
-        shard = folder / "pagefind-2"
+        shard = folder / "pagefind-0123456789ab"
         shard.mkdir(exist_ok=True)
         (shard / "pagefind-entry.json").write_text('{"shard": 2}')
-        status, headers, body = preview.get("/pagefind-2/pagefind-entry.json")
+        status, headers, body = preview.get("/pagefind-0123456789ab/pagefind-entry.json")
         return status == 200 and body == '{"shard": 2}' and headers["Content-Type"].startswith("application/json")
 
     until(shard_served, "the second shard")

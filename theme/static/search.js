@@ -110,14 +110,18 @@ function pagefindOptions(state, without) {
 
 async function loadPagefind() {
   if (!pagefind) {
-    const pf = await import("/pagefind/pagefind.js");
+    // The site may be served below a path (strings.base, "" at a domain's top): the
+    // index, and the addresses of results, are below it too.
+    const base = strings.base;
+    const pf = await import(`${base}/pagefind/pagefind.js`);
+    await pf.options({ baseUrl: `${base}/` });
     await pf.init();
-    // A large site's index comes in shards, newest pages first (see search.py): the
+    // The index comes in shards of runs of dates, newest first (see search.py): the
     // others are merged in, each marked with a "shard" filter of its own.
-    const bundles = await fetch("/pagefind/shards.json").then((r) => (r.ok ? r.json() : []), () => []);
-    for (const [i, bundle] of bundles.entries()) {
+    const folders = await fetch(`${base}/pagefind/shards.json`).then((r) => (r.ok ? r.json() : []), () => []);
+    for (const [i, folder] of folders.entries()) {
       shards.push(String(i + 2));
-      await pf.mergeIndex(bundle, { mergeFilter: { shard: String(i + 2) } });
+      await pf.mergeIndex(`${base}/${folder}/`, { baseUrl: `${base}/`, mergeFilter: { shard: String(i + 2) } });
     }
     pagefind = pf;
   }

@@ -1,0 +1,105 @@
+"""The key of a page: a digest of everything it is made from, so that a page with the
+same key is the same page, by construction.
+
+A page is made from its context (plan.py: every value its template sees besides the
+site-wide ones), its template and the templates that one includes, extends or
+imports, and what every page shares: the code and library versions, the settings, the
+build date and options, the theme's strings and static files, the free pages in the
+navigation. Values in a context are described as plain data; a content item (Entry)
+by the digest of its front matter as validated, its text and its image file; the
+whole Site (given only to files made from all of it, such as the open data) by the
+digests of all its items. A context value of any other kind is a mistake in the plan,
+reported as one, never guessed at."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from .models import Entry
+from .records import code_version, digest, file_digest, signature
+from .site import Site
+from .validate import image_path
+
+if TYPE_CHECKING:
+    import jinja2
+
+    from .plan import Page
+    from .theme import Theme
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+class Keys:
+    def __init__(self, site: Site, theme: Theme, env: jinja2.Environment, shared: Any):
+        """`shared`: what every page of this build sees besides the settings and theme
+        (the navigation, the URL prefix…), as plain data."""
+        self._env = env
+        self._base = digest(code_version(), site.settings.model_dump_json(), site.now.isoformat(),
+                            site.drafts, theme.digest, shared)
+        self._entries = {e.path: _entry_digest(site, e) for e in site.entries}
+        self._site = digest(self._base, tuple(self._entries.values()))
+        self._templates: dict[str, str] = {}
+
+    def page(self, page: Page) -> str:
+        return digest(self._base, self.template(page.template), page.url, self.describe(page.context))
+
+    def template(self, name: str) -> str:
+        """A template's source and everything it includes, extends or imports; a name
+        that is not a template (a page made in Python) stands for itself."""
+        found = self._templates.get(name)
+        if found is None:
+            found = self._templates[name] = digest(*self._closure(name))
+        return found
+
+    def _closure(self, name: str) -> list[str]:
+        import jinja2
+        from jinja2 import meta
+
+        sources, todo, seen = [], [name], set()
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            try:
+                source = self._env.loader.get_source(self._env, current)[0]
+            except jinja2.TemplateNotFound:
+                sources.append(f"{current}: not a template")
+                continue
+            sources.append(f"{current}\0{file_digest(source.encode())}")
+            for found in meta.find_referenced_templates(self._env.parse(source)):
+                if found is None:  # a name computed while rendering: any template may be used
+                    todo += self._env.list_templates()
+                else:
+                    todo.append(found)
+        return sorted(sources)
+
+    def describe(self, value: Any) -> Any:
+        kind = type(value)
+        if kind in _PLAIN:
+            return value
+        if kind is tuple or kind is list:
+            return tuple([self.describe(v) for v in value])
+        if kind is dict:
+            return tuple([(k, self.describe(v)) for k, v in value.items()])
+        if kind is Entry:
+            return "E", self._entries[value.path]
+        if kind is Site:
+            return "S", self._site
+        if isinstance(value, date):
+            return "D", value.isoformat()
+        if isinstance(value, tuple):  # a NamedTuple
+            return (kind.__name__, *[self.describe(v) for v in value])
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return (kind.__name__, *[self.describe(getattr(value, f.name)) for f in dataclasses.fields(value)])
+        raise TypeError(f"a page's context cannot hold a {kind.__name__}: plan it as plain values")
+
+
+def _entry_digest(site: Site, entry: Entry) -> str:
+    image = getattr(entry.meta, "image", None)
+    path = image_path(site.root, entry, image.src) if image else None
+    picture = signature(path) if path else None
+    return digest(entry.kind, entry.path, entry.slug, entry.url, entry.meta.model_dump_json(),
+                  file_digest(entry.body.encode()), entry.body_line, picture)

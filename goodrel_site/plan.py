@@ -1,0 +1,234 @@
+"""The plan: every page the site has, each with its complete context, made before
+anything is rendered.
+
+A page's context is everything its template sees besides what every page shares (the
+settings, the theme's words and files, the navigation): the items it shows and what
+it says about them, already worked out from the Site. Templates never browse the
+Site themselves, so a page is a function of its context and its templates alone,
+and keys.py can tell whether it would come out the same without rendering it."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from . import cite, codebook, feeds, figures, search
+from .models import VOCABULARIES, Entry, Settings
+from .output import relpath
+from .problems import Problem
+from .site import Organisation, Site, Term
+
+SETTINGS = "site.yaml"  # the source of the site's own pages
+CITATIONS = "cite"  # the "template" of a story's citation files, made in Python (cite.py) at
+# its URL + cite.FILES: the page's url is the story's followed by "cite"
+SITE_FILES = "site files"  # likewise: the JSON feed, robots.txt and the open data
+# What the build writes besides its pages, as paths in the output: the theme's files,
+# pictures, the open data, the search index, the web editor (/admin/), the JSON feed…
+RESERVED_FOLDERS = ("assets/", "media/", "data/", "pagefind", "admin/")
+RESERVED_FILES = ("feed.json", "robots.txt", ".goodrel-build")
+FEATURED = 3  # stories featured on the home page, at most
+LATEST = 6  # latest stories on the home page (besides the featured ones)
+
+
+class Page(NamedTuple):  # (a tuple: sites have tens of thousands of pages)
+    url: str
+    template: str  # a theme template, or CITATIONS or SITE_FILES
+    source: str  # the file that makes this page (site.yaml for the site's own pages)
+    context: dict[str, Any]
+
+
+class Link(NamedTuple):
+    """A free page as the navigation and the home page show it."""
+
+    slug: str
+    title: str
+    summary: str | None
+    url: str
+    lang: str | None
+    nav: int | None
+
+
+class TermInfo(NamedTuple):
+    """A vocabulary term as site.yaml defines it."""
+
+    vocabulary: str
+    key: str
+    label: str
+    description: str
+    url: str
+
+
+class Tile(NamedTuple):
+    """A term with how many public stories and events it has."""
+
+    vocabulary: str
+    key: str
+    label: str
+    description: str
+    url: str
+    stories: int
+    events: int
+
+
+class OrgTile(NamedTuple):
+    name: str
+    slug: str
+    url: str
+    stories: int
+    events: int
+
+
+def terms(settings: Settings) -> dict[str, tuple[TermInfo, ...]]:
+    """Every vocabulary's terms, in site.yaml's order."""
+    return {vocab: tuple(TermInfo(vocab, key, term.label, term.description, f"/{vocab}/{key}/")
+                         for key, term in getattr(settings, vocab).items())
+            for vocab in VOCABULARIES}
+
+
+def links(site: Site) -> tuple[Link, ...]:
+    """The public free pages, in navigation order."""
+    return tuple(Link(p.slug, p.title, p.summary, p.url, p.lang, p.nav) for p in site.pages)
+
+
+def plan(site: Site) -> list[Page]:
+    """Every page, in a fixed order."""
+    pages = [_home(site),
+             _page(site, "/search/", "search.html", groups=search.filter_groups(site)),
+             _page(site, "/404.html", "404.html", latest=site.stories[:3])]
+    pages += _paginated(site, "/stories/", "list.html", site.stories, kind="stories", total=len(site.stories))
+    pages += _paginated(site, "/events/", "list.html", site.events, kind="events", total=len(site.events))
+    for entry in site.entries:
+        pages.append(_item(site, entry))
+        if entry.kind == "story":
+            pages.append(Page(entry.url + "cite", CITATIONS, entry.path,
+                              {"entry": entry, "original": original(site, entry)}))
+        for alias in entry.aliases:
+            pages.append(Page(alias_url(alias), "alias.html", entry.path,
+                              {"lang": _lang(site, entry), "preview": False,
+                               "target": Link(entry.slug, entry.title, None, entry.url, entry.lang, None)}))
+    for vocab in VOCABULARIES:
+        tiles = _tiles(site, vocab)
+        pages.append(_page(site, f"/{vocab}/", "vocabulary.html", vocabulary=vocab, tiles=tiles,
+                           regions=tiles if vocab == "regions" else ()))
+        for term, tile in zip(site.terms[vocab], tiles):
+            pages += _paginated(site, term.url, "term.html", term.stories, term=tile, events=term.events)
+    pages.append(_page(site, "/organisations/", "organisations.html",
+                       organisations=tuple(_org_tile(o) for o in site.organisations)))
+    pages += [_page(site, "/figures/", "figures.html", charts=figures.charts(site), totals=figures.totals(site)),
+              _page(site, "/data/", "data.html", datasets=codebook.DATASETS,
+                    counts={"stories": len(site.stories), "events": len(site.events)})]
+    for org in site.organisations:
+        pages.append(_page(site, org.url, "organisation.html", organisation=_org_tile(org),
+                           stories=org.stories, events=org.events))
+    latest = feeds.latest(site)
+    pages += [_page(site, "/feed.xml", "feed.xml", entries=latest,
+                    feed_updated=feeds.timestamp(feeds.last_change(latest) or site.now)),
+              _page(site, "/sitemap.xml", "sitemap.xml", pages=sitemap_urls(pages)),
+              Page("(site files)", SITE_FILES, SETTINGS, {"site": site})]
+    return pages
+
+
+def outputs(page: Page) -> tuple[str, ...]:
+    """The URLs of the files a page gives (the site's own files: under RESERVED_…)."""
+    if page.template == CITATIONS:
+        return tuple(page.context["entry"].url + name for name in cite.FORMATS)
+    return () if page.template == SITE_FILES else (page.url,)
+
+
+def clashes(site: Site, pages: list[Page]) -> list[Problem]:
+    """An alias that would take the place of anything else the build writes: another
+    page or file, a folder the site keeps for itself, or a place inside a file."""
+    files = dict.fromkeys(RESERVED_FILES, SETTINGS)
+    files.update((relpath(url), page.source) for page in pages if page.template != "alias.html"
+                 for url in outputs(page))
+    problems = []
+    for entry in site.entries:
+        for i, alias in enumerate(entry.aliases):
+            rel = relpath(alias_url(alias))
+            why = _taken(rel, files)
+            if why:
+                problems.append(Problem(entry.path, entry.line("aliases", i),
+                                        f"the alias '{alias}' {why}: give the old address it really "
+                                        "had, or remove it"))
+            files.setdefault(rel, entry.path)
+    return problems
+
+
+def _taken(rel: str, files: dict[str, str]) -> str | None:
+    if rel in files:
+        return f"is already the address of a page made from {files[rel]}"
+    if rel.startswith(RESERVED_FOLDERS):
+        return f"is an address the site keeps for its own files (/{rel.partition('/')[0]})"
+    parts = rel.split("/")
+    if any(len(part.encode()) > 255 for part in parts):
+        return "is too long to be a file name"
+    for n in range(1, len(parts)):
+        if "/".join(parts[:n]) in files:
+            return f"would put a page inside /{'/'.join(parts[:n])}, a file the site writes"
+    return None
+
+
+def alias_url(alias: str) -> str:
+    """The address an alias redirects from: a folder unless it names a file."""
+    return alias if alias.endswith(("/", ".html")) else alias + "/"
+
+
+def sitemap_urls(pages: list[Page]) -> list[str]:
+    """Every public HTML page, except redirects and the not-found page."""
+    return sorted(p.url for p in pages if p.url.endswith("/") and p.template.endswith(".html")
+                  and p.template != "alias.html" and p.url not in ("/404.html",))
+
+
+def _page(site: Site, url: str, template: str, **context: Any) -> Page:
+    return Page(url, template, SETTINGS, {"lang": site.settings.language, "preview": False, **context})
+
+
+def _lang(site: Site, entry: Entry) -> str:
+    return entry.lang or site.settings.language
+
+
+def _item(site: Site, entry: Entry) -> Page:
+    context: dict[str, Any] = {"lang": _lang(site, entry), "preview": entry.url in site.previews, "entry": entry}
+    if entry.kind == "story":
+        context.update(translations=site.translations.get(entry.url, ()), original=original(site, entry),
+                       event=site.story_event.get(entry.url), related=site.related.get(entry.url, ()))
+    elif entry.kind == "event":
+        context.update(stories=site.event_stories.get(entry.url, ()))
+    return Page(entry.url, f"{entry.kind}.html", entry.path, context)
+
+
+def original(site: Site, story: Entry) -> Entry | None:
+    """The story a translation translates, when it is public; None otherwise (nothing
+    may name a withheld item)."""
+    return next((s for s in site.translations.get(story.url, ()) if s.slug == story.translation_of), None)
+
+
+def _home(site: Site) -> Page:
+    featured = tuple(s for s in site.stories if s.featured)[:FEATURED]
+    latest = tuple(s for s in site.stories if s not in featured)[:LATEST]
+    return _page(site, "/", "home.html", featured=featured, latest=latest, total=len(site.stories),
+                 kinds=_tiles(site, "categories"), regions=_tiles(site, "regions"),
+                 totals=figures.totals(site), events=site.events[:3])
+
+
+def _tiles(site: Site, vocab: str) -> tuple[Tile, ...]:
+    return tuple(_tile(t) for t in site.terms[vocab])
+
+
+def _tile(term: Term) -> Tile:
+    return Tile(term.vocabulary, term.key, term.label, term.description, term.url,
+                len(term.stories), len(term.events))
+
+
+def _org_tile(org: Organisation) -> OrgTile:
+    return OrgTile(org.name, org.slug, org.url, len(org.stories), len(org.events))
+
+
+def _paginated(site: Site, url: str, template: str, items: tuple, **context: Any) -> list[Page]:
+    per = site.settings.per_page
+    chunks = [items[i:i + per] for i in range(0, len(items), per)] or [()]
+    urls = [url] + [f"{url}page/{n}/" for n in range(2, len(chunks) + 1)]
+    return [_page(site, urls[n], template, **context, items=chunk, pager={
+                "number": n + 1, "count": len(chunks),
+                "previous": urls[n - 1] if n else None,
+                "next": urls[n + 1] if n + 1 < len(chunks) else None})
+            for n, chunk in enumerate(chunks)]

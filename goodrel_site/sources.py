@@ -1,0 +1,91 @@
+"""Content files as loaded (front matter parsed, body split), kept in the site's
+.goodrel-cache/sources/ and reused while a file's size, times and inode are unchanged:
+parsing YAML is the costly part of reading a site. The file is looked at (stat) before
+it is read, so an edit made during a build is seen by the next one.
+
+Kept in shards, so that one edit rewrites a small file, not all of them. A
+long-running preview keeps one Sources: the shards stay in memory, and an unchanged
+file gives the very same Source object each time (so validation can be skipped for
+it, see validate.Validated)."""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+from typing import NamedTuple
+
+from .load import LoadError, Source, content_files, load_source
+from .problems import Problem
+from .records import FOLDER, code_version, read_record, signature, write_record
+
+
+class Loaded(NamedTuple):
+    """A content file as parsed, with the signature it had before it was read."""
+
+    signature: tuple[int, ...] | None
+    kind: str
+    data: dict
+    lines: dict
+    body: str
+    body_line: int
+
+
+class Sources:
+    SHARDS = 64
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.folder = root / FOLDER / "sources"
+        self._shards: list[dict[str, tuple]] | None = None  # as stored: plain tuples
+        self._objects: dict[str, tuple[tuple, Source]] = {}  # path -> (record, its Source)
+
+    def _shard(self, rel: str) -> int:
+        return zlib.crc32(rel.encode()) % self.SHARDS
+
+    def _source(self, rel: str, record: tuple) -> Source:
+        known = self._objects.get(rel)
+        if known is None or known[0] is not record:
+            loaded = Loaded(*record)
+            known = self._objects[rel] = (record, Source(rel, loaded.kind, loaded.data, loaded.lines,
+                                                         loaded.body, loaded.body_line))
+        return known[1]
+
+    def load(self, root: Path) -> tuple[list[Source], list[Problem]]:
+        """Every content file, in content_files' order, and the problems of those that
+        could not be read."""
+        shards = self._shards or [read_record(self.folder / str(i), code_version()) or {}
+                                  for i in range(self.SHARDS)]
+        records: dict[str, tuple | None] = {}
+        problems = []
+        for path, kind in content_files(root):
+            rel = path.relative_to(root).as_posix()
+            sig = signature(path)  # before reading: a later edit changes it
+            record = shards[self._shard(rel)].get(rel)
+            if record is None or record[0] != sig or record[1] != kind:
+                # In this process: with libyaml, sending parsed files back from worker
+                # processes costs more than parsing them.
+                record, problem = _load(root, path, kind, sig)
+                if problem:
+                    problems.append(problem)
+            records[rel] = record
+        fresh: list[dict[str, tuple]] = [{} for _ in range(self.SHARDS)]
+        for rel, record in records.items():
+            if record is not None:
+                fresh[self._shard(rel)][rel] = record
+        for i, (new, old) in enumerate(zip(fresh, shards)):
+            if new != old:
+                write_record(self.folder / str(i), code_version(), new)
+        self._shards = fresh
+        self._objects = {rel: self._objects[rel] for rel in records if rel in self._objects}
+        return [self._source(rel, r) for rel, r in records.items() if r is not None], problems
+
+
+def _load(root: Path, path: Path, kind: str, sig) -> tuple[tuple | None, Problem | None]:
+    rel = path.relative_to(root).as_posix()
+    try:
+        source = load_source(root, path, kind, path.read_bytes())
+    except LoadError as err:
+        return None, err.problem
+    except OSError as err:
+        return None, Problem(rel, 1, f"cannot read the file: {err.strerror}")
+    return tuple(Loaded(sig, kind, source.data, source.lines, source.body, source.body_line)), None

@@ -1,0 +1,82 @@
+"""What earlier builds made, kept in the site's .goodrel-cache/ (never published): every
+file a page gave, in store/ under the digest of its bytes, and the index of the last
+build's pages, each with the key of everything it was made from (keys.py).
+
+A page whose key is the same, and whose text still reads the site as it did (markdown's
+reads: where its links point, the pictures it shows), is not rendered again: its
+files are hard-linked from the store into the output being made. Only files the last
+build used are kept, so nothing of an item withheld since stays in the store."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import NamedTuple
+
+from .output import Tree, relpath
+from .records import FOLDER, FORMAT, code_version, file_digest, read_record, write_record
+
+
+class PageRecord(NamedTuple):
+    key: str
+    files: tuple[tuple[str, str], ...]  # (url, stored name) of every file the page gave
+    problems: tuple[tuple, ...]  # what its text gave (warnings, information), as Problem fields
+    images: tuple[str, ...]  # the pictures its text shows, by source path
+    reads: tuple[tuple, ...]  # what its text read of the site (markdown.Rendered.reads)
+
+
+class Store:
+    def __init__(self, root: Path):
+        self.folder = root / FOLDER / "store"
+        self._index_path = root / FOLDER / "pages"
+        self._format = f"{FORMAT}-{code_version()}"
+        found = read_record(self._index_path, self._format) or {}
+        self.index: dict[str, PageRecord] = {url: PageRecord(*r) for url, r in found.items()}
+        try:
+            with os.scandir(self.folder) as entries:
+                self.held = {entry.name: entry.inode() for entry in entries}
+        except FileNotFoundError:
+            self.held = {}
+
+    def link(self, tree: Tree, files: tuple[tuple[str, str], ...]) -> bool:
+        """Put stored files into the output being made; False if one is not stored."""
+        if not all(name in self.held for _, name in files):
+            return False
+        for url, name in files:
+            tree.link(relpath(url), os.path.join(self.folder, name), self.held[name])
+        return True
+
+    def keep(self, tree: Tree, url: str, text: str) -> str:
+        """Write a file into the output being made and keep it in the store; its stored
+        name. Where the store holds the same bytes already, that file is linked instead:
+        a link is some forty times cheaper than a new file on a slow disk."""
+        data = text.encode()
+        name = file_digest(data) + os.path.splitext(url)[1]
+        if self.link(tree, ((url, name),)):
+            return name
+        written = tree.write(relpath(url), data)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(written, self.folder / name)
+        except FileExistsError:  # kept meanwhile by another worker
+            pass
+        except OSError:  # no hard links here: a copy, put in place whole
+            tmp = self.folder / f".{name}.{os.getpid()}"
+            tmp.write_bytes(data)
+            tmp.replace(self.folder / name)
+        return name
+
+    def save(self, index: dict[str, PageRecord]) -> None:
+        """Keep the index of this build's pages, and only the files they use."""
+        write_record(self._index_path, self._format, {url: tuple(r) for url, r in index.items()})
+        used = {name for record in index.values() for _, name in record.files}
+        try:
+            entries = list(os.scandir(self.folder))
+        except FileNotFoundError:
+            return
+        for entry in entries:
+            if entry.name not in used:
+                try:
+                    os.unlink(entry.path)
+                except FileNotFoundError:
+                    pass
