@@ -24,7 +24,8 @@ STARTER = {
     ".github/workflows/site.yml": "workflow.yml",
     "stories/an-example-story.md": "story.md",
     "events/an-example-gathering.md": "event.md",
-    "pages/.gitkeep": None,  # an empty folder, kept in git
+    # (The default theme links every story's press kit to this page.)
+    "pages/for-journalists.md": "page.md",
 }
 
 
@@ -40,7 +41,7 @@ def create(folder: Path, today: date | None = None) -> str:
         raise UsageError(f"cannot make {folder}: {err.strerror}") from None
     today_text = (today or date.today()).isoformat()
     for name, source in STARTER.items():
-        text = (STARTER_FOLDER / source).read_text("utf-8").replace("{today}", today_text) if source else ""
+        text = (STARTER_FOLDER / source).read_text("utf-8").replace("{today}", today_text)
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, "utf-8")

@@ -26,7 +26,7 @@ def new_site(tmp_path: Path) -> Path:
 
 def test_init_makes_a_site_that_checks_and_builds_with_the_default_theme(new_site: Path, capsys):
     assert not (new_site / "theme").exists()
-    assert {p.name for p in (new_site / "pages").iterdir()} == {".gitkeep"}
+    assert {p.name for p in (new_site / "pages").iterdir()} == {"for-journalists.md"}
     assert run("check", "--site", str(new_site), "--now", NOW.isoformat()) == 0
     assert "0 error(s), 0 note(s)." in capsys.readouterr().err
     assert build(new_site) == 0
