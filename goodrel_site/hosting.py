@@ -1,0 +1,27 @@
+"""Files that hosts read from the output rather than serve: Netlify's `_redirects`,
+which turns each alias (an old address, see `aliases` in docs/content-model.md) into a
+real permanent redirect. Every host, GitHub Pages included, also gets the alias pages
+themselves, which send readers on without it."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from .site import Site
+
+
+def files(site: Site) -> dict[str, str]:
+    """url -> text: `/_redirects` when the site has aliases."""
+    prefix = urlsplit(site.settings.base_url).path.rstrip("/")  # a site served below a path
+    rules = [f"{prefix}{alias_url(alias)} {prefix}{entry.url} 301!"
+             for entry in site.entries for alias in entry.aliases]
+    if not rules:
+        return {}
+    # "!": Netlify serves a file that exists (the alias page) before a plain rule.
+    return {"/_redirects": "# Made by goodrel from the aliases: old address, new address.\n"
+                           + "\n".join(sorted(rules)) + "\n"}
+
+
+def alias_url(alias: str) -> str:
+    """The address an alias is published at (as a page: a folder unless it names a file)."""
+    return alias if alias.endswith(("/", ".html")) else alias + "/"
