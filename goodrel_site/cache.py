@@ -436,8 +436,8 @@ class BuildCache:
         tmp.replace(stored)
 
 
-def _stored_name(url: str, text: str) -> str:
-    return file_digest(text.encode()) + os.path.splitext(url)[1]
+def _stored_name(url: str, text: str | bytes) -> str:
+    return file_digest(text if isinstance(text, bytes) else text.encode()) + os.path.splitext(url)[1]
 
 
 def _link_tree(source: Path, target: Path) -> None:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import ValidationError
 
-from . import export, feeds, history, hosting, images, markdown, patch, render, review, search, uptodate
+from . import cms, export, feeds, history, hosting, images, markdown, patch, render, review, search, uptodate
 from .cache import BuildCache
 from .images import ImageSet
 from .models import Settings
@@ -108,7 +108,7 @@ def generated_files(site: Site) -> dict[str, str]:
     """The files made from the whole site without a template, url -> text: the JSON
     feed, robots.txt and the open data."""
     return {"/feed.json": feeds.json_feed(site), "/robots.txt": feeds.robots(site),
-            **export.files(site), **hosting.files(site)}
+            **export.files(site), **hosting.files(site), **cms.files(site)}
 
 
 def sitemap_urls(pages: list[render.Page]) -> list[str]:
