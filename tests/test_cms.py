@@ -200,3 +200,13 @@ def test_a_story_written_in_the_form_is_saved_for_review_checks_and_builds(new_s
     assert run("check", "--site", str(review), "--now", NOW.isoformat()) == 0
     assert build(review, tmp_path / "public") == 0
     assert (tmp_path / "public/stories/football-across-the-estates/index.html").is_file()
+
+
+def test_a_wrong_cms_setting_is_named_at_its_line(tmp_path: Path, capsys):
+    scaffold.create(tmp_path / "site", NOW)
+    settings = tmp_path / "site/site.yaml"
+    settings.write_text(settings.read_text("utf-8") + "cms:\n  repo: https://github.com/our-network/stories\n", "utf-8")
+    line = settings.read_text("utf-8").splitlines().index("  repo: https://github.com/our-network/stories") + 1
+    assert run("check", "--site", str(tmp_path / "site")) == 1
+    err = capsys.readouterr().err
+    assert f"site.yaml:{line}:" in err and "cms.repo" in err and "Traceback" not in err
