@@ -10,6 +10,7 @@ import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
+from . import __version__
 from .options import Options, default_jobs
 from .pipeline import build
 from .problems import ContentError, Problem, UsageError
@@ -43,6 +44,7 @@ def _jobs(text: str) -> int:
 
 def parser(default_site: Path) -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="goodrel", description="Build the good-relations story site.")
+    main.add_argument("--version", action="version", version=f"goodrel {__version__}")
     commands = main.add_subparsers(dest="command")
 
     def site_option(p):
@@ -74,6 +76,9 @@ def parser(default_site: Path) -> argparse.ArgumentParser:
     s.add_argument("--port", type=int, default=8000)
     s.add_argument("--drafts", action="store_true", help="show drafts and embargoed items, marked")
 
+    i = commands.add_parser("init", help="start a new site in an empty or new folder")
+    i.add_argument("folder", type=Path)
+
     j = commands.add_parser("schema", help="write the JSON Schema for editors' tools into SITE/schema/")
     site_option(j)
     return main
@@ -81,7 +86,7 @@ def parser(default_site: Path) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None, default_site: Path | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
         argv.insert(0, "build")  # build is the default command
     args = parser(default_site or Path.cwd()).parse_args(argv)
     try:
@@ -153,6 +158,13 @@ def run_serve(args) -> int:
     return serve(args.site.resolve(), args.port, args.drafts)
 
 
+def run_init(args) -> int:
+    from .scaffold import create
+
+    print(create(args.folder))
+    return 0
+
+
 def run_schema(args) -> int:
     from .schema import write
     from .validate import load_settings
@@ -167,4 +179,4 @@ def run_schema(args) -> int:
 
 
 COMMANDS = {"build": run_build, "check": run_check, "new": run_new, "serve": run_serve,
-            "schema": run_schema}
+            "schema": run_schema, "init": run_init}

@@ -52,7 +52,7 @@ class Snapshot:
                 self._site_files = page
             for url in outputs(page):
                 self.pages[url] = page
-        self._files: dict[str, str] | None = None
+        self._files: dict[str, str | bytes] | None = None
         self._lock = threading.Lock()
         for entry in site.entries:  # the pictures that cards and pages show
             if getattr(entry.meta, "image", None):
@@ -73,7 +73,7 @@ class Snapshot:
             images.cached(image, self.media)
         return dict(output.files)[url]
 
-    def file(self, url: str) -> str | None:
+    def file(self, url: str) -> str | bytes | None:
         """A file made from the whole site (the JSON feed, robots.txt, open data), or None."""
         with self._lock:
             if self._files is None:

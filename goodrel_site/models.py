@@ -188,6 +188,14 @@ class Licence(Model):
     url: Text
 
 
+class Cms(Model):
+    """The web editor at /admin/ (docs/cms.md): published only when site.yaml names it."""
+
+    repo: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")]  # on GitHub: owner/name
+    branch: Annotated[str, Field(pattern=r"^[A-Za-z0-9._/-]+$")] = "main"
+    auth_url: Optional[Annotated[str, Field(pattern=r"^https://[^\s/]+(/[^\s]*)?$")]] = None  # sign-in service
+
+
 class Settings(Model):
     title: Text
     description: Text
@@ -202,6 +210,7 @@ class Settings(Model):
     divides: Vocabulary
     themes: Vocabulary
     regions: Vocabulary
+    cms: Optional[Cms] = None
 
 
 META_MODELS = {"story": StoryMeta, "event": EventMeta, "page": PageMeta}

@@ -15,16 +15,17 @@ from . import cite, codebook, feeds, figures, search
 from .models import VOCABULARIES, Entry, Settings
 from .output import relpath
 from .problems import Problem
-from .site import Organisation, Site, Term
+from .site import Organisation, Site, Term, alias_url
 
 SETTINGS = "site.yaml"  # the source of the site's own pages
 CITATIONS = "cite"  # the "template" of a story's citation files, made in Python (cite.py) at
 # its URL + cite.FILES: the page's url is the story's followed by "cite"
-SITE_FILES = "site files"  # likewise: the JSON feed, robots.txt and the open data
+SITE_FILES = "site files"  # likewise: the JSON feed, robots.txt, the open data, the web editor…
 # What the build writes besides its pages, as paths in the output: the theme's files,
-# pictures, the open data, the search index, the web editor (/admin/), the JSON feed…
+# pictures, the open data, the search index, the web editor (/admin/), the JSON feed,
+# the redirects a host reads (hosting.py)…
 RESERVED_FOLDERS = ("assets/", "media/", "data/", "pagefind", "admin/")
-RESERVED_FILES = ("feed.json", "robots.txt", ".goodrel-build")
+RESERVED_FILES = ("feed.json", "robots.txt", "_redirects", ".goodrel-build")
 FEATURED = 3  # stories featured on the home page, at most
 LATEST = 6  # latest stories on the home page (besides the featured ones)
 
@@ -165,11 +166,6 @@ def _taken(rel: str, files: dict[str, str]) -> str | None:
         if "/".join(parts[:n]) in files:
             return f"would put a page inside /{'/'.join(parts[:n])}, a file the site writes"
     return None
-
-
-def alias_url(alias: str) -> str:
-    """The address an alias redirects from: a folder unless it names a file."""
-    return alias if alias.endswith(("/", ".html")) else alias + "/"
 
 
 def sitemap_urls(pages: list[Page]) -> list[str]:

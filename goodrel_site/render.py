@@ -22,13 +22,13 @@ from typing import Iterator, NamedTuple
 import jinja2
 from markupsafe import Markup
 
-from . import cite, export, feeds, images, linked_data, markdown, plan, regionmap, search
+from . import cite, cms, export, feeds, hosting, images, linked_data, markdown, plan, regionmap, search
 from .images import ImageSet
 from .markdown import Links
 from .models import VOCABULARIES, Entry
 from .output import Tree, relpath
 from .problems import Problem
-from .site import Site, absolute_url
+from .site import Site, absolute_url, url_prefix
 from .slugs import slugify
 from .store import PageRecord, Store
 from .theme import Theme
@@ -41,7 +41,7 @@ _BODIES = {"story.html", "event.html", "page.html"}  # the templates that print 
 class Output(NamedTuple):
     """A page as rendered: its files, and what its text gave and read."""
 
-    files: tuple[tuple[str, str], ...]  # (url, text)
+    files: tuple[tuple[str, str | bytes], ...]  # (url, text or bytes)
     problems: list[Problem]
     images: list[ImageSet]
     reads: tuple
@@ -51,13 +51,6 @@ def links(site: Site, prefix: str = "") -> Links:
     return Links(site.root, {e.path: e.url for e in site.entries}, site.withheld, prefix)
 
 
-def url_prefix(base_url: str) -> str:
-    """The path a site is served below, from the address it is published at:
-    "https://example.org/stories/" gives "/stories"; a site at a domain's top, ""."""
-    path = base_url.split("://", 1)[-1].partition("/")[2].strip("/")
-    return "/" + path if path else ""
-
-
 class Renderer:
     """A theme's templates, bound to what every page of one Site shares."""
 
@@ -65,7 +58,7 @@ class Renderer:
         """`compiled`: where Jinja keeps compiled templates between runs; `prefix`: the
         path links start with (by default the path of the site's base_url)."""
         self.root, self.settings, self.now = site.root, site.settings, site.now
-        self.prefix = url_prefix(site.settings.base_url) if prefix is None else prefix
+        self.prefix = url_prefix(site.settings) if prefix is None else prefix
         self.links = links(site, self.prefix)
         self.strings = theme.strings
         self.static = theme.static
@@ -153,7 +146,8 @@ class Renderer:
             return Output(tuple((url + name, make(source)) for name, make in cite.FORMATS.items()), [], [], ())
         if page.template == plan.SITE_FILES:
             site = context["site"]
-            made = {"/feed.json": feeds.json_feed(site), "/robots.txt": feeds.robots(site), **export.files(site)}
+            made = {"/feed.json": feeds.json_feed(site), "/robots.txt": feeds.robots(site), **export.files(site),
+                    **hosting.files(site), **cms.files(site)}
             return Output(tuple(made.items()), [], [], ())
         body = None
         if page.template in _BODIES:
@@ -209,7 +203,7 @@ def _write(renderer: Renderer, pages: list[tuple[plan.Page, str]], tree: Tree,
     return made
 
 
-def _put(tree: Tree, store: Store | None, url: str, text: str) -> str:
+def _put(tree: Tree, store: Store | None, url: str, text: str | bytes) -> str:
     """Write a file into the output; its name in the store ("" without one)."""
     if store:
         return store.keep(tree, url, text)

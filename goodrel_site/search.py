@@ -124,7 +124,8 @@ def index(tree: Tree, pages: list[Indexed], cache: Path, language: str, jobs: in
     `cache` holds this build's shards and nothing else."""
     from pagefind import __version__ as pagefind_version  # (the bundles' format)
 
-    found = shards(pages) or [[]]  # (a site with nothing to index still has a search page)
+    found = shards(pages)  # (none for a site with nothing public: Pagefind makes no empty index,
+    # and the search page says that search is not available, with links to browse)
     keys = [digest(pagefind_version, language, [(p.rel, p.content) for p in shard]) for shard in found]
     cache.mkdir(parents=True, exist_ok=True)
     missing = [(shard, key) for shard, key in zip(found, keys) if not (cache / key).is_dir()]
@@ -136,7 +137,8 @@ def index(tree: Tree, pages: list[Indexed], cache: Path, language: str, jobs: in
             name = path.relative_to(bundle).as_posix()
             if path.is_file() and (folder == "pagefind" or not name.startswith(PRIMARY_ONLY)):
                 tree.link(f"{folder}/{name}", path)
-    tree.write(f"pagefind/{SHARDS_FILE}", json.dumps(folders[1:]) + "\n")
+    if found:
+        tree.write(f"pagefind/{SHARDS_FILE}", json.dumps(folders[1:]) + "\n")
     for old in cache.iterdir():  # nothing of a page no longer indexed stays behind
         if old.name not in keys:
             shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)

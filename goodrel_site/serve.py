@@ -298,7 +298,7 @@ class Handler(BaseHTTPRequestHandler):
         text = snapshot.file(url)
         if text is not None:
             kind = mimetypes.guess_type(url)[0] or "application/octet-stream"
-            return self.send(200, kind + "; charset=utf-8", text.encode(), body)
+            return self.send(200, kind + "; charset=utf-8", text if isinstance(text, bytes) else text.encode(), body)
         missing = (snapshot.page("/404.html") or "").encode() or NOT_FOUND
         self.send(404, "text/html; charset=utf-8", self.with_reload(missing, generation), body)
 

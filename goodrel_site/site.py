@@ -69,6 +69,18 @@ def absolute_url(settings: Settings, url: str) -> str:
     return settings.base_url.rstrip("/") + url
 
 
+def url_prefix(settings: Settings) -> str:
+    """The path the site is served below, from the address it is published at:
+    "https://example.org/stories/" gives "/stories"; a site at a domain's top, ""."""
+    path = settings.base_url.split("://", 1)[-1].partition("/")[2].strip("/")
+    return "/" + path if path else ""
+
+
+def alias_url(alias: str) -> str:
+    """The address an alias redirects from: a folder unless it names a file."""
+    return alias if alias.endswith(("/", ".html")) else alias + "/"
+
+
 def visibility(entry: Entry, now: date) -> str:
     """'public', or why the entry is withheld on this date."""
     if entry.kind == "story" and entry.consent.status != "given":

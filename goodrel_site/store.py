@@ -46,11 +46,11 @@ class Store:
             tree.link(relpath(url), os.path.join(self.folder, name), self.held[name])
         return True
 
-    def keep(self, tree: Tree, url: str, text: str) -> str:
+    def keep(self, tree: Tree, url: str, text: str | bytes) -> str:
         """Write a file into the output being made and keep it in the store; its stored
         name. Where the store holds the same bytes already, that file is linked instead:
         a link is some forty times cheaper than a new file on a slow disk."""
-        data = text.encode()
+        data = text.encode() if isinstance(text, str) else text
         name = file_digest(data) + os.path.splitext(url)[1]
         if self.link(tree, ((url, name),)):
             return name

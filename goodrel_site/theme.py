@@ -11,7 +11,8 @@ the default one it replaces: `{% extends "default:base.html" %}`."""
 from __future__ import annotations
 
 import hashlib
-from functools import cached_property
+from functools import cache, cached_property
+from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -24,11 +25,23 @@ _YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the sam
 DEFAULT_PREFIX = "default"  # "default:base.html" is always the default theme's base.html
 
 
+@cache
 def default_folder() -> Path:
-    """The default theme: inside the installed package, or, in a source checkout, the
-    project's top-level theme/ folder (which the package data is made from)."""
-    packaged = Path(__file__).parent / "theme"
-    return packaged if packaged.is_dir() else Path(__file__).parent.parent / "theme"
+    """The default theme: in a source checkout (an editable install included), the
+    project's top-level theme/ folder; where a wheel is installed, the copy it put among
+    its data files (pyproject's data-files: share/goodrel-site/theme under the
+    environment's data folder), found through the wheel's own list of what it installed,
+    and only if this very code came from that wheel."""
+    here = Path(__file__).resolve()
+    try:
+        installed = metadata.distribution("goodrel-site")
+    except metadata.PackageNotFoundError:
+        installed = None
+    if installed is not None and installed.locate_file("goodrel_site/theme.py").resolve() == here:
+        for file in installed.files or ():
+            if file.parts[-4:] == ("goodrel-site", "theme", "templates", "base.html"):
+                return Path(installed.locate_file(file)).resolve().parent.parent
+    return here.parent.parent / "theme"
 
 
 class Theme:

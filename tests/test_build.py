@@ -209,3 +209,11 @@ def test_base_url_sets_absolute_addresses_and_is_checked(site, capsys):
     assert "https://stories.example.net/stories/first/" in (site / "public/sitemap.xml").read_text()
     assert build(site, None, "--base-url", "not an address") == 2
     assert "--base-url" in capsys.readouterr().err
+
+
+def test_a_site_with_nothing_public_builds_with_search(site, capsys):
+    for path in [*(site / "stories").glob("*.md"), *(site / "events").glob("*.md")]:
+        path.write_text(path.read_text("utf-8").replace("status: published", "status: draft"), "utf-8")
+    assert run("build", "--site", str(site), "--now", NOW.isoformat()) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    assert (site / "public/search/index.html").is_file() and not (site / "public/pagefind").exists()

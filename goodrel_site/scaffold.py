@@ -1,0 +1,77 @@
+"""`init`: start a new site that builds at once. Its files come from starter/ (each
+named in STARTER, since dotted files and folders travel badly as package data); the
+site has no theme/ folder, so it is rendered with the default theme until it adds
+its own files there."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from importlib import metadata
+from pathlib import Path
+
+from . import __version__
+from .problems import UsageError
+
+STARTER_FOLDER = Path(__file__).parent / "starter"
+# A file of the new site: the starter file it is made from.
+STARTER = {
+    "site.yaml": "site.yaml",
+    "README.md": "README.md",
+    "constraints.txt": "constraints.txt",
+    ".gitignore": "gitignore",
+    ".pre-commit-config.yaml": "pre-commit-config.yaml",
+    ".github/workflows/site.yml": "workflow.yml",
+    "stories/an-example-story.md": "story.md",
+    "events/an-example-gathering.md": "event.md",
+    # (The default theme links every story's press kit to this page.)
+    "pages/for-journalists.md": "page.md",
+}
+
+
+def create(folder: Path, today: date | None = None) -> str:
+    """Write a new site into `folder` (new, or empty); what to do next."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{folder} is a file: give a new or empty folder for the new site")
+    if folder.exists() and any(folder.iterdir()):
+        raise UsageError(f"{folder} is not empty: give a new or empty folder for the new site")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise UsageError(f"cannot make {folder}: {err.strerror}") from None
+    today_text = (today or date.today()).isoformat()
+    for name, source in STARTER.items():
+        text = (STARTER_FOLDER / source).read_text("utf-8").replace("{today}", today_text)
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, "utf-8")
+    requirement = engine_requirement()
+    (folder / "requirements.txt").write_text(
+        "# The engine this site is built with (its own packages' versions: constraints.txt).\n"
+        f"{requirement}\n", "utf-8")
+    from . import schema  # (the example files' first line points editors' tools there)
+    from .validate import load_settings
+
+    schema.write(folder, load_settings(folder))
+    steps = [f"Made a new site in {folder}. Next:",
+             f"  cd {folder}",
+             "  goodrel serve         # preview it at http://127.0.0.1:8000, refreshed as you edit",
+             "  goodrel build         # the site, ready to publish, in public/",
+             "Then edit site.yaml, replace the example story and event, and read README.md."]
+    if "@" not in requirement:
+        steps.append(f"Its CI installs {requirement} from the Python Package Index (requirements.txt): "
+                     "if you installed goodrel from elsewhere, write that source there.")
+    return "\n".join(steps)
+
+
+def engine_requirement() -> str:
+    """What installs this engine again in the site's CI: the git repository it came
+    from, at the same commit, when pip installed it from one; else its version."""
+    try:
+        found = metadata.distribution("goodrel-site").read_text("direct_url.json")
+    except metadata.PackageNotFoundError:
+        found = None
+    origin = json.loads(found) if found else {}
+    if "vcs_info" in origin and origin["vcs_info"].get("vcs") == "git":
+        return f"goodrel-site @ git+{origin['url']}@{origin['vcs_info']['commit_id']}"
+    return f"goodrel-site=={__version__}"

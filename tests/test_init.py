@@ -1,0 +1,130 @@
+"""`goodrel init`: a new site that checks and builds at once with the default theme,
+its CI workflow and pre-commit hook, and a refusal of any folder already in use."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import NOW, REPO, build, run
+from goodrel_site import __version__, scaffold
+
+
+@pytest.fixture
+def new_site(tmp_path: Path) -> Path:
+    root = tmp_path / "our-site"
+    assert run("init", str(root)) == 0
+    return root
+
+
+def test_init_makes_a_site_that_checks_and_builds_with_the_default_theme(new_site: Path, capsys):
+    assert not (new_site / "theme").exists()
+    assert {p.name for p in (new_site / "pages").iterdir()} == {"for-journalists.md"}
+    assert run("check", "--site", str(new_site), "--now", NOW.isoformat()) == 0
+    assert "0 error(s), 0 note(s)." in capsys.readouterr().err
+    assert build(new_site) == 0
+    out = new_site / "public"
+    story = (out / "stories/an-example-story/index.html").read_text("utf-8")
+    assert "Example: a shared garden brings two streets together" in story
+    assert "/events/an-example-gathering/" in story  # the story names its event
+    assert (out / "events/an-example-gathering/index.html").is_file()
+    assert (out / "assets/site.css").read_bytes() == (REPO / "theme/static/site.css").read_bytes()
+
+
+def test_init_writes_the_reports_vocabularies(new_site: Path):
+    ours = yaml.safe_load((new_site / "site.yaml").read_text("utf-8"))
+    bundled = yaml.safe_load((REPO / "site.yaml").read_text("utf-8"))
+    for vocab in ("categories", "approaches", "divides", "themes", "regions"):
+        assert ours[vocab] == bundled[vocab]
+
+
+def test_the_example_story_is_dated_the_day_of_init(tmp_path: Path):
+    scaffold.create(tmp_path / "site", date(2027, 3, 4))
+    story = (tmp_path / "site/stories/an-example-story.md").read_text("utf-8")
+    assert "date: 2027-03-04" in story and "{today}" not in story
+
+
+@pytest.mark.parametrize("existing", ["a file inside", "a hidden file inside", "a file"])
+def test_init_refuses_a_folder_in_use(tmp_path: Path, existing: str, capsys):
+    target = tmp_path / "taken"
+    if existing == "a file":
+        target.write_text("notes\n")
+    else:
+        target.mkdir()
+        (target / ("notes.txt" if existing == "a file inside" else ".git")).write_text("x\n")
+    before = sorted(p.name for p in tmp_path.rglob("*"))
+    assert run("init", str(target)) == 2
+    err = capsys.readouterr().err
+    assert str(target) in err and ("not empty" in err or "is a file" in err)
+    assert "Traceback" not in err
+    assert sorted(p.name for p in tmp_path.rglob("*")) == before
+
+
+def test_init_accepts_an_empty_folder(tmp_path: Path):
+    (tmp_path / "empty").mkdir()
+    assert run("init", str(tmp_path / "empty")) == 0
+    assert (tmp_path / "empty/site.yaml").is_file()
+
+
+def test_the_version(capsys):
+    with pytest.raises(SystemExit) as exit:
+        run("--version")
+    assert exit.value.code == 0
+    assert capsys.readouterr().out == f"goodrel {__version__}\n"
+
+
+def test_the_workflow_checks_pull_requests_and_publishes_main_every_day(new_site: Path):
+    workflow = yaml.safe_load((new_site / ".github/workflows/site.yml").read_text("utf-8"))
+    triggers = workflow[True]  # (YAML 1.1 reads the key `on` as true)
+    assert set(triggers) == {"pull_request", "push", "schedule", "workflow_dispatch"}
+    assert triggers["push"]["branches"] == ["main"] and triggers["schedule"][0]["cron"]
+    jobs = workflow["jobs"]
+    steps = lambda job: " ".join(s.get("run", "") for s in jobs[job]["steps"])  # noqa: E731
+    assert "goodrel check --format github" in steps("check") and "if" not in jobs["check"]
+    assert "-r requirements.txt -c constraints.txt" in steps("check")
+    assert jobs["build"]["needs"] == "check" and "pull_request" in jobs["build"]["if"]
+    assert "goodrel build" in steps("build")
+    assert jobs["deploy"]["needs"] == "build"
+    # A scheduled rebuild that fails says so, and the schedule is kept switched on.
+    assert jobs["alert"]["if"] == "failure() && github.event_name == 'schedule'"
+    assert set(jobs["alert"]["needs"]) == {"check", "build", "deploy"}
+    assert "gh issue create" in steps("alert")
+    assert "actions/workflows/site.yml/enable" in steps("keep-schedule")
+    for job in jobs.values():  # every shell step is valid shell
+        for step in job["steps"]:
+            if "run" in step:
+                script = step["run"].replace("${{", "").replace("}}", "")
+                assert subprocess.run(["bash", "-n"], input=script, text=True).returncode == 0, step
+
+
+def test_the_pre_commit_hook_runs_check(new_site: Path, tmp_path: Path):
+    hook = yaml.safe_load((new_site / ".pre-commit-config.yaml").read_text("utf-8"))["repos"][0]["hooks"][0]
+    command = ["sh", "-c", hook["entry"].removeprefix("sh -c ").strip("'")]
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    assert subprocess.run(command, cwd=new_site, env=env, capture_output=True).returncode == 0
+    story = new_site / "stories/an-example-story.md"
+    story.write_text(story.read_text("utf-8").replace("region: national", "region: atlantis"), "utf-8")
+    found = subprocess.run(command, cwd=new_site, env=env, capture_output=True, text=True)
+    assert found.returncode == 1
+    assert "stories/an-example-story.md:" in found.stderr and "atlantis" in found.stderr
+
+
+def test_the_site_installs_the_engine_it_was_made_with(monkeypatch):
+    assert scaffold.engine_requirement() == f"goodrel-site=={__version__}"  # (an editable install)
+
+    class FromGit:
+        def read_text(self, name):
+            assert name == "direct_url.json"
+            return json.dumps({"url": "https://github.com/our-network/goodrel-site",
+                               "vcs_info": {"vcs": "git", "commit_id": "0123abc"}})
+
+    monkeypatch.setattr(scaffold.metadata, "distribution", lambda name: FromGit())
+    assert scaffold.engine_requirement() == \
+        "goodrel-site @ git+https://github.com/our-network/goodrel-site@0123abc"
