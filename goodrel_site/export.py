@@ -51,6 +51,11 @@ def records(site: Site, entries) -> list[dict[str, Any]]:
 
 
 def to_json(data: Any) -> str:
+    """JSON as people read it: a list one item to a line (each line written compactly, by
+    Python's fast C encoder: indenting would force the slow pure-Python one, seconds
+    for thousands of stories), anything else indented."""
+    if isinstance(data, list):
+        return "[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in data) + "\n]\n"
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .models import Entry
-from .records import code_version, digest, file_digest, signature
+from .records import code_version, digest, file_digest, read_record, signature, write_record
 from .site import Site
 from .validate import image_path
 
@@ -32,15 +33,20 @@ _PLAIN = (str, int, float, bool, type(None))
 
 
 class Keys:
-    def __init__(self, site: Site, theme: Theme, env: jinja2.Environment, shared: Any):
+    def __init__(self, site: Site, theme: Theme, env: jinja2.Environment, shared: Any, memo: Path | None = None):
         """`shared`: what every page of this build sees besides the settings and theme
-        (the navigation, the URL prefix…), as plain data."""
+        (the navigation, the URL prefix…), as plain data; `memo`: where the templates
+        each template names are kept by the digest of its source (parsing a template is
+        the slow part of reading it)."""
         self._env = env
         self._base = digest(code_version(), site.settings.model_dump_json(), site.now.isoformat(),
                             site.drafts, theme.digest, shared)
         self._entries = {e.path: _entry_digest(site, e) for e in site.entries}
         self._site = digest(self._base, tuple(self._entries.values()))
         self._templates: dict[str, str] = {}
+        self._sources: dict[str, tuple[str, tuple] | None] = {}  # template -> (digest, names)
+        self._memo = memo
+        self._names: dict[str, tuple] = (read_record(memo, code_version()) or {}) if memo else {}
 
     def page(self, page: Page) -> str:
         return digest(self._base, self.template(page.template), page.url, self.describe(page.context))
@@ -54,27 +60,44 @@ class Keys:
         return found
 
     def _closure(self, name: str) -> list[str]:
-        import jinja2
-        from jinja2 import meta
-
         sources, todo, seen = [], [name], set()
         while todo:
             current = todo.pop()
             if current in seen:
                 continue
             seen.add(current)
-            try:
-                source = self._env.loader.get_source(self._env, current)[0]
-            except jinja2.TemplateNotFound:
+            found = self._source(current)
+            if found is None:
                 sources.append(f"{current}: not a template")
                 continue
-            sources.append(f"{current}\0{file_digest(source.encode())}")
-            for found in meta.find_referenced_templates(self._env.parse(source)):
-                if found is None:  # a name computed while rendering: any template may be used
-                    todo += self._env.list_templates()
-                else:
-                    todo.append(found)
+            sources.append(f"{current}\0{found[0]}")
+            for named in found[1]:
+                # (None: a name computed while rendering, so any template may be used)
+                todo += self._env.list_templates() if named is None else [named]
         return sorted(sources)
+
+    def _source(self, name: str) -> tuple[str, tuple] | None:
+        """A template's source digest and the names of the templates it uses."""
+        if name not in self._sources:
+            import jinja2
+            from jinja2 import meta
+
+            try:
+                source = self._env.loader.get_source(self._env, name)[0]
+            except jinja2.TemplateNotFound:
+                self._sources[name] = None
+                return None
+            key = file_digest(source.encode())
+            if key not in self._names:
+                self._names[key] = tuple(meta.find_referenced_templates(self._env.parse(source)))
+            self._sources[name] = key, self._names[key]
+        return self._sources[name]
+
+    def save(self) -> None:
+        """Keep what each template (as used in this build) names, for the next build."""
+        if self._memo:
+            used = {found[0]: found[1] for found in self._sources.values() if found}
+            write_record(self._memo, code_version(), used)
 
     def describe(self, value: Any) -> Any:
         kind = type(value)

@@ -58,6 +58,7 @@ class Tree:
         self.folders: set[str] = {""}
         self.held: dict[str, int] = listing(path, self.folders) if reuse else {}  # path -> inode
         self.made: set[str] = set()
+        self.published: dict[str, int] | None = None  # every file, once swapped into place
 
     def target(self, rel: str) -> str:
         """The file for a relative path, its folder made; never outside the tree."""
@@ -167,9 +168,10 @@ def output_tree(out: Path, reuse: bool) -> Iterator[Tree]:
         tree.finish()
         tmp.chmod(0o755)  # mkdtemp makes it private; a served site must be readable
         old = _swap(tmp, out)
+        tree.published = listing(out)
         if old is not None and reuse:
             os.rename(old, spare)
-            _mirror(spare, out)
+            _mirror(spare, out, tree.published)
         elif old is not None:
             shutil.rmtree(old)
     finally:
@@ -180,10 +182,10 @@ def output_tree(out: Path, reuse: bool) -> Iterator[Tree]:
                 shutil.rmtree(tmp)
 
 
-def _mirror(spare: Path, out: Path) -> None:
-    """Make `spare` hold what `out` holds, as hard links to its files."""
+def _mirror(spare: Path, out: Path, held: dict[str, int]) -> None:
+    """Make `spare` hold what `out` holds (`held`, its listing), as hard links."""
     tree = Tree(spare, reuse=True)
-    for rel, inode in listing(out).items():
+    for rel, inode in held.items():
         tree.link(rel, os.path.join(out, rel), inode)
     tree.finish()
 

@@ -17,7 +17,7 @@ from . import history, images, markdown, review, search
 from .keys import Keys
 from .models import Settings
 from .options import Options, Progress
-from .output import Tree, listing, output_tree, relpath
+from .output import Tree, output_tree, relpath
 from .plan import Page, clashes, plan
 from .problems import ContentError, Problem, UsageError
 from .records import FOLDER, file_digest
@@ -73,8 +73,8 @@ def build_all(root: Path, options: Options, inputs: str | None, progress: Progre
     compiled = root / FOLDER / "templates"
     compiled.mkdir(parents=True, exist_ok=True)
     renderer = Renderer(site, theme, str(compiled))
-    keys = Keys(site, theme, renderer.env, renderer.shared)
     store = Store(root) if options.cache else None
+    keys = Keys(site, theme, renderer.env, renderer.shared, root / FOLDER / "templates.names" if store else None)
     clock.lap("planned the pages")
     with output_tree(options.out, reuse=options.cache) as tree:
         records, shown = _pages(pages, keys, renderer, store, tree, options.jobs)
@@ -95,7 +95,8 @@ def build_all(root: Path, options: Options, inputs: str | None, progress: Progre
                [dataclasses.astuple(n) for n in sorted(set(notes + problems))])
     if store:
         store.save(records)
-        note(root, options, Note(inputs, pictures(media), listing(options.out.resolve()), summary))
+        keys.save()
+        note(root, options, Note(inputs, pictures(media), tree.published, summary))
     return summary
 
 

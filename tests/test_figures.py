@@ -46,7 +46,7 @@ def test_counts_match_the_content(bundled, public):
     rows, _ = found["attendance_by_region"]
     expected = {}
     for e in public.events:
-        label = public.term("regions", e.region).label
+        label = public.settings.regions[e.region].label
         events, people = expected.get(label, [0, 0])
         expected[label] = [events + 1, people + (e.attendees or 0)]
     assert rows == expected
