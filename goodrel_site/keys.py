@@ -33,12 +33,15 @@ _PLAIN = (str, int, float, bool, type(None))
 
 
 class Keys:
-    def __init__(self, site: Site, theme: Theme, env: jinja2.Environment, shared: Any, memo: Path | None = None):
+    def __init__(self, site: Site, theme: Theme, env: jinja2.Environment, shared: Any,
+                 helpers: tuple[str, ...] = (), memo: Path | None = None):
         """`shared`: what every page of this build sees besides the settings and theme
-        (the navigation, the URL prefix…), as plain data; `memo`: where the templates
-        each template names are kept by the digest of its source (parsing a template is
-        the slow part of reading it)."""
+        (the navigation, the URL prefix…), as plain data; `helpers`: templates that any
+        template may render through a helper (a card); `memo`: where the templates each
+        template names are kept by the digest of its source (parsing a template is the
+        slow part of reading it)."""
         self._env = env
+        self._helpers = helpers
         self._base = digest(code_version(), site.settings.model_dump_json(), site.now.isoformat(),
                             site.drafts, theme.digest, shared)
         self._entries = {e.path: _entry_digest(site, e) for e in site.entries}
@@ -60,7 +63,9 @@ class Keys:
         return found
 
     def _closure(self, name: str) -> list[str]:
-        sources, todo, seen = [], [name], set()
+        if self._source(name) is None:
+            return [f"{name}: not a template"]
+        sources, todo, seen = [], [name, *self._helpers], set()
         while todo:
             current = todo.pop()
             if current in seen:

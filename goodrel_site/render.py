@@ -54,6 +54,8 @@ def links(site: Site, prefix: str = "") -> Links:
 class Renderer:
     """A theme's templates, bound to what every page of one Site shares."""
 
+    HELPERS = ("_macros.html",)  # templates that helpers render for any page (card)
+
     def __init__(self, site: Site, theme: Theme, compiled: str | None = None, prefix: str | None = None):
         """`compiled`: where Jinja keeps compiled templates between runs; `prefix`: the
         path links start with (by default the path of the site's base_url)."""
@@ -71,6 +73,7 @@ class Renderer:
             auto_reload=False,  # templates do not change during a build: no stat per include
             bytecode_cache=jinja2.FileSystemBytecodeCache(compiled) if compiled else None)
         self._assets: dict[str, str] = {}
+        self._cards: dict[tuple, Markup] = {}
         terms = plan.terms(site.settings)
         self._terms = {(t.vocabulary, t.key): t for found in terms.values() for t in found}
         self.env.filters.update(isodate=date.isoformat, href=self.href, slug=slugify,
@@ -79,7 +82,8 @@ class Renderer:
             settings=site.settings, drafts=site.drafts, free_pages=self.free_pages, vocabularies=VOCABULARIES,
             terms=terms, term=self.term, organisation_url=organisation_url, strings_for=self.strings_for,
             lang_dir=lang_dir, asset=self.asset, picture=self.picture, image_of=self.image_of,
-            thumbnail=self.thumbnail, json_ld=self.json_ld, citation=self.citation, region_map=regionmap,
+            thumbnail=self.thumbnail, json_ld=self.json_ld, citation=self.citation, card=self.card,
+            region_map=regionmap,
             every_page_word=search.EVERY_PAGE_WORD, prefix=self.prefix)
 
     @property
@@ -130,6 +134,17 @@ class Renderer:
             digest = hashlib.sha256(self.static[name].read_bytes()).hexdigest()[:10]
             url = self._assets[name] = self.href(f"/assets/{name}?v={digest}")
         return url
+
+    def card(self, story: Entry, lang: str, level: int = 3, feature: bool = False) -> Markup:
+        """A story's card (the theme's story_card macro) on a page in `lang`: a function
+        of its arguments and what every page shares, so made once in a build and reused
+        on every listing that shows the story."""
+        key = story.path, lang, level, feature
+        found = self._cards.get(key)
+        if found is None:
+            macro = self.env.get_template(self.HELPERS[0]).module.story_card
+            found = self._cards[key] = Markup(macro(story, self.strings_for(lang), lang, level, feature))
+        return found
 
     def strings_for(self, lang: str) -> ChainMap:
         """The theme's words in a language, English where a word is not translated."""

@@ -74,7 +74,8 @@ def build_all(root: Path, options: Options, inputs: str | None, progress: Progre
     compiled.mkdir(parents=True, exist_ok=True)
     renderer = Renderer(site, theme, str(compiled))
     store = Store(root) if options.cache else None
-    keys = Keys(site, theme, renderer.env, renderer.shared, root / FOLDER / "templates.names" if store else None)
+    keys = Keys(site, theme, renderer.env, renderer.shared, renderer.HELPERS,
+                root / FOLDER / "templates.names" if store else None)
     clock.lap("planned the pages")
     with output_tree(options.out, reuse=options.cache) as tree:
         records, shown = _pages(pages, keys, renderer, store, tree, options.jobs)
