@@ -1,24 +1,25 @@
-"""Time the build against the floor, on generated sites, as medians of several runs.
+"""Time the build against Hugo + Pagefind and against the floor, on generated sites, as
+medians of several runs.
 
     python benchmarks/run.py                    # 1,000 and 5,000 stories, 3 runs each
     python benchmarks/run.py --sizes 5000 --runs 5
     python benchmarks/run.py --large            # adds 50,000 stories (slow: about an hour)
 
 For each size it generates (once, deterministically) a site under --work, then times
-in fresh subprocesses: the floor on one core and on all cores (floor.py); Debian's Hugo
-with the floor's one template, if `hugo` is installed (hugo.py); a full build
-without the search index and with it (a clean build: no cache, no earlier output); a rebuild
-with nothing changed (which finds that it has nothing to do); one after a story file
-is saved unchanged (its times change, its text does not); one after a one-story
-body edit (patched into the last output); and one after a title edit (which shows in
-listings, so the whole build runs and renders what shows it). Peak memory is the largest resident set of any one
-process (its peak resident set, from getrusage), and the sum over the build's process
-tree (proportional set size, so pages shared by forked workers count once), sampled
-from /proc every 50 ms.
-Prints a Markdown table: seconds, ms per story, and the ratio to the all-cores floor
-measured in the same run.
+in fresh subprocesses: the floor on all cores (floor.py); Debian's Hugo with the
+floor's one template, if `hugo` is installed (hugo.py), alone and followed by Pagefind
+over its whole output (a full rebuild, what Hugo does for any edit); our full build
+without the search index; a rebuild with nothing changed (which finds that it has
+nothing to do); an edit to one story's text and one to its title, each built and then
+put back; and, with search (the default build): a clean full build (no cache, no
+earlier output), a rebuild with nothing changed, a story saved unchanged (its times
+change, its text does not), and the two edits again. Peak memory is the largest
+resident set of any one process (its peak resident set, from getrusage), and the sum
+over the build's process tree (proportional set size, so pages shared by forked
+workers count once), sampled from /proc every 50 ms.
+Prints a Markdown table: seconds, and the ratios to Hugo + Pagefind and to the
+all-cores floor measured in the same run.
 """
-
 from __future__ import annotations
 
 import argparse
@@ -36,6 +37,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 NOW = "2026-11-28"
+HUGO = "Hugo, the floor's template"
+HUGO_PAGEFIND = "Hugo + Pagefind, full rebuild"
 
 
 def _tree_pss(pid: int) -> int:
@@ -143,7 +146,6 @@ def bench_size(n: int, runs: int, work: Path, search: bool) -> list[dict]:
         shutil.rmtree(floor_out, ignore_errors=True)  # the floor writes into a new folder
         return measure([sys.executable, str(HERE / "floor.py"), str(site), "--out", str(floor_out), *extra])
 
-    row("floor, one core", [floor("--jobs", "1") for _ in range(runs)])
     row("floor, all cores", [floor() for _ in range(runs)])
     hugo = shutil.which("hugo")
     if hugo:
@@ -151,11 +153,18 @@ def bench_size(n: int, runs: int, work: Path, search: bool) -> list[dict]:
         from hugo import project
 
         root = project(site)
-        results = []
+        alone, with_search = [], []
         for _ in range(runs):
             shutil.rmtree(root / "public", ignore_errors=True)
-            results.append(measure([hugo, "--source", str(root), "--destination", str(root / "public"), "--quiet"]))
-        row("Hugo, the floor's template", results)
+            alone.append(measure([hugo, "--source", str(root), "--destination", str(root / "public"), "--quiet"]))
+        row(HUGO, alone)
+        if search:
+            for _ in range(runs):  # Hugo's whole build, then Pagefind over all of its output
+                shutil.rmtree(root / "public", ignore_errors=True)
+                with_search.append(measure(["sh", "-c", f'"$1" --source "$2" --destination "$2/public" --quiet && '
+                                                        f'"$3" -m pagefind --site "$2/public" --quiet',
+                                            "hugo+pagefind", hugo, str(root), sys.executable]))
+            row(HUGO_PAGEFIND, with_search)
         shutil.rmtree(root)
 
     def clean_builds(with_search: bool) -> list[dict]:
@@ -167,49 +176,53 @@ def bench_size(n: int, runs: int, work: Path, search: bool) -> list[dict]:
             results.append(measure(build_cmd(site, out, with_search)))
         return results
 
+    def edited(how, with_search: bool, offset: int) -> list[dict]:
+        """A story changed, built (timed), then put back and built again (untimed)."""
+        results = []
+        for run in range(runs):
+            path = story_to_edit(site, run + offset)
+            original = path.read_text("utf-8")
+            path.write_text(how(original, run), "utf-8")
+            try:
+                results.append(measure(build_cmd(site, out, with_search)))
+            finally:
+                path.write_text(original, "utf-8")
+                measure(build_cmd(site, out, with_search))
+        return results
+
+    def text(original: str, run: int) -> str:
+        return original + f"\nA sentence added in edit {run}.\n"
+
+    def title(original: str, run: int) -> str:
+        return original.replace("\ntitle: ", f"\ntitle: Edited {run} ", 1)
+
     row("full build, no search", clean_builds(False))
     row("rebuild, nothing changed", [measure(build_cmd(site, out, False)) for _ in range(runs)])
-    touched = []
-    for run in range(runs):
-        os.utime(story_to_edit(site, run))  # saved again as it was: nothing to render
-        touched.append(measure(build_cmd(site, out, False)))
-    row("rebuild, one story saved unchanged", touched)
-    edits = []
-    for run in range(runs):
-        path = story_to_edit(site, run)
-        original = path.read_text("utf-8")
-        path.write_text(original + f"\nA sentence added in edit {run}.\n", "utf-8")
-        try:
-            edits.append(measure(build_cmd(site, out, False)))
-        finally:
-            path.write_text(original, "utf-8")
-            measure(build_cmd(site, out, False))  # back to the original, untimed
-    row("rebuild, one story's body edited", edits)
-    titles = []
-    for run in range(runs):
-        path = story_to_edit(site, run + runs)
-        original = path.read_text("utf-8")
-        path.write_text(original.replace("\ntitle: ", f"\ntitle: Edited {run} ", 1), "utf-8")
-        try:
-            titles.append(measure(build_cmd(site, out, False)))
-        finally:
-            path.write_text(original, "utf-8")
-            measure(build_cmd(site, out, False))
-    row("rebuild, one story's title edited", titles)
+    row("one story's text edited, no search", edited(text, False, 0))
+    row("one story's title edited, no search", edited(title, False, runs))
     if search:
-        row("full build, with search", clean_builds(True))
+        row("full build, with search (clean: no cache, no spare)", clean_builds(True))
         row("rebuild with search, nothing changed", [measure(build_cmd(site, out, True)) for _ in range(runs)])
+        touched = []
+        for run in range(runs):
+            os.utime(story_to_edit(site, run))  # saved again as it was: nothing to render
+            touched.append(measure(build_cmd(site, out, True)))
+        row("one story saved unchanged, with search", touched)
+        row("one story's text edited, with search (default build)", edited(text, True, 2 * runs))
+        row("one story's title edited, with search (default build)", edited(title, True, 3 * runs))
     return rows
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| stories | what | median s | ms per story | × floor (all cores) | peak memory, largest process | peak memory, all processes |",
+    lines = ["| stories | what | median s | × Hugo + Pagefind | × floor (all cores) | peak memory, largest process | peak memory, all processes |",
              "|---:|---|---:|---:|---:|---:|---:|"]
     floors = {r["stories"]: r["seconds"] for r in rows if r["what"] == "floor, all cores"}
+    hugos = {r["stories"]: r["seconds"] for r in rows if r["what"] == HUGO_PAGEFIND}
     for r in rows:
-        ratio = r["seconds"] / floors[r["stories"]]
-        lines.append(f"| {r['stories']:,} | {r['what']} | {r['seconds']:.2f} | {r['ms_per_story']:.2f} | "
-                     f"{ratio:.2f} | {r['max_rss'] / 2**20:,.0f} MB | {r['tree_pss'] / 2**20:,.0f} MB |")
+        versus = f"{r['seconds'] / hugos[r['stories']]:.2f}" if r["stories"] in hugos else "–"
+        lines.append(f"| {r['stories']:,} | {r['what']} | {r['seconds']:.2f} | {versus} | "
+                     f"{r['seconds'] / floors[r['stories']]:.2f} | {r['max_rss'] / 2**20:,.0f} MB | "
+                     f"{r['tree_pss'] / 2**20:,.0f} MB |")
     return "\n".join(lines)
 
 

@@ -27,6 +27,14 @@ def pytest_addoption(parser):
                      help="rewrite tests/fixtures/golden/expected from the current output")
 
 
+def pytest_collection_modifyitems(items):
+    """Every test that drives Chromium is marked `browser`, from the fixtures it uses, so
+    that `-m 'not browser'` gives a fast loop (CI runs everything)."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):  # (the `page` fixture uses it too)
+            item.add_marker(pytest.mark.browser)
+
+
 def write(root: Path, rel: str, text: str) -> Path:
     path = root / rel
     path.parent.mkdir(parents=True, exist_ok=True)
