@@ -14,6 +14,7 @@ from . import __version__
 from .options import Options, default_jobs
 from .pipeline import build
 from .problems import ContentError, Problem, UsageError
+from .progress import Printed
 
 
 def build_date(given: str | None) -> date:
@@ -59,6 +60,7 @@ def parser(default_site: Path) -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=_jobs, default=default_jobs(), help="worker processes (default: all cores)")
     b.add_argument("--base-url", help="the address the site is published at (default: base_url in site.yaml)")
     b.add_argument("--no-search", dest="search", action="store_false", help="skip the search index")
+    b.add_argument("--quiet", action="store_true", help="print no line per stage, only problems and the result")
 
     c = commands.add_parser("check", help="validate everything without writing")
     site_option(c)
@@ -109,7 +111,8 @@ def run_build(args) -> int:
     started = time.perf_counter()
     out = args.out or args.site / "public"
     result = build(Options(site=args.site, out=out, now=build_date(args.now), drafts=args.drafts,
-                           jobs=args.jobs, base_url=args.base_url, search=args.search))
+                           jobs=args.jobs, base_url=args.base_url, search=args.search),
+                   Printed(quiet=args.quiet))
     report(list(result.notes))
     what = f"{result.files} files ({result.stories} stories, {result.events} events)"
     seconds = time.perf_counter() - started

@@ -6,13 +6,8 @@ import os
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 from .problems import Problem
-
-# Told of each stage of a build as it ends (its name and the seconds it took), and of
-# anything the build waits for (with no seconds).
-Progress = Callable[[str, "float | None"], None]
 
 
 @dataclass(frozen=True)

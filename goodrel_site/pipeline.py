@@ -7,27 +7,25 @@ imported only when they run."""
 from __future__ import annotations
 
 from . import uptodate
-from .options import Options, Progress, Result
+from .options import Options, Result
 from .output import check_out_dir, locked
 from .problems import Problem
+from .progress import Silent
 
 
-def build(options: Options, progress: Progress | None = None) -> Result:
+def build(options: Options, progress: Silent | None = None) -> Result:
+    """Build the site; `progress` is told of each stage (progress.py)."""
     root = options.site.resolve()
     check_out_dir(root, options.out)
-    tell = progress or _silent
-    with locked(root, options.out, lambda why: tell(why, None)):
+    progress = progress or Silent()
+    with locked(root, options.out, progress.note):
         inputs = uptodate.inputs(root, options) if options.cache else None
         last = uptodate.last(root, options) if inputs else None
         if last is not None and last.inputs == inputs:
             return _result(last.summary, skipped=True)
         from . import stages
 
-        return _result(stages.build_all(root, options, inputs, tell))
-
-
-def _silent(stage: str, seconds: float | None) -> None:
-    pass
+        return _result(stages.build_all(root, options, inputs, progress))
 
 
 def _result(summary: tuple, skipped: bool = False) -> Result:

@@ -17,7 +17,7 @@ import sys
 from collections import ChainMap
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
-from typing import Iterator, NamedTuple
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 import jinja2
 from markupsafe import Markup
@@ -195,15 +195,26 @@ def _describe(err: jinja2.TemplateError) -> str:
 # -- writing every page, shared among worker processes -------------------------------
 
 def write(renderer: Renderer, pages: list[tuple[plan.Page, str]], tree: Tree, store: Store | None,
-          jobs: int) -> list[tuple[str, PageRecord, list[ImageSet]]]:
+          jobs: int, done: Callable[[int, int], None]) -> list[tuple[str, PageRecord, list[ImageSet]]]:
     """Render each (page, key) and write its files into `tree` (keeping them in the
-    store); each page's record and pictures, in the order given. The result does not
-    depend on `jobs`."""
-    if jobs <= 1 or len(pages) < 50:
-        return _write(renderer, pages, tree, store)
+    store); each page's record and pictures, in the order given, telling `done` how
+    many are made so far. The result does not depend on `jobs`."""
+    in_process = jobs <= 1 or len(pages) < 50  # (a few pages are quicker made than workers started)
+    ranges = list(_ranges(len(pages), 1 if in_process else jobs))
+    if in_process:
+        parts: Iterable[list] = (_write(renderer, pages[start:stop], tree, store) for start, stop in ranges)
+        return _gathered(parts, len(pages), done)
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
                              initargs=(renderer, pages, tree, store, os.getpid())) as pool:
-        return [made for part in pool.map(_write_range, *zip(*_ranges(len(pages), jobs))) for made in part]
+        return _gathered(pool.map(_write_range, *zip(*ranges)), len(pages), done)
+
+
+def _gathered(parts: Iterable[list], total: int, done: Callable[[int, int], None]) -> list:
+    made: list = []
+    for part in parts:
+        made += part
+        done(len(made), total)
+    return made
 
 
 def _write(renderer: Renderer, pages: list[tuple[plan.Page, str]], tree: Tree,

@@ -16,10 +16,11 @@ from pydantic import ValidationError
 from . import history, images, markdown, review, search
 from .keys import Keys
 from .models import Settings
-from .options import Options, Progress
+from .options import Options
 from .output import Tree, output_tree, relpath
 from .plan import Page, clashes, plan
 from .problems import ContentError, Problem, UsageError
+from .progress import Silent
 from .records import FOLDER, file_digest
 from .render import Renderer, links, write
 from .site import Site, build_site
@@ -59,7 +60,7 @@ def check(root: Path, now: date) -> list[Problem]:
     return sorted(notes)
 
 
-def build_all(root: Path, options: Options, inputs: str | None, progress: Progress) -> tuple:
+def build_all(root: Path, options: Options, inputs: str | None, progress: Silent) -> tuple:
     """Every stage; the build's summary (files, stories, events, notes as tuples)."""
     clock = _Clock(progress)
     theme = Theme(root)
@@ -78,7 +79,7 @@ def build_all(root: Path, options: Options, inputs: str | None, progress: Progre
                 root / FOLDER / "templates.names" if store else None)
     clock.lap("planned the pages")
     with output_tree(options.out, reuse=options.cache) as tree:
-        records, shown = _pages(pages, keys, renderer, store, tree, options.jobs)
+        records, shown = _pages(pages, keys, renderer, store, tree, options.jobs, progress)
         problems = [Problem(*p) for r in records.values() for p in r.problems]
         errors = [p for p in problems if p.level == "error"]
         if errors:
@@ -102,7 +103,7 @@ def build_all(root: Path, options: Options, inputs: str | None, progress: Progre
 
 
 def _pages(pages: list[Page], keys: Keys, renderer: Renderer, store: Store | None, tree: Tree,
-           jobs: int) -> tuple[dict[str, PageRecord], list[images.ImageSet]]:
+           jobs: int, progress: Silent) -> tuple[dict[str, PageRecord], list[images.ImageSet]]:
     """Every page in the output: linked from the store where it is made already, else
     rendered; each page's record, and the pictures the pages' texts show."""
     records: dict[str, PageRecord] = {}
@@ -117,7 +118,7 @@ def _pages(pages: list[Page], keys: Keys, renderer: Renderer, store: Store | Non
             shown += [images.plan(Path(p)) for p in record.images]
         else:
             todo.append((page, key))
-    for url, record, found in write(renderer, todo, tree, store, jobs):
+    for url, record, found in write(renderer, todo, tree, store, jobs, progress.count):
         records[url] = record
         shown += found
     tree.made.update(relpath(url) for record in records.values() for url, _ in record.files)
@@ -161,10 +162,10 @@ def _write_images(site: Site, shown: list[images.ImageSet], out: Tree, media: Pa
 
 
 class _Clock:
-    def __init__(self, progress: Progress):
+    def __init__(self, progress: Silent):
         self.progress, self.last = progress, time.perf_counter()
 
     def lap(self, stage: str) -> None:
         now = time.perf_counter()
-        self.progress(stage, now - self.last)
+        self.progress.stage(stage, now - self.last)
         self.last = now
