@@ -29,23 +29,21 @@ class Live:
         self.root, self.drafts, self.media = root, drafts, media
         self.sources = Sources(root)
         self.validated = Validated()
-        self.compiled = root / FOLDER / "templates"
-        self.compiled.mkdir(parents=True, exist_ok=True)
 
     def load(self, now: date) -> tuple[Snapshot, list[Problem]]:
         """The site as its files are now; ContentError if it cannot be built."""
         site, notes = stages.load_site(self.root, now, self.drafts, sources=self.sources,
                                        validated=self.validated)
-        return Snapshot(site, Theme(self.root), str(self.compiled), self.media), notes
+        return Snapshot(site, Theme(self.root), self.root / FOLDER, self.media), notes
 
 
 class Snapshot:
     """The site as of one save: its pages, rendered when asked for, and the files made
     from the whole site, made when the first of them is asked for."""
 
-    def __init__(self, site: Site, theme: Theme, compiled: str, media: Path):
+    def __init__(self, site: Site, theme: Theme, cache: Path, media: Path):
         self.site, self.media = site, media
-        self.renderer = Renderer(site, theme, compiled, prefix="")  # (served at the top)
+        self.renderer = Renderer(site, theme, cache, prefix="")  # (served at the top)
         self.pages: dict[str, Page] = {}
         for page in plan(site):
             if page.template == SITE_FILES:

@@ -103,12 +103,15 @@ def _resolve_links(state: StateCore) -> None:
 
 
 def _content_url(href: str, env: dict, line: int) -> str:
-    """A relative link to a content file becomes that item's URL."""
-    if not href or href.startswith(("#", "/")) or HAS_SCHEME.match(href):
+    """A relative link to a content file becomes that item's URL; a site path
+    (`/categories/`) gets the path the site is served below."""
+    links: Links = env["links"]
+    if href.startswith("/") and not href.startswith("//"):
+        return links.prefix + href
+    if not href or href.startswith("#") or HAS_SCHEME.match(href) or href.startswith("//"):
         return href
     target, _, fragment = href.partition("#")
     source = posixpath.normpath(posixpath.join(posixpath.dirname(env["path"]), target))
-    links: Links = env["links"]
     env["result"].reads.append(("link", source, links.urls.get(source), source in links.withheld))
     if source in links.urls:
         return links.prefix + links.urls[source] + (f"#{fragment}" if fragment else "")

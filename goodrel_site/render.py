@@ -12,11 +12,13 @@ import functools
 import hashlib
 import multiprocessing
 import os
+import shutil
 import signal
 import sys
 from collections import ChainMap
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
+from pathlib import Path
 from typing import Callable, Iterable, Iterator, NamedTuple
 
 import jinja2
@@ -28,6 +30,7 @@ from .markdown import Links
 from .models import VOCABULARIES, Entry
 from .output import Tree, relpath
 from .problems import Problem
+from .records import code_version
 from .site import Site, absolute_url, url_prefix
 from .slugs import slugify
 from .store import PageRecord, Store
@@ -56,9 +59,10 @@ class Renderer:
 
     HELPERS = ("_macros.html",)  # templates that helpers render for any page (card)
 
-    def __init__(self, site: Site, theme: Theme, compiled: str | None = None, prefix: str | None = None):
-        """`compiled`: where Jinja keeps compiled templates between runs; `prefix`: the
-        path links start with (by default the path of the site's base_url)."""
+    def __init__(self, site: Site, theme: Theme, cache: Path | None = None, prefix: str | None = None):
+        """`cache`: the site's cache folder, where Jinja keeps compiled templates between
+        runs; `prefix`: the path links start with (by default the path of the site's
+        base_url)."""
         self.root, self.settings, self.now = site.root, site.settings, site.now
         self.prefix = url_prefix(site.settings) if prefix is None else prefix
         self.links = links(site, self.prefix)
@@ -71,13 +75,16 @@ class Renderer:
             undefined=jinja2.StrictUndefined,
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
             auto_reload=False,  # templates do not change during a build: no stat per include
-            bytecode_cache=jinja2.FileSystemBytecodeCache(compiled) if compiled else None)
+            bytecode_cache=_compiled(cache) if cache else None)
         self._assets: dict[str, str] = {}
         self._cards: dict[tuple, Markup] = {}
         terms = plan.terms(site.settings)
         self._terms = {(t.vocabulary, t.key): t for found in terms.values() for t in found}
-        self.env.filters.update(isodate=date.isoformat, href=self.href, slug=slugify,
-                                absolute=functools.partial(absolute_url, site.settings))
+        # Filters that depend on this build's settings must not be folded into the
+        # compiled templates (Jinja computes a filter of a constant while compiling, and
+        # compiled templates are kept between builds of other settings): _unfolded.
+        self.env.filters.update(isodate=date.isoformat, slug=slugify, href=_unfolded(self.href),
+                                absolute=_unfolded(functools.partial(absolute_url, site.settings)))
         self.env.globals.update(
             settings=site.settings, drafts=site.drafts, free_pages=self.free_pages, vocabularies=VOCABULARIES,
             terms=terms, term=self.term, organisation_url=organisation_url, strings_for=self.strings_for,
@@ -177,6 +184,28 @@ class Renderer:
         if body is None:
             return Output(((page.url, html),), [], [], ())
         return Output(((page.url, html),), body.problems, body.images, tuple(body.reads))
+
+
+def _compiled(cache: Path) -> jinja2.BytecodeCache:
+    """Jinja's cache of compiled templates, kept for this code only: how a template
+    compiles depends on the filters and globals defined here, not only on its source
+    (by which Jinja keys it)."""
+    folder = cache / "templates" / code_version()[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.parent.iterdir():
+        if old != folder:
+            shutil.rmtree(old, ignore_errors=True)
+    return jinja2.FileSystemBytecodeCache(str(folder))
+
+
+def _unfolded(function: Callable[[str], str]) -> Callable:
+    """A filter Jinja calls while rendering, never while compiling (a filter that takes
+    the template's context is never computed ahead)."""
+    @jinja2.pass_context
+    def filter(context, value: str) -> str:
+        return function(value)
+
+    return filter
 
 
 def organisation_url(name: str) -> str:

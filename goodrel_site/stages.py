@@ -71,9 +71,7 @@ def build_all(root: Path, options: Options, inputs: str | None, progress: Silent
     found = clashes(site, pages)
     if found:
         raise ContentError(found)
-    compiled = root / FOLDER / "templates"
-    compiled.mkdir(parents=True, exist_ok=True)
-    renderer = Renderer(site, theme, str(compiled))
+    renderer = Renderer(site, theme, root / FOLDER)
     store = Store(root) if options.cache else None
     keys = Keys(site, theme, renderer.env, renderer.shared, renderer.HELPERS,
                 root / FOLDER / "templates.names" if store else None)
