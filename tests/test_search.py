@@ -1,7 +1,8 @@
 """The search page in headless Chromium, against the built bundled site served on
-localhost: queries, filters (OR within a group, AND across groups) checked against
-the slugs computed from the content, browsing with no query, sort order, the state in
-the URL and Back, keyboard use, and markup in content shown as text."""
+localhost: queries, filters (OR within a group, AND across groups) and date ranges
+checked against the slugs computed from the content, browsing with no query, sort
+order, the state in the URL and Back, keyboard use, the page on a phone (results
+first, filters behind a button) and markup in content shown as text."""
 
 from __future__ import annotations
 
@@ -52,10 +53,13 @@ def dates(page) -> list[str]:
     return page.eval_on_selector_all("#search-list time", "times => times.map(t => t.dateTime)")
 
 
-def expected(site, **chosen: list[str]) -> set[str]:
-    """URLs of the public items matching every group (any value within a group)."""
+def expected(site, dates: tuple[str, str] = ("", "9999"), **chosen: list[str]) -> set[str]:
+    """URLs of the public items matching every group (any value within a group), dated
+    within `dates` (both days included)."""
     found = set()
     for entry in site.stories + site.events:
+        if not dates[0] <= entry.date.isoformat() <= dates[1]:
+            continue
         values = {"kind": [entry.kind], "region": [entry.region], "year": [str(entry.date.year)],
                   "language": [entry.lang or site.settings.language]}
         for name, field in FILTER_FIELDS.items():
@@ -249,10 +253,14 @@ def test_keyboard_and_screen_reader(page, bundled_url):
     page.wait_for_function("() => document.activeElement.closest('#search-list > li:nth-child(11)') !== null")
 
 
-def test_search_page_has_no_accessibility_violations(page, bundled_url):
+def test_search_page_has_no_accessibility_violations(sized, bundled_url):
     from axe_playwright_python.sync_playwright import Axe
 
-    open_search(page, bundled_url, [("q", "young"), ("region", "london"), ("region", "north-west")])
+    page = sized
+    open_search(page, bundled_url, [("q", "young"), ("region", "london"), ("region", "north-west"),
+                                    ("from", "2013-01-01")])
+    if narrow(page):
+        page.locator("#search-filters-toggle").click()  # the open panel too
     found = Axe().run(page, context={"include": [[".search"]]})
     assert found.violations_count == 0, found.generate_report()
 
@@ -324,3 +332,179 @@ def test_pagefind_default_interface_is_neither_used_nor_published(bundled):
     assert "pagefind-ui" not in html and "PagefindUI" not in html
     assert (bundled / "pagefind/pagefind.js").is_file()
     assert not list((bundled / "pagefind").glob("pagefind-*ui.*")) and not (bundled / "pagefind/pagefind-highlight.js").exists()
+
+
+# ---- On a phone and on a wide screen ----
+
+PHONE = {"width": 375, "height": 740}
+WIDE = {"width": 1280, "height": 800}
+
+
+@pytest.fixture(params=[PHONE, WIDE], ids=["375px", "1280px"])
+def sized(request, browser):
+    """A tab at a phone's width and at a wide screen's."""
+    context = browser.new_context(viewport=request.param)
+    tab = context.new_page()
+    tab.troubles = []
+    tab.on("pageerror", lambda err: tab.troubles.append(f"uncaught: {err}"))
+    yield tab
+    context.close()
+
+
+def narrow(page) -> bool:
+    return page.viewport_size["width"] < 960
+
+
+def on_first_screen(locator) -> bool:
+    box = locator.bounding_box()
+    return box is not None and box["y"] + 40 < locator.page.viewport_size["height"]
+
+
+def open_filters(page) -> None:
+    """On a phone the filters open from their button; on a wide screen they are shown."""
+    if narrow(page):
+        page.locator("#search-filters-toggle").click()
+
+
+def test_results_come_first_and_the_filters_say_how_many_are_chosen(sized, bundled_url, public):
+    page = sized
+    open_search(page, bundled_url, [("q", "young"), ("region", "london"), ("region", "north-west")])
+    first = page.locator("#search-list > li").first
+    assert on_first_screen(first), "the first result is on the first screen"
+    toggle, filters = page.locator("#search-filters-toggle"), page.locator("#search-filters")
+    if narrow(page):
+        assert not filters.is_visible()
+        assert toggle.text_content().strip() == "Filters (2 chosen)"
+        assert toggle.get_attribute("aria-expanded") == "false"
+        toggle.click()
+        assert toggle.get_attribute("aria-expanded") == "true" and filters.is_visible()
+    else:
+        assert not toggle.is_visible(), "a wide screen shows the filters beside the results"
+        assert filters.is_visible()
+        assert filters.bounding_box()["x"] + filters.bounding_box()["width"] <= first.bounding_box()["x"]
+    page.locator("[data-group='kind'] summary").click()
+    page.locator("input[name='kind'][value='story']").check()
+    page.wait_for_function(DONE)
+    found = results(page)
+    assert set(found) == expected(public, region=["london", "north-west"], kind=["story"]) & set(found)
+    assert page.locator("[data-chosen='kind']").text_content() == " (1 chosen)"
+    if narrow(page):
+        assert toggle.text_content().strip() == "Filters (3 chosen)"
+        show = page.locator("#search-show")
+        assert show.text_content() == f"Show results ({len(found)})"
+        show.click()
+        assert not filters.is_visible() and toggle.get_attribute("aria-expanded") == "false"
+        assert page.evaluate("document.activeElement.id") == "search-filters-toggle"
+        assert on_first_screen(page.locator("#search-list > li").first)
+        toggle.click()
+        page.keyboard.press("Escape")
+        assert not filters.is_visible()
+        toggle.click()
+        page.locator("[data-group='kind'] summary").focus()
+        page.keyboard.press("Escape")  # from within the panel: closed, back on the button
+        assert not filters.is_visible()
+        assert page.evaluate("document.activeElement.id") == "search-filters-toggle"
+    else:
+        assert not page.locator("#search-show").is_visible()
+
+
+def test_typing_updates_the_results_in_view(sized, bundled_url):
+    page = sized
+    open_search(page, bundled_url)
+    page.locator("#search-q").press_sequentially("football", delay=20)  # no Enter
+    page.wait_for_function("() => location.search === '?q=football'")
+    page.wait_for_function(DONE)
+    first = page.locator("#search-list > li").first
+    assert first.locator("h3 a").get_attribute("href") in ("/stories/five-a-side-in-the-rain/",
+                                                         "/stories/five-a-side-in-the-rain-ur/")
+    assert on_first_screen(first) and on_first_screen(page.locator("#search-status"))
+    assert page.locator("#search-status").text_content().endswith("for “football”")
+
+
+# ---- Date range ----
+
+def test_a_date_range_keeps_the_items_dated_within_it(page, bundled_url, public):
+    open_search(page, bundled_url, [("from", "2013-05-01"), ("to", "2014-03-31")])
+    want = expected(public, dates=("2013-05-01", "2014-03-31"))
+    assert 5 < len(want) < len(public.stories + public.events), "a range that leaves some out"
+    shown = dates(page)
+    assert set(results(page)) == want and len(shown) == len(want)
+    assert shown == sorted(shown, reverse=True) and "2013-05-01" <= min(shown) and max(shown) <= "2014-03-31"
+    assert page.locator("#search-from").input_value() == "2013-05-01"
+    assert page.locator("#search-to").input_value() == "2014-03-31"
+    assert page.locator("#search-status").text_content() == \
+        f"{len(want)} results, from 1 May 2013 until 31 March 2014"
+    assert page.locator("[data-chosen='year']").text_content() == " (2 chosen)"
+    # Both days are included: a range of one event's day finds it.
+    oldham = next(e for e in public.events if e.url == "/events/oldham-2013/")
+    day = oldham.date.isoformat()
+    open_search(page, bundled_url, [("from", day), ("to", day)])
+    assert set(results(page)) == expected(public, dates=(day, day)) and oldham.url in results(page)
+
+
+@pytest.mark.parametrize("chosen", [
+    {"q": "young", "region": ["london", "north-west"]},
+    {"category": ["common-purpose", "tackling-tensions"], "kind": ["story"]},
+])
+def test_a_date_range_narrows_queries_filters_and_counts(page, bundled_url, public, chosen):
+    q = chosen.pop("q", "")
+    params = ([("q", q)] if q else []) + [(g, k) for g, keys in chosen.items() for k in keys]
+    open_search(page, bundled_url, params + [("from", "2013-06-01"), ("to", "2014-12-31")])
+    found = set(results(page))
+    if not q:
+        assert found == expected(public, dates=("2013-06-01", "2014-12-31"), **chosen)
+    else:
+        open_search(page, bundled_url, params)
+        assert found == {url for url in results(page) if url in expected(public, dates=("2013-06-01", "2014-12-31"))}
+        open_search(page, bundled_url, params + [("from", "2013-06-01"), ("to", "2014-12-31")])
+    # Every counted value says what choosing it would give within the range.
+    if page.locator("[data-group='region']").get_attribute("open") is None:
+        page.locator("[data-group='region'] summary").click()
+    page.wait_for_function("() => document.querySelector(\"input[name='region'] ~ span [data-count]\").textContent !== ''")
+    for term in public.terms["regions"]:
+        text = page.locator(f"input[name='region'][value='{term.key}'] ~ span [data-count]").text_content()
+        if not q:
+            others = {g: k for g, k in chosen.items() if g != "region"}
+            assert int(text.strip("()")) == len(expected(public, dates=("2013-06-01", "2014-12-31"),
+                                                         region=[term.key], **others)), term.key
+
+
+def test_date_fields_make_history_and_a_reversed_or_impossible_range_is_mended(page, bundled_url):
+    open_search(page, bundled_url, [("region", "london")])
+    page.locator("[data-group='year'] summary").click()
+    page.locator("#search-from").fill("2014-01-01")
+    page.wait_for_function("() => location.search === '?region=london&from=2014-01-01'")
+    page.wait_for_function(DONE)
+    assert all(d >= "2014-01-01" for d in dates(page))
+    page.locator("#search-to").fill("2015-12-31")
+    page.wait_for_function("() => location.search.endsWith('&from=2014-01-01&to=2015-12-31')")
+    page.wait_for_function(DONE)
+    page.go_back()
+    page.wait_for_function(DONE)
+    assert page.locator("#search-to").input_value() == "" and page.locator("#search-from").input_value() == "2014-01-01"
+    page.locator("#search-clear").click()
+    page.wait_for_function(DONE)
+    assert page.url.endswith("/search/") and page.locator("#search-from").input_value() == ""
+    open_search(page, bundled_url, [("from", "2014-12-31"), ("to", "2013-01-01")])
+    assert page.url.endswith("?from=2013-01-01&to=2014-12-31"), "the ends in order"
+    open_search(page, bundled_url, [("from", "2013-02-30"), ("to", "soon")])
+    assert page.url.endswith("/search/") and page.locator("#search-from").input_value() == ""
+
+
+def test_a_date_range_chosen_on_a_phone_and_a_wide_screen(sized, bundled_url, public):
+    page = sized
+    open_search(page, bundled_url, [("q", "community")])
+    before = set(results(page))
+    open_filters(page)
+    page.locator("[data-group='year'] summary").click()
+    page.locator("#search-from").fill("2013-01-01")
+    page.wait_for_function(DONE)
+    page.locator("#search-to").fill("2013-06-30")
+    page.wait_for_function("() => location.search === '?q=community&from=2013-01-01&to=2013-06-30'")
+    page.wait_for_function(DONE)
+    if narrow(page):
+        assert page.locator("#search-filters-toggle").text_content().strip() == "Filters (2 chosen)"
+        page.locator("#search-show").click()
+    found = set(results(page))
+    assert found == {url for url in before if url in expected(public, dates=("2013-01-01", "2013-06-30"))}
+    assert found and on_first_screen(page.locator("#search-list > li").first)

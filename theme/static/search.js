@@ -1,10 +1,11 @@
 // The search page: our own interface on Pagefind's JavaScript API. Plain JavaScript,
 // no framework, no build step.
 //
-// The whole state lives in the URL (?q=football&region=london&region=north-west&sort=newest):
-// the fields carry the same names, every change pushes a history entry and
-// Back restores the previous state. Several values in one filter group combine with
-// OR, groups combine with AND. Nothing from the index is ever parsed as HTML: results
+// The whole state lives in the URL (?q=football&region=london&region=north-west
+// &from=2013-05-01&to=2014-03-31&sort=newest): the fields carry the same names, every
+// change pushes a history entry and Back restores the previous state. Several values in
+// one filter group combine with OR, groups combine with AND, and a date range narrows
+// them all. Nothing from the index is ever parsed as HTML: results
 // are built with textContent, and the excerpt's <mark> highlights are rebuilt as
 // elements from the text around them.
 
@@ -20,6 +21,9 @@ const resultsBox = document.querySelector(".search-results");
 const statusLine = document.getElementById("search-status");
 const list = document.getElementById("search-list");
 const moreButton = document.getElementById("search-more");
+const filtersToggle = document.getElementById("search-filters-toggle");
+const showButton = document.getElementById("search-show");
+const dateFields = { from: document.getElementById("search-from"), to: document.getElementById("search-to") };
 const strings = JSON.parse(document.getElementById("search-strings").textContent);
 const groups = [...filterBox.querySelectorAll(".search-group")].map((el) => el.dataset.group);
 const pageLang = document.documentElement.lang || "en";
@@ -41,6 +45,19 @@ function checkboxes(group) {
   return [...filterBox.querySelectorAll(`input[type=checkbox][name="${group}"]`)];
 }
 
+// A day as YYYY-MM-DD, or "" for anything else (a date field's value is one or "").
+function day(text) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text || "")) return "";
+  const time = new Date(text + "T00:00:00Z"); // 2013-02-30 is no day
+  return !Number.isNaN(time.getTime()) && time.toISOString().startsWith(text) ? text : "";
+}
+
+// The range's ends in order: a reader who gives them the wrong way round means the
+// days between them.
+function dateRange(from, to) {
+  return from && to && from > to ? { from: to, to: from } : { from, to };
+}
+
 function stateFromUrl() {
   const params = new URLSearchParams(location.search);
   const q = (params.get("q") || "").trim();
@@ -50,7 +67,7 @@ function stateFromUrl() {
     filters[group] = params.getAll(group).filter((value) => known.has(value));
   }
   const sort = ["relevance", "newest", "oldest"].includes(params.get("sort")) ? params.get("sort") : defaultSort(q);
-  return { q, filters, sort };
+  return { q, filters, ...dateRange(day(params.get("from")), day(params.get("to"))), sort };
 }
 
 function stateFromFields() {
@@ -61,7 +78,7 @@ function stateFromFields() {
   }
   const sort = sortChosen ? sortSelect.value : defaultSort(q);
   sortSelect.value = sort;
-  return { q, filters, sort };
+  return { q, filters, ...dateRange(day(dateFields.from.value), day(dateFields.to.value)), sort };
 }
 
 function showState(state) {
@@ -72,6 +89,8 @@ function showState(state) {
     const chosen = new Set(state.filters[group]);
     for (const box of checkboxes(group)) box.checked = chosen.has(box.value);
   }
+  dateFields.from.value = state.from;
+  dateFields.to.value = state.to;
 }
 
 function urlOf(state) {
@@ -80,6 +99,8 @@ function urlOf(state) {
   for (const group of groups) {
     for (const value of state.filters[group]) params.append(group, value);
   }
+  if (state.from) params.append("from", state.from);
+  if (state.to) params.append("to", state.to);
   if (state.sort !== defaultSort(state.q)) params.append("sort", state.sort);
   const search = params.toString();
   return location.pathname + (search ? "?" + search : "");
@@ -148,6 +169,36 @@ function termOf(state) {
   return state.q || strings.every_page;
 }
 
+// Pagefind has no range filter, but it sorts by date: the pages dated within a range
+// are one run of the date-sorted results, whose ends are found by bisection, reading
+// the date of only the results probed (about 2·log2(n) of them). Which pages those
+// are depends on the words and the range alone, so the last answer is kept.
+let within = { key: null, ids: null };
+
+async function datedWithin(pf, state) {
+  if (!state.from && !state.to) return null;
+  const key = JSON.stringify([termOf(state), state.from, state.to]);
+  if (within.key !== key) {
+    const sorted = (await searchAll(pf, termOf(state), { filters: {}, sort: { date: "asc" } })).results;
+    const dateAt = async (i) => (await sorted[i].data()).meta.date || "";
+    const first = state.from ? await bisect(0, sorted.length, async (i) => (await dateAt(i)) >= state.from) : 0;
+    const end = state.to ? await bisect(first, sorted.length, async (i) => (await dateAt(i)) > state.to) : sorted.length;
+    within = { key, ids: new Set(sorted.slice(first, end).map((result) => result.id)) };
+  }
+  return within.ids;
+}
+
+// The first index in [lo, hi) at which `after` holds, for a test that is false and
+// then true along the list (hi if it never holds).
+async function bisect(lo, hi, after) {
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (await after(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 // Pagefind counts a filter's values only once it has fetched that filter's chunk, and
 // fetching all of them costs as much as the rest of a first search. So a group's
 // values are fetched, and counted, when the group is open or has choices.
@@ -166,7 +217,8 @@ async function fetchGroups(pf, state) {
 
 // A value's count is what choosing it would give: for a group with choices of its
 // own, count with every other group's choices but not its own (OR within a group).
-async function countValues(pf, state, main) {
+async function countValues(pf, state, main, dated) {
+  if (dated) return countWithin(pf, state, dated);
   const counts = { ...(main.filters || {}) };
   for (const group of groups) {
     if (state.filters[group].length) {
@@ -176,21 +228,39 @@ async function countValues(pf, state, main) {
   return counts;
 }
 
+// Pagefind's counts know nothing of a date range: within one, each counted value is
+// searched for on its own and its results kept to the dated pages.
+async function countWithin(pf, state, dated) {
+  const counts = {};
+  for (const group of groups.filter((g) => fetchedGroups.has(g))) {
+    const others = pagefindOptions(state, group).filters;
+    const found = await Promise.all(checkboxes(group).map((box) => pf.search(termOf(state), {
+      filters: { ...others, [group]: { any: [box.value] } },
+    })));
+    counts[group] = Object.fromEntries(checkboxes(group).map((box, i) => [
+      box.value, found[i].results.filter((result) => dated.has(result.id)).length,
+    ]));
+  }
+  return counts;
+}
+
 async function search(state) {
   const mine = ++generation;
   resultsBox.setAttribute("aria-busy", "true");
   const pf = await loadPagefind();
   await fetchGroups(pf, state);
+  const dated = await datedWithin(pf, state);
   const main = await searchAll(pf, termOf(state), pagefindOptions(state));
-  const counts = await countValues(pf, state, main);
+  const counts = await countValues(pf, state, main, dated);
   if (mine !== generation) return;
   showCounts(counts, state);
-  shown = { results: main.results, count: 0, state };
+  const results = dated ? main.results.filter((result) => dated.has(result.id)) : main.results;
+  shown = { results, count: 0, state };
   list.replaceChildren();
   await showMore(false);
   resultsBox.removeAttribute("aria-busy");
   resultsBox.dataset.shown = urlOf(state); // which state the results show (tests wait on it)
-  announce(main.results.length, state);
+  announce(results.length, state);
 }
 
 // A group opened for the first time: fetch its values and count them, leaving the
@@ -202,7 +272,7 @@ async function recount() {
   const pf = await loadPagefind();
   await fetchGroups(pf, state);
   const main = await searchAll(pf, termOf(state), pagefindOptions(state));
-  const counts = await countValues(pf, state, main);
+  const counts = await countValues(pf, state, main, await datedWithin(pf, state));
   if (mine === generation) showCounts(counts, state);
 }
 
@@ -223,7 +293,12 @@ async function showMore(moveFocus) {
 function announce(total, state) {
   const words = total === 0 ? strings.results_none
     : total === 1 ? strings.results_one : strings.results_many.replace("{n}", total);
-  statusLine.textContent = state.q ? `${words} ${strings.for_query} “${state.q}”` : words;
+  const range = [];
+  if (state.from) range.push(`${strings.from} ${longDate(state.from)}`);
+  if (state.to) range.push(`${strings.until} ${longDate(state.to)}`);
+  const found = state.q ? `${words} ${strings.for_query} “${state.q}”` : words;
+  statusLine.textContent = range.length ? `${found}, ${range.join(" ")}` : found;
+  showButton.querySelector("[data-show-count]").textContent = ` (${total})`;
 }
 
 function showCounts(counts, state) {
@@ -235,10 +310,17 @@ function showCounts(counts, state) {
       box.closest("label").querySelector("[data-count]").textContent = counted ? `(${n})` : "";
       box.closest("li").classList.toggle("is-empty", counted && n === 0 && !box.checked);
     }
-    const chosen = state.filters[group].length;
+    const chosen = chosenIn(state, group);
     filterBox.querySelector(`[data-chosen="${group}"]`).textContent = chosen ? ` (${chosen} ${strings.chosen})` : "";
     if (chosen) filterBox.querySelector(`[data-group="${group}"]`).open = true;
   }
+  const active = groups.reduce((sum, group) => sum + chosenIn(state, group), 0);
+  filtersToggle.querySelector("[data-active]").textContent = active ? ` (${active} ${strings.chosen})` : "";
+}
+
+// The values chosen in a group; the date range's ends count with the years.
+function chosenIn(state, group) {
+  return state.filters[group].length + (group === "year" ? Boolean(state.from) + Boolean(state.to) : 0);
 }
 
 function labelOf(group, value) {
@@ -361,6 +443,7 @@ form.addEventListener("submit", (event) => {
   changed(false);
 });
 query.addEventListener("input", () => {
+  resultsBox.setAttribute("aria-busy", "true"); // the results dim at once, and update when typing pauses
   clearTimeout(typingTimer);
   typingTimer = setTimeout(() => changed(true), TYPING_DELAY);
 });
@@ -371,8 +454,27 @@ page.addEventListener("change", (event) => {
 });
 document.getElementById("search-clear").addEventListener("click", () => {
   for (const group of groups) for (const box of checkboxes(group)) box.checked = false;
+  dateFields.from.value = dateFields.to.value = "";
   changed(false);
 });
+// Small screens: the filters open above the results from a button, and close back to it.
+function showFilters(open) {
+  page.classList.toggle("filters-open", open);
+  filtersToggle.setAttribute("aria-expanded", String(open));
+}
+filtersToggle.addEventListener("click", () => showFilters(!page.classList.contains("filters-open")));
+showButton.addEventListener("click", () => {
+  showFilters(false);
+  filtersToggle.focus();
+});
+for (const el of [filtersToggle, filterBox]) {
+  el.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && page.classList.contains("filters-open")) {
+      showFilters(false);
+      filtersToggle.focus();
+    }
+  });
+}
 moreButton.addEventListener("click", () => showMore(true).catch(failed));
 for (const details of filterBox.querySelectorAll(".search-group")) {
   details.addEventListener("toggle", () => {
