@@ -1,6 +1,6 @@
 """The open data's codebook: every exported field, its type and meaning. From this one
-table come the JSON Schema of each export, the CSV columns and the /data/ page, so the
-three cannot drift apart."""
+table come the JSON Schema of each export, the CSV columns, the Table Schemas of the
+Frictionless data package and the /data/ page, so they cannot drift apart."""
 
 from __future__ import annotations
 
@@ -56,6 +56,9 @@ IMAGE = Field("image", {"type": "object"}, "The item's picture.", nullable=True,
     Field("credit", STRING, "Who made the picture.", nullable=True),
     Field("licence", STRING, "The picture's licence, when it differs from the site's.", nullable=True),
 ))
+TEXT = Field("text", {"type": "string"}, "The text as plain text, made from the page's Markdown: "
+             "a blank line between paragraphs, headings and lists; list items and table rows "
+             "one a line; links as their words, pictures as their text alternatives.")
 COMMON_START = (
     Field("slug", SLUG, "Short name, unique within its kind; the last part of the item's address."),
     Field("url", URL, "The item's permanent address on the site."),
@@ -101,6 +104,7 @@ STORY = COMMON_START + (
     Field("tags", STRINGS, "Free keywords chosen by the editors."),
     Field("featured", {"type": "boolean"}, "Whether the editors feature the story on the home page."),
     Field("anonymised", {"type": "boolean"}, "Whether names and details were changed to protect the people in the story."),
+    TEXT,
 )
 
 EVENT = COMMON_START + (
@@ -116,6 +120,7 @@ EVENT = COMMON_START + (
     Field("questions", STRINGS, "Questions the event discussed."),
     IMAGE,
     Field("stories", {"type": "array", "items": SLUG}, "Slugs of the public stories told at the event."),
+    TEXT,
 )
 
 DATASETS = {"stories": STORY, "events": EVENT}
@@ -149,6 +154,68 @@ def csv_columns(fields: tuple[Field, ...]) -> list[str]:
         else:
             columns.append(f.name)
     return columns
+
+
+# Table Schema (the Frictionless tabular format) for the CSV and JSON exports. In the
+# CSV, lists are one cell joined with LIST_SEPARATOR, outcomes are JSON text and an
+# empty cell is a null.
+LIST_SEPARATOR = "; "
+# Links between the exports: (dataset, field) -> the dataset whose slug it names.
+REFERENCES = {("stories", "event"): "events", ("stories", "translation_of"): "stories"}
+
+
+def table_schema(site: Site, dataset: str, csv: bool, resource_of) -> dict[str, Any]:
+    """The Table Schema of one export: `csv` for its CSV columns, else its JSON records'
+    top-level fields; `resource_of(dataset)` names the resource a link points into."""
+    fields = []
+    for f in DATASETS[dataset]:
+        if csv and f.parts and f.schema["type"] == "object":
+            fields += [_table_field(f"{f.name}.{part.name}", part, site, csv, in_object=True) for part in f.parts]
+        else:
+            fields.append(_table_field(f.name, f, site, csv))
+    links = [{"fields": name, "reference": {"resource": "" if target == dataset else resource_of(target),
+                                            "fields": "slug"}}
+             for (source, name), target in REFERENCES.items() if source == dataset]
+    return {"fields": fields, "primaryKey": ["slug"], "foreignKeys": links,
+            "missingValues": [""] if csv else []}
+
+
+def _table_field(name: str, f: Field, site: Site, csv: bool, in_object: bool = False) -> dict[str, Any]:
+    kind = f.schema["type"]
+    listed = kind == "array" and f.schema["items"].get("type") != "object"
+    field: dict[str, Any] = {"name": name, "type": kind, "description": f.description}
+    constraints: dict[str, Any] = {}
+    if f.schema.get("format") == "date":
+        field["type"] = "date"
+    elif csv and listed:
+        field.update(type="string", description=f"{f.description} Values joined with '{LIST_SEPARATOR}'.")
+        if f.vocabulary:
+            one = "(" + "|".join(getattr(site.settings, f.vocabulary)) + ")"
+            constraints["pattern"] = f"{one}({LIST_SEPARATOR}{one})*"
+    elif "pattern" in f.schema:
+        constraints["pattern"] = _whole(f.schema["pattern"])
+        if f.schema is URL:
+            field["format"] = "uri"
+    if f.vocabulary and not listed:
+        constraints["enum"] = list(getattr(site.settings, f.vocabulary))
+    if "minimum" in f.schema:
+        constraints["minimum"] = f.schema["minimum"]
+    # Never null; in the CSV never an empty cell either (lists may be empty, and so may
+    # a text; an object's parts are empty when it is null).
+    may_be_empty = (kind == "array" and not f.schema.get("minItems")) or \
+        (kind == "string" and "minLength" not in f.schema and "pattern" not in f.schema and not f.vocabulary)
+    if not (f.nullable or in_object or (csv and may_be_empty)):
+        constraints["required"] = True
+    if constraints:
+        field["constraints"] = constraints
+    return field
+
+
+def _whole(pattern: str) -> str:
+    """A JSON Schema pattern (found anywhere in the value) as Table Schema's (the whole
+    value matches)."""
+    inner = pattern.removeprefix("^")
+    return inner.removesuffix("$") if inner.endswith("$") else (inner if inner != pattern else ".*" + inner) + ".*"
 
 
 def _object(fields: tuple[Field, ...], site: Site) -> dict[str, Any]:

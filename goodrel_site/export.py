@@ -1,16 +1,23 @@
-"""Open data: every public story and event, with its URL, as JSON and CSV, each with
-a JSON Schema; and the vocabularies. The fields, their order and their meaning come
-from the codebook."""
+"""Open data: every public story and event, with its URL and its text, as JSON and CSV,
+each with a JSON Schema; the vocabularies; and a Frictionless data package
+(datapackage.json) describing every file and column, with the build date, the licence
+and whether the content is sample content. The fields, their order and their meaning
+come from the codebook."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from typing import Any
 
+from markdown_it import MarkdownIt
+from mdit_py_plugins.footnote import footnote_plugin
+
 from . import images
-from .codebook import DATASETS, csv_columns, schema, vocabularies_schema
+from .codebook import DATASETS, SINGULAR, csv_columns, schema, table_schema, vocabularies_schema
+from .slugs import slugify
 from .models import VOCABULARIES, Entry
 from .site import Site
 from .validate import image_path
@@ -28,7 +35,7 @@ def record(site: Site, entry: Entry) -> dict[str, Any]:
     kept only when those items are public."""
     meta = entry.meta.model_dump(mode="json")
     derived = {"slug": entry.slug, "url": site.absolute(entry.url),
-               "lang": entry.lang or site.settings.language, "image": None}
+               "lang": entry.lang or site.settings.language, "image": None, "text": plain_text(entry.body)}
     if entry.image:
         found = images.plan(image_path(site.root, entry, entry.image.src))
         derived["image"] = {"url": site.absolute(found.default.fallback),
@@ -81,7 +88,114 @@ def files(site: Site) -> dict[str, str]:
         result[f"/data/{dataset}.schema.json"] = to_json(schema(site, dataset))
     result["/data/vocabularies.json"] = to_json(vocabularies(site))
     result["/data/vocabularies.schema.json"] = to_json(vocabularies_schema(site))
+    result["/data/datapackage.json"] = to_json(datapackage(site, result))
     return result
+
+
+def datapackage(site: Site, files: dict[str, str]) -> dict[str, Any]:
+    """The Frictionless Data Package (v1) describing the files in /data/: each one's
+    SHA-256, and the columns of each table (CSV and JSON records) with their types,
+    constraints and links. Researchers' tools read the build date, the licence and the
+    sample flag from here."""
+    settings = site.settings
+    sample = (" These are sample stories and events, made up to show how the site works, "
+              "not records of real work.") if settings.sample_content else ""
+    resources = []
+    for dataset in DATASETS:
+        for fmt, media in (("csv", "text/csv"), ("json", "application/json")):
+            resources.append({
+                "name": f"{dataset}-{fmt}", "path": f"{dataset}.{fmt}", "profile": "tabular-data-resource",
+                "title": f"{dataset.capitalize()} ({fmt.upper()})",
+                "description": f"Every public {SINGULAR[dataset]}, one {'row' if fmt == 'csv' else 'record'} each.",
+                "format": fmt, "mediatype": media, "encoding": "utf-8",
+                **({"dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True}} if fmt == "csv" else {}),
+                "schema": table_schema(site, dataset, fmt == "csv", lambda target, fmt=fmt: f"{target}-{fmt}"),
+            })
+        resources.append(_json_file(f"{dataset}-schema", f"{dataset}.schema.json", f"JSON Schema of {dataset}.json",
+                                    "application/schema+json"))
+    resources += [_json_file("vocabularies", "vocabularies.json", "Vocabularies", "application/json",
+                             "The terms that classify stories, by vocabulary: key, label and description."),
+                  _json_file("vocabularies-schema", "vocabularies.schema.json", "JSON Schema of vocabularies.json",
+                             "application/schema+json")]
+    # Each file's SHA-256 (not its size: Frictionless cannot count a JSON table's bytes,
+    # and would report every such file as wrong).
+    for resource in resources:
+        resource["hash"] = "sha256:" + hashlib.sha256(files["/data/" + resource["path"]].encode("utf-8")).hexdigest()
+    return {
+        "profile": "data-package", "name": slugify(settings.title), "title": settings.title,
+        "description": f"Every public story and event on {settings.title}, with the codebook at "
+                       f"{site.absolute('/data/')}.{sample}",
+        "homepage": site.absolute("/data/"),
+        "created": f"{site.now.isoformat()}T00:00:00Z",
+        "sample_content": settings.sample_content,
+        "licenses": [{"title": settings.licence.name, "path": settings.licence.url}],
+        "contributors": [{"title": settings.publisher, "role": "publisher"}],
+        "resources": resources,
+    }
+
+
+def _json_file(name: str, path: str, title: str, media: str, description: str | None = None) -> dict[str, Any]:
+    """A JSON file that is not a table. ("type": "json" keeps tools that guess a type
+    from the name from reading "*.schema.json" as a Table Schema.)"""
+    return {"name": name, "path": path, "type": "json", "title": title,
+            **({"description": description} if description else {}),
+            "format": "json", "mediatype": media, "encoding": "utf-8"}
+
+
+# Plain text is made from the same Markdown the pages show, parsed without the links
+# and pictures the page needs (markdown.py): only the words are kept.
+_PLAIN = MarkdownIt("commonmark").enable("table").use(footnote_plugin)
+
+
+def plain_text(body: str) -> str:
+    """A Markdown body as plain text: a blank line between paragraphs, headings, lists,
+    tables and footnotes; list items and table rows one a line; links as their words,
+    pictures as their alt text, footnotes numbered."""
+    blocks: list[str] = []
+    lists = 0  # how deep in lists the next words are
+    marker = ""  # what the next words start with: a list item's bullet or a footnote's number
+    cells: list[str] | None = None
+    for token in _PLAIN.parse(body):
+        kind = token.type
+        if kind in ("bullet_list_open", "ordered_list_open", "table_open"):
+            lists += kind != "table_open"
+            if lists <= 1:
+                blocks.append("")
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            lists -= 1
+        elif kind == "list_item_open":
+            marker = "  " * (lists - 1) + (f"{token.info}. " if token.markup in (".", ")") else "- ")
+        elif kind == "footnote_open":
+            marker = f"[{token.meta['id'] + 1}] "
+        elif kind == "tr_open":
+            cells = []
+        elif kind == "tr_close":
+            blocks[-1] += ("\n" if blocks[-1] else "") + " | ".join(cells)
+            cells = None
+        elif kind in ("fence", "code_block", "html_block"):
+            blocks.append(token.content.strip("\n"))
+        elif kind == "inline":
+            words = marker + "".join(_words(t) for t in token.children or ())
+            marker = ""
+            if cells is not None:
+                cells.append(words)
+            elif lists:
+                blocks[-1] += ("\n" if blocks[-1] else "") + words
+            else:
+                blocks.append(words)
+    return "\n\n".join(block for block in blocks if block.strip())
+
+
+def _words(token) -> str:
+    if token.type in ("text", "code_inline", "html_inline", "image"):
+        return token.content
+    if token.type == "softbreak":
+        return " "
+    if token.type == "hardbreak":
+        return "\n"
+    if token.type == "footnote_ref":
+        return f"[{token.meta['id'] + 1}]"
+    return ""
 
 
 def vocabularies(site: Site) -> dict[str, list[dict[str, str]]]:

@@ -1,12 +1,16 @@
-"""Open data: the exports round-trip to the front matter, hold nothing withheld,
-open correctly as CSV, validate against their own JSON Schemas, and the codebook page
-describes every field and vocabulary."""
+"""Open data: the exports round-trip to the front matter, carry each item's text,
+hold nothing withheld, open correctly as CSV, validate against their own JSON Schemas
+and against the Frictionless data package that describes them (build date, licence,
+sample flag, every file and column), and the codebook page describes every field and
+vocabulary."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -20,7 +24,7 @@ from goodrel_site.codebook import DATASETS, csv_columns
 from goodrel_site.export import PRIVATE
 from goodrel_site.stages import load_site
 
-DERIVED = {"slug", "url", "lang", "image", "anonymised", "event", "translation_of", "stories"}
+DERIVED = {"slug", "url", "lang", "image", "anonymised", "event", "translation_of", "stories", "text"}
 
 
 def front_matter(path: Path) -> dict:
@@ -146,14 +150,17 @@ def test_links_to_withheld_items_are_dropped(site, tmp_path):
 def test_csv_opens_in_a_spreadsheet_and_matches_the_json(bundled, dataset):
     raw = (bundled / "data" / f"{dataset}.csv").read_bytes()
     assert raw.startswith("\ufeff".encode("utf-8")), "a BOM, so spreadsheets read UTF-8"
-    assert raw.count(b"\r\n") >= 1 and b"\n" not in raw.replace(b"\r\n", b""), "CRLF line ends only"
     table = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    # Records end in CRLF; the only other line breaks are those inside a text's cell.
+    inside = sum(cell.count("\n") for row in table for cell in row.values())
+    assert raw.count(b"\r\n") == len(table) + 1 and raw.replace(b"\r\n", b"").count(b"\n") == inside
     rows = load_export(bundled, f"{dataset}.json")
     assert list(table[0]) == csv_columns(DATASETS[dataset])
     assert [t["slug"] for t in table] == [r["slug"] for r in rows]
     for cells, row in zip(table, rows):
         assert cells["title"] == row["title"] and cells["url"] == row["url"]
         assert cells["region"] == row["region"] and cells["date"] == row["date"]
+        assert cells["text"].lstrip("'") == row["text"] and len(row["text"]) > 200
         if dataset == "stories":
             assert cells["categories"] == "; ".join(row["categories"])
             assert cells["quote.text"] == (row["quote"] or {}).get("text", "")
@@ -209,7 +216,7 @@ def test_the_codebook_page_describes_every_field_vocabulary_and_the_licence(bund
     assert licence["href"] == public.settings.licence.url
     links = {a["href"] for a in soup.find_all("a")}
     assert {"/data/stories.json", "/data/stories.csv", "/data/stories.schema.json",
-            "/data/events.json", "/data/events.csv", "/data/events.schema.json"} <= links
+            "/data/events.json", "/data/events.csv", "/data/events.schema.json", "/data/datapackage.json"} <= links
 
 
 def test_exports_are_identical_across_builds(site, tmp_path):
@@ -217,3 +224,131 @@ def test_exports_are_identical_across_builds(site, tmp_path):
     assert build(site, tmp_path / "b") == 0
     for name in sorted(p.name for p in (tmp_path / "a/data").iterdir()):
         assert (tmp_path / "a/data" / name).read_bytes() == (tmp_path / "b/data" / name).read_bytes()
+
+
+# ---- The text ----
+
+BODY = """\
+The first paragraph, with a [link](https://example.org/) and *emphasis*,
+running over two lines.
+
+## A heading
+
+1. first step;
+2. second step, with `code`:
+   - a nested point
+
+- a plain point
+
+| Week | Dish |
+|---|---|
+| 1 | Soup |
+
+> Quoted words.[^1]
+
+<b>raw</b> stays as written.
+
+[^1]: Where the quote comes from.
+"""
+
+
+def test_each_item_carries_its_text_as_plain_text(site, tmp_path):
+    write(site, "stories/shaped.md", story("Shaped").replace("Body of Shaped.", BODY))
+    assert build(site, tmp_path / "out") == 0
+    rows = {r["slug"]: r for r in load_export(tmp_path / "out", "stories.json")}
+    assert rows["shaped"]["text"] == (
+        "The first paragraph, with a link and emphasis, running over two lines.\n\n"
+        "A heading\n\n"
+        "1. first step;\n2. second step, with code:\n  - a nested point\n\n"
+        "- a plain point\n\n"
+        "Week | Dish\n1 | Soup\n\n"
+        "Quoted words.[1]\n\n"
+        "<b>raw</b> stays as written.\n\n"
+        "[1] Where the quote comes from.")
+    assert rows["first"]["text"] == "Body of First story."
+    events = {r["slug"]: r for r in load_export(tmp_path / "out", "events.json")}
+    assert events["leeds-2013"]["text"] == "What happened."
+    cells = {r["slug"]: r for r in csv.DictReader(io.StringIO(
+        (tmp_path / "out/data/stories.csv").read_text("utf-8-sig"), newline=""))}
+    assert cells["shaped"]["text"] == rows["shaped"]["text"]
+
+
+# ---- The data package ----
+
+def package(out: Path) -> dict:
+    return load_export(out, "datapackage.json")
+
+
+def frictionless_report(folder: Path):
+    """Frictionless checks the descriptor against the Data Package spec and every table
+    against its Table Schema (types, constraints, keys, links), all offline."""
+    from frictionless import validate
+
+    return validate(str(folder / "datapackage.json"))
+
+
+def test_the_data_package_says_when_under_what_licence_and_whether_sample(bundled, public):
+    described = package(bundled)
+    assert described["profile"] == "data-package"
+    assert described["created"] == f"{NOW.isoformat()}T00:00:00Z", "the build date"
+    assert described["licenses"] == [{"title": "CC BY 4.0", "path": public.settings.licence.url}]
+    assert described["sample_content"] is True and "sample stories" in described["description"]
+    assert described["homepage"] == "https://goodrel.example.org/data/"
+    assert described["contributors"][0]["title"] == public.settings.publisher
+
+
+def test_the_data_package_describes_every_file_and_column(bundled):
+    described = package(bundled)
+    files = {p.name for p in (bundled / "data").iterdir() if p.is_file()} - {"datapackage.json", "index.html"}
+    resources = {r["path"]: r for r in described["resources"]}
+    assert set(resources) == files
+    for path, resource in resources.items():
+        data = (bundled / "data" / path).read_bytes()
+        assert resource["hash"] == "sha256:" + hashlib.sha256(data).hexdigest(), path
+        assert resource["title"] and resource["mediatype"].startswith(("text/csv", "application/"))
+    for dataset in ("stories", "events"):
+        rows = load_export(bundled, f"{dataset}.json")
+        header = next(csv.reader(io.StringIO((bundled / "data" / f"{dataset}.csv").read_text("utf-8-sig"))))
+        for fmt, columns in (("csv", header), ("json", list(rows[0]))):
+            fields = resources[f"{dataset}.{fmt}"]["schema"]["fields"]
+            assert [f["name"] for f in fields] == columns, (dataset, fmt)
+            assert all(f["description"] and f["type"] for f in fields)
+    report = frictionless_report(bundled / "data")
+    assert report.valid, report.flatten(["resourceName", "type", "note"])
+    rows = {task.name: task.stats["rows"] for task in report.tasks if task.type == "table"}
+    assert rows == {"stories-csv": 33, "stories-json": 33, "events-csv": 11, "events-json": 11}
+
+
+def test_the_data_package_rejects_what_the_codebook_does_not_allow(bundled, tmp_path):
+    """Broken copies of the CSV are caught: a region outside the vocabulary, a story told
+    at an event that is not in the data, a missing title, a date that is no date."""
+    folder = tmp_path / "data"
+    shutil.copytree(bundled / "data", folder)
+    path = folder / "stories.csv"
+    table = list(csv.DictReader(io.StringIO(path.read_text("utf-8-sig"), newline="")))
+    table[0]["region"] = "atlantis"
+    table[1]["event"] = "nowhere-2013"
+    table[2]["title"] = ""
+    table[3]["date"] = "11/07/2013"
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(table[0]), lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerows(table)
+    path.write_text("\ufeff" + buffer.getvalue(), "utf-8")
+    described = package(tmp_path)
+    for resource in described["resources"]:
+        if resource["path"] == "stories.csv":
+            resource["hash"] = "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
+    (folder / "datapackage.json").write_text(json.dumps(described), "utf-8")
+    report = frictionless_report(folder)
+    found = {(row[0], row[1]) for row in report.flatten(["rowNumber", "type"])}
+    assert found == {(2, "constraint-error"), (3, "foreign-key"), (4, "constraint-error"), (5, "type-error")}
+
+
+def test_a_site_of_real_stories_says_so_in_its_data_package(site, tmp_path):
+    settings = (site / "site.yaml").read_text("utf-8").replace("sample_content: true", "sample_content: false")
+    (site / "site.yaml").write_text(settings, "utf-8")
+    assert build(site, tmp_path / "out") == 0
+    described = package(tmp_path / "out")
+    assert described["sample_content"] is False and "sample" not in described["description"]
+    assert frictionless_report(tmp_path / "out/data").valid
