@@ -1,0 +1,71 @@
+"""Cards and page heads without pictures, in headless Chromium at a phone's width and a
+wide screen's: a grid that mixes cards with and without pictures keeps its rows even
+with no card left half empty, a grid of text cards stays compact, and a story without
+a picture ends its head on a rule."""
+
+from __future__ import annotations
+
+import pytest
+
+MIXED = "/stories/"  # twelve stories, one with a picture
+TEXT_ONLY = "/"  # the home page's latest stories have no pictures
+
+CARDS = """sel => [...document.querySelectorAll(sel + ' > .card')].map(card => {
+  const box = card.getBoundingClientRect(), img = card.querySelector('img');
+  const summary = card.querySelector('.summary').getBoundingClientRect();
+  const meta = card.querySelector('.meta').getBoundingClientRect();
+  return {top: Math.round(box.top), height: Math.round(box.height), image: Boolean(img),
+          top_height: img ? img.getBoundingClientRect().height
+                          : parseFloat(getComputedStyle(card, '::before').height) || 0,
+          gap: meta.top - summary.bottom};
+})"""
+
+
+@pytest.fixture(params=[375, 1280], ids=["375px", "1280px"])
+def tab(request, browser):
+    context = browser.new_context(viewport={"width": request.param, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def cards(tab, base, url, grid=".cards"):
+    tab.goto(base + url)
+    tab.wait_for_load_state("networkidle")
+    return tab.evaluate(CARDS, f"main {grid}")
+
+
+def test_a_mixed_grid_has_even_rows_and_no_half_empty_card(tab, bundled_url):
+    found = cards(tab, bundled_url, MIXED)
+    pictured = [c for c in found if c["image"]]
+    assert pictured and len(pictured) < len(found), "the listing mixes cards with and without pictures"
+    for card in found:
+        assert card["gap"] < 60, f"a card with {card['gap']:.0f} px of nothing between its summary and date"
+    if tab.viewport_size["width"] >= 640:
+        picture = pictured[0]["top_height"]
+        for card in found:
+            assert abs(card["top_height"] - picture) <= 1, "every card has a cover the picture's size"
+        rows = {}
+        for card in found:
+            rows.setdefault(card["top"], set()).add(card["height"])
+        assert len(rows) >= 3 and all(len(heights) == 1 for heights in rows.values())
+    else:
+        # One card a line: nothing to line up with, so no drawn cover takes room.
+        assert all(card["top_height"] == 0 for card in found if not card["image"])
+
+
+def test_a_grid_of_text_cards_stays_compact(tab, bundled_url):
+    latest = cards(tab, bundled_url, TEXT_ONLY, "[aria-labelledby=latest] .cards")
+    assert len(latest) == 6 and not any(c["image"] for c in latest)
+    assert all(c["top_height"] == 0 and c["gap"] < 60 for c in latest), "no drawn cover where no card has a picture"
+
+
+def test_a_story_without_a_picture_ends_its_head_on_a_rule(tab, bundled_url):
+    rule = "() => getComputedStyle(document.querySelector('.item-head')).borderBottomStyle"
+    tab.goto(bundled_url + "/stories/mediating-the-parking-dispute/")
+    assert not tab.locator("article .lead-image").count()
+    assert tab.evaluate(rule) == "solid"
+    text = tab.locator("article .prose").bounding_box()
+    head = tab.locator(".item-head").bounding_box()
+    assert text["y"] - (head["y"] + head["height"]) >= 16, "a clear break before the text"
+    tab.goto(bundled_url + "/stories/five-a-side-in-the-rain/")
+    assert tab.locator("article .lead-image img").is_visible() and tab.evaluate(rule) == "none"
