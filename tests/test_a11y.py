@@ -1,5 +1,6 @@
 """Accessibility in a real browser: axe-core finds nothing on any page type (light and
-dark), the keyboard alone gets around a story, nothing overflows a 320 px screen, and
+dark), every page has its landmarks, the keyboard alone gets around a story, nothing
+overflows a 320 px screen, the accessibility statement is linked everywhere, and
 screenshots are kept for a person to look at (tests/artifacts/, not in git)."""
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ PAGES = {
     "not-found": "/404.html",
     "regions": "/regions/",
     "search": "/search/",
+    "figures": "/figures/",
+    "data": "/data/",
+    "accessibility": "/accessibility/",
 }
 
 
@@ -46,6 +50,36 @@ def test_axe_finds_no_violations(name, page, bundled_url, axe):
     page.goto(bundled_url + PAGES[name])
     page.wait_for_load_state("networkidle")
     assert violations(axe, page) == []
+
+
+LANDMARKS = """() => {
+  const named = el => el.hasAttribute('aria-label') || el.hasAttribute('aria-labelledby');
+  const top = sel => [...document.querySelectorAll(sel)].filter(el => !el.parentElement.closest('main, article, aside, section, nav'));
+  return {banner: top('header').length, main: document.querySelectorAll('main').length,
+          contentinfo: top('footer').length, navs: document.querySelectorAll('nav').length,
+          unnamed: [...document.querySelectorAll('nav')].filter(n => !named(n)).map(n => n.outerHTML.slice(0, 80)),
+          skip: document.querySelector('a')?.getAttribute('href')};
+}"""
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_page_has_the_landmarks_a_screen_reader_jumps_between(name, page, bundled_url):
+    """What the accessibility statement promises: one header, one main area, one footer,
+    every menu named, and the skip link first."""
+    page.goto(bundled_url + PAGES[name])
+    found = page.evaluate(LANDMARKS)
+    assert (found["banner"], found["main"], found["contentinfo"]) == (1, 1, 1), found
+    assert found["navs"] >= 2 and not found["unnamed"], found
+    assert found["skip"] == "#main"
+
+
+def test_the_accessibility_statement_is_linked_from_every_page(bundled):
+    for url in ("/", "/stories/rumour-clinic/", "/search/", "/404.html"):
+        path = bundled / (url.lstrip("/") + ("index.html" if url.endswith("/") else ""))
+        assert 'href="/accessibility/"' in path.read_text("utf-8"), url
+    text = (bundled / "accessibility/index.html").read_text("utf-8")
+    for tested in ("axe", "Tab key", "landmarks", "JavaScript switched off", "not yet tested"):
+        assert tested in text, tested
 
 
 @pytest.mark.parametrize("name", ["home", "story", "story-urdu", "event", "regions", "vocabulary"])
