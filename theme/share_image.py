@@ -1,0 +1,74 @@
+"""Draw the site's default sharing image, theme/static/share.png: the picture that
+link previews show for a page with no picture of its own.
+
+It is made from site.yaml (title, description, address) with Pillow and the font
+Pillow ships, so the same command gives the same picture anywhere:
+
+    .venv/bin/python theme/share_image.py              # the bundled site
+    .venv/bin/python theme/share_image.py --site DIR   # another site's site.yaml
+
+Run it again after changing the site's title or description. It lives beside
+static/ rather than in it, as everything in static/ is published."""
+
+from __future__ import annotations
+
+import argparse
+import textwrap
+from pathlib import Path
+from urllib.parse import urlparse
+
+import yaml
+from PIL import Image, ImageDraw, ImageFont
+
+WIDTH, HEIGHT = 1200, 630  # the size link previews ask for (1.91:1)
+SCALE = 2  # drawn twice as large, then reduced, for smooth edges
+PAPER, INK, INK_SOFT = (251, 248, 243), (31, 28, 25), (61, 56, 50)
+ACCENT, TEAL = (161, 58, 22), (11, 90, 97)
+HERE = Path(__file__).resolve().parent
+
+
+def draw(title: str, description: str, address: str) -> Image.Image:
+    size = (WIDTH * SCALE, HEIGHT * SCALE)
+    image = Image.new("RGB", size, PAPER)
+    # The home page's two soft circles, and the logo's two, as translucent layers.
+    for (x, y, r, colour, alpha) in ((1010, 190, 250, TEAL, 26), (900, 420, 290, ACCENT, 23),
+                                     (130, 135, 55, ACCENT, 217), (180, 135, 55, TEAL, 204)):
+        layer = Image.new("RGBA", size, (0, 0, 0, 0))
+        ImageDraw.Draw(layer).ellipse([(x - r) * SCALE, (y - r) * SCALE, (x + r) * SCALE, (y + r) * SCALE],
+                                      fill=(*colour, alpha))
+        image.paste(layer, mask=layer)
+    pen = ImageDraw.Draw(image)
+    # Title (three lines at most) and description (two), set upwards from above the address.
+    heading = _lines(title, 20, 3)
+    words = _lines(description, 52, 2)
+    top = 520 - 82 * len(heading) - 18 - 44 * len(words)
+    for line in heading:
+        pen.text((75 * SCALE, top * SCALE), line, fill=INK, font=ImageFont.load_default(68 * SCALE))
+        top += 82
+    top += 18
+    for line in words:
+        pen.text((75 * SCALE, top * SCALE), line, fill=INK_SOFT, font=ImageFont.load_default(32 * SCALE))
+        top += 44
+    pen.text((75 * SCALE, 548 * SCALE), address, fill=TEAL, font=ImageFont.load_default(30 * SCALE))
+    pen.rectangle([0, (HEIGHT - 14) * SCALE, WIDTH * SCALE, HEIGHT * SCALE], fill=ACCENT)
+    # A palette of 64 colours keeps the file small; the picture has few colours.
+    return image.resize((WIDTH, HEIGHT), Image.LANCZOS).quantize(64, dither=Image.Dither.NONE)
+
+
+def _lines(text: str, width: int, most: int) -> list[str]:
+    lines = textwrap.wrap(text, width)
+    return lines if len(lines) <= most else lines[:most - 1] + [textwrap.shorten(" ".join(lines[most - 1:]), width, placeholder="…")]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site", type=Path, default=HERE.parent, help="folder holding site.yaml")
+    parser.add_argument("--out", type=Path, default=HERE / "static" / "share.png")
+    args = parser.parse_args(argv)
+    settings = yaml.safe_load((args.site / "site.yaml").read_text("utf-8"))
+    picture = draw(settings["title"], settings["description"], urlparse(settings["base_url"]).hostname)
+    picture.save(args.out, optimize=True)
+
+
+if __name__ == "__main__":
+    main()
