@@ -1,7 +1,8 @@
-"""Cards and page heads without pictures, in headless Chromium at a phone's width and a
-wide screen's: a grid that mixes cards with and without pictures keeps its rows even
-with no card left half empty, a grid of text cards stays compact, and a story without
-a picture ends its head on a rule."""
+"""Layout in headless Chromium at a phone's width and a wide screen's: a grid that mixes
+cards with and without pictures keeps its rows even with no card left half empty, a
+grid of text cards stays compact, a story without a picture ends its head on a rule,
+the figures page sets each chart beside its table on a wide screen, and the press
+kit's headings stand above its labels."""
 
 from __future__ import annotations
 
@@ -69,3 +70,21 @@ def test_a_story_without_a_picture_ends_its_head_on_a_rule(tab, bundled_url):
     assert text["y"] - (head["y"] + head["height"]) >= 16, "a clear break before the text"
     tab.goto(bundled_url + "/stories/five-a-side-in-the-rain/")
     assert tab.locator("article .lead-image img").is_visible() and tab.evaluate(rule) == "none"
+
+
+def test_each_chart_sits_beside_its_table_on_a_wide_screen(tab, bundled_url):
+    tab.goto(bundled_url + "/figures/")
+    chart = tab.locator("#by_categories").locator("xpath=..")
+    bars, table = chart.locator("svg.bars").bounding_box(), chart.locator("table").bounding_box()
+    if tab.viewport_size["width"] >= 960:
+        assert table["x"] >= bars["x"] + bars["width"] and abs(table["y"] - bars["y"]) < 40
+    else:
+        assert table["y"] >= bars["y"] + bars["height"]
+    assert tab.evaluate("document.documentElement.scrollWidth") <= tab.viewport_size["width"]
+
+
+def test_the_press_kit_headings_stand_above_its_labels(tab, bundled_url):
+    tab.goto(bundled_url + "/stories/five-a-side-in-the-rain/")
+    size = "sel => parseFloat(getComputedStyle(document.querySelector(sel)).fontSize)"
+    heading, label = tab.evaluate(size, ".presskit h3"), tab.evaluate(size, ".presskit-facts dt")
+    assert heading >= label * 1.2, (heading, label)
