@@ -164,16 +164,22 @@ LIST_SEPARATOR = "; "
 REFERENCES = {("stories", "event"): "events", ("stories", "translation_of"): "stories"}
 
 
-def table_schema(site: Site, dataset: str, csv: bool, resource_of) -> dict[str, Any]:
-    """The Table Schema of one export: `csv` for its CSV columns, else its JSON records'
-    top-level fields; `resource_of(dataset)` names the resource a link points into."""
+def resource_name(dataset: str, fmt: str) -> str:
+    """The data package's name for an export: stories-csv, events-json."""
+    return f"{dataset}-{fmt}"
+
+
+def table_schema(site: Site, dataset: str, fmt: str) -> dict[str, Any]:
+    """The Table Schema of one export: its CSV columns (fmt "csv") or its JSON records'
+    top-level fields (fmt "json")."""
+    csv = fmt == "csv"
     fields = []
     for f in DATASETS[dataset]:
         if csv and f.parts and f.schema["type"] == "object":
             fields += [_table_field(f"{f.name}.{part.name}", part, site, csv, in_object=True) for part in f.parts]
         else:
             fields.append(_table_field(f.name, f, site, csv))
-    links = [{"fields": name, "reference": {"resource": "" if target == dataset else resource_of(target),
+    links = [{"fields": name, "reference": {"resource": "" if target == dataset else resource_name(target, fmt),
                                             "fields": "slug"}}
              for (source, name), target in REFERENCES.items() if source == dataset]
     return {"fields": fields, "primaryKey": ["slug"], "foreignKeys": links,
@@ -212,10 +218,11 @@ def _table_field(name: str, f: Field, site: Site, csv: bool, in_object: bool = F
 
 
 def _whole(pattern: str) -> str:
-    """A JSON Schema pattern (found anywhere in the value) as Table Schema's (the whole
-    value matches)."""
-    inner = pattern.removeprefix("^")
-    return inner.removesuffix("$") if inner.endswith("$") else (inner if inner != pattern else ".*" + inner) + ".*"
+    """A JSON Schema pattern (found anywhere in the value) as Table Schema's (matched by
+    the whole value)."""
+    if pattern.startswith("^") and pattern.endswith("$"):
+        return pattern[1:-1]
+    return (pattern[1:] if pattern.startswith("^") else ".*" + pattern) + ".*"
 
 
 def _object(fields: tuple[Field, ...], site: Site) -> dict[str, Any]:
