@@ -56,6 +56,9 @@ IMAGE = Field("image", {"type": "object"}, "The item's picture.", nullable=True,
     Field("credit", STRING, "Who made the picture.", nullable=True),
     Field("licence", STRING, "The picture's licence, when it differs from the site's.", nullable=True),
 ))
+TEXT = Field("text", {"type": "string"}, "The text as plain text, made from the page's Markdown: "
+             "a blank line between paragraphs, headings and lists; list items and table rows "
+             "one a line; links as their words, pictures as their text alternatives.")
 COMMON_START = (
     Field("slug", SLUG, "Short name, unique within its kind; the last part of the item's address."),
     Field("url", URL, "The item's permanent address on the site."),
@@ -101,6 +104,7 @@ STORY = COMMON_START + (
     Field("tags", STRINGS, "Free keywords chosen by the editors."),
     Field("featured", {"type": "boolean"}, "Whether the editors feature the story on the home page."),
     Field("anonymised", {"type": "boolean"}, "Whether names and details were changed to protect the people in the story."),
+    TEXT,
 )
 
 EVENT = COMMON_START + (
@@ -116,6 +120,7 @@ EVENT = COMMON_START + (
     Field("questions", STRINGS, "Questions the event discussed."),
     IMAGE,
     Field("stories", {"type": "array", "items": SLUG}, "Slugs of the public stories told at the event."),
+    TEXT,
 )
 
 DATASETS = {"stories": STORY, "events": EVENT}
@@ -201,9 +206,10 @@ def _table_field(name: str, f: Field, site: Site, csv: bool, in_object: bool = F
         constraints["enum"] = list(getattr(site.settings, f.vocabulary))
     if "minimum" in f.schema:
         constraints["minimum"] = f.schema["minimum"]
-    # Never null; in the CSV never an empty cell either (a list may be empty, and an
-    # object's parts are empty when it is null).
-    may_be_empty = kind == "array" and not f.schema.get("minItems")
+    # Never null; in the CSV never an empty cell either (lists may be empty, and so may
+    # a text; an object's parts are empty when it is null).
+    may_be_empty = (kind == "array" and not f.schema.get("minItems")) or \
+        (kind == "string" and "minLength" not in f.schema and "pattern" not in f.schema and not f.vocabulary)
     if not (f.nullable or in_object or (csv and may_be_empty)):
         constraints["required"] = True
     if constraints:

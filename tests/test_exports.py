@@ -1,4 +1,5 @@
-"""Open data: the exports round-trip to the front matter, hold nothing withheld, open correctly as CSV, validate against their own JSON Schemas
+"""Open data: the exports round-trip to the front matter, carry each item's text,
+hold nothing withheld, open correctly as CSV, validate against their own JSON Schemas
 and against the Frictionless data package that describes them (build date, licence,
 sample flag, every file and column), and the codebook page describes every field and
 vocabulary."""
@@ -23,7 +24,7 @@ from goodrel_site.codebook import DATASETS, csv_columns
 from goodrel_site.export import PRIVATE
 from goodrel_site.stages import load_site
 
-DERIVED = {"slug", "url", "lang", "image", "anonymised", "event", "translation_of", "stories"}
+DERIVED = {"slug", "url", "lang", "image", "anonymised", "event", "translation_of", "stories", "text"}
 
 
 def front_matter(path: Path) -> dict:
@@ -149,14 +150,17 @@ def test_links_to_withheld_items_are_dropped(site, tmp_path):
 def test_csv_opens_in_a_spreadsheet_and_matches_the_json(bundled, dataset):
     raw = (bundled / "data" / f"{dataset}.csv").read_bytes()
     assert raw.startswith("\ufeff".encode("utf-8")), "a BOM, so spreadsheets read UTF-8"
-    assert raw.count(b"\r\n") >= 1 and b"\n" not in raw.replace(b"\r\n", b""), "CRLF line ends only"
     table = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
+    # Records end in CRLF; the only other line breaks are those inside a text's cell.
+    inside = sum(cell.count("\n") for row in table for cell in row.values())
+    assert raw.count(b"\r\n") == len(table) + 1 and raw.replace(b"\r\n", b"").count(b"\n") == inside
     rows = load_export(bundled, f"{dataset}.json")
     assert list(table[0]) == csv_columns(DATASETS[dataset])
     assert [t["slug"] for t in table] == [r["slug"] for r in rows]
     for cells, row in zip(table, rows):
         assert cells["title"] == row["title"] and cells["url"] == row["url"]
         assert cells["region"] == row["region"] and cells["date"] == row["date"]
+        assert cells["text"].lstrip("'") == row["text"] and len(row["text"]) > 200
         if dataset == "stories":
             assert cells["categories"] == "; ".join(row["categories"])
             assert cells["quote.text"] == (row["quote"] or {}).get("text", "")
@@ -220,6 +224,53 @@ def test_exports_are_identical_across_builds(site, tmp_path):
     assert build(site, tmp_path / "b") == 0
     for name in sorted(p.name for p in (tmp_path / "a/data").iterdir()):
         assert (tmp_path / "a/data" / name).read_bytes() == (tmp_path / "b/data" / name).read_bytes()
+
+
+# ---- The text ----
+
+BODY = """\
+The first paragraph, with a [link](https://example.org/) and *emphasis*,
+running over two lines.
+
+## A heading
+
+1. first step;
+2. second step, with `code`:
+   - a nested point
+
+- a plain point
+
+| Week | Dish |
+|---|---|
+| 1 | Soup |
+
+> Quoted words.[^1]
+
+<b>raw</b> stays as written.
+
+[^1]: Where the quote comes from.
+"""
+
+
+def test_each_item_carries_its_text_as_plain_text(site, tmp_path):
+    write(site, "stories/shaped.md", story("Shaped").replace("Body of Shaped.", BODY))
+    assert build(site, tmp_path / "out") == 0
+    rows = {r["slug"]: r for r in load_export(tmp_path / "out", "stories.json")}
+    assert rows["shaped"]["text"] == (
+        "The first paragraph, with a link and emphasis, running over two lines.\n\n"
+        "A heading\n\n"
+        "1. first step;\n2. second step, with code:\n  - a nested point\n\n"
+        "- a plain point\n\n"
+        "Week | Dish\n1 | Soup\n\n"
+        "Quoted words.[1]\n\n"
+        "<b>raw</b> stays as written.\n\n"
+        "[1] Where the quote comes from.")
+    assert rows["first"]["text"] == "Body of First story."
+    events = {r["slug"]: r for r in load_export(tmp_path / "out", "events.json")}
+    assert events["leeds-2013"]["text"] == "What happened."
+    cells = {r["slug"]: r for r in csv.DictReader(io.StringIO(
+        (tmp_path / "out/data/stories.csv").read_text("utf-8-sig"), newline=""))}
+    assert cells["shaped"]["text"] == rows["shaped"]["text"]
 
 
 # ---- The data package ----
