@@ -4,8 +4,9 @@ link previews show for a page with no picture of its own.
 It is made from site.yaml (title, description, address) with Pillow and the font
 Pillow ships, so the same command gives the same picture anywhere:
 
-    .venv/bin/python theme/share_image.py              # the bundled site
-    .venv/bin/python theme/share_image.py --site DIR   # another site's site.yaml
+    .venv/bin/python theme/share_image.py      # the bundled site's, into the default theme
+    .venv/bin/python theme/share_image.py --site DIR --out DIR/theme/static/share.png
+                                               # another site's own, over the default's
 
 Run it again after changing the site's title or description. It lives beside
 static/ rather than in it, as everything in static/ is published."""
