@@ -1,15 +1,14 @@
-"""Draw the site's default sharing image, theme/static/share.png: the picture that
-link previews show for a page with no picture of its own.
+"""Draw a site's default sharing image, theme/static/share.png: the picture that link
+previews show for a page with no picture of its own.
 
 It is made from site.yaml (title, description, address) with Pillow and the font
-Pillow ships, so the same command gives the same picture anywhere:
+Pillow ships, so the same command gives the same picture anywhere. From a site's
+folder (this project's own included, whose theme/ is the default theme):
 
-    .venv/bin/python theme/share_image.py      # the bundled site's, into the default theme
-    .venv/bin/python theme/share_image.py --site DIR --out DIR/theme/static/share.png
-                                               # another site's own, over the default's
+    .venv/bin/python -m goodrel_site.share_image [--site DIR] [--out PATH]
 
-Run it again after changing the site's title or description. It lives beside
-static/ rather than in it, as everything in static/ is published."""
+Run it again after changing the site's title or description: a site's own
+theme/static/share.png takes the place of the default theme's."""
 
 from __future__ import annotations
 
@@ -25,7 +24,6 @@ WIDTH, HEIGHT = 1200, 630  # the size link previews ask for (1.91:1)
 SCALE = 2  # drawn twice as large, then reduced, for smooth edges
 PAPER, INK, INK_SOFT = (251, 248, 243), (31, 28, 25), (61, 56, 50)
 ACCENT, TEAL = (161, 58, 22), (11, 90, 97)
-HERE = Path(__file__).resolve().parent
 
 
 def draw(title: str, description: str, address: str) -> Image.Image:
@@ -63,12 +61,14 @@ def _lines(text: str, width: int, most: int) -> list[str]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--site", type=Path, default=HERE.parent, help="folder holding site.yaml")
-    parser.add_argument("--out", type=Path, default=HERE / "static" / "share.png")
+    parser.add_argument("--site", type=Path, default=Path("."), help="the folder holding site.yaml")
+    parser.add_argument("--out", type=Path, help="where to write (default: SITE/theme/static/share.png)")
     args = parser.parse_args(argv)
+    out = args.out or args.site / "theme" / "static" / "share.png"
+    out.parent.mkdir(parents=True, exist_ok=True)
     settings = yaml.safe_load((args.site / "site.yaml").read_text("utf-8"))
     picture = draw(settings["title"], settings["description"], urlparse(settings["base_url"]).hostname)
-    picture.save(args.out, optimize=True)
+    picture.save(out, optimize=True)
 
 
 if __name__ == "__main__":
