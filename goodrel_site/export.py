@@ -10,7 +10,7 @@ import csv
 import hashlib
 import io
 import json
-from typing import Any
+from typing import Any, Callable
 
 from markdown_it import MarkdownIt
 from mdit_py_plugins.footnote import footnote_plugin
@@ -29,13 +29,15 @@ PRIVATE = {"status", "publish_on", "unpublish_on", "aliases", "consent"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def record(site: Site, entry: Entry) -> dict[str, Any]:
+def record(site: Site, entry: Entry, text: Callable[[str], str] | None = None) -> dict[str, Any]:
     """One item as exported: its public front matter (dates as YYYY-MM-DD) and what the
-    build derives (slug, URL, language), in codebook order. Links to other items are
-    kept only when those items are public."""
+    build derives (slug, URL, language, the text as plain text by `text`, plain_text by
+    default), in codebook order. Links to other items are kept only when those items are
+    public."""
     meta = entry.meta.model_dump(mode="json")
     derived = {"slug": entry.slug, "url": site.absolute(entry.url),
-               "lang": entry.lang or site.settings.language, "image": None, "text": plain_text(entry.body)}
+               "lang": entry.lang or site.settings.language, "image": None,
+               "text": (text or plain_text)(entry.body)}
     if entry.image:
         found = images.plan(image_path(site.root, entry, entry.image.src))
         derived["image"] = {"url": site.absolute(found.default.fallback),
@@ -53,8 +55,8 @@ def record(site: Site, entry: Entry) -> dict[str, Any]:
             for f in DATASETS[_dataset(entry)]}
 
 
-def records(site: Site, entries) -> list[dict[str, Any]]:
-    return [record(site, e) for e in sorted(entries, key=lambda e: e.slug)]
+def records(site: Site, entries, text: Callable[[str], str] | None = None) -> list[dict[str, Any]]:
+    return [record(site, e, text) for e in sorted(entries, key=lambda e: e.slug)]
 
 
 def to_json(data: Any) -> str:
@@ -79,10 +81,12 @@ def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
-def files(site: Site) -> dict[str, str]:
+def files(site: Site, text: Callable[[str], str] | None = None) -> dict[str, str]:
+    """Every file of /data/; `text` makes an item's plain text (plain_text, or a
+    memo of it: see records.Memo)."""
     result = {}
     for dataset, entries in (("stories", site.stories), ("events", site.events)):
-        rows = records(site, entries)
+        rows = records(site, entries, text)
         result[f"/data/{dataset}.json"] = to_json(rows)
         result[f"/data/{dataset}.csv"] = to_csv(rows, csv_columns(DATASETS[dataset]))
         result[f"/data/{dataset}.schema.json"] = to_json(schema(site, dataset))

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .models import Entry
-from .records import code_version, digest, file_digest, read_record, signature, write_record
+from .records import Memo, code_version, digest, file_digest, signature
 from .site import Site
 from .validate import image_path
 
@@ -48,8 +48,7 @@ class Keys:
         self._site = digest(self._base, tuple(self._entries.values()))
         self._templates: dict[str, str] = {}
         self._sources: dict[str, tuple[str, tuple] | None] = {}  # template -> (digest, names)
-        self._memo = memo
-        self._names: dict[str, tuple] = (read_record(memo, code_version()) or {}) if memo else {}
+        self._names = Memo(memo, self._parse)
 
     def page(self, page: Page) -> str:
         return digest(self._base, self.template(page.template), page.url, self.describe(page.context))
@@ -85,24 +84,23 @@ class Keys:
         """A template's source digest and the names of the templates it uses."""
         if name not in self._sources:
             import jinja2
-            from jinja2 import meta
 
             try:
                 source = self._env.loader.get_source(self._env, name)[0]
             except jinja2.TemplateNotFound:
                 self._sources[name] = None
                 return None
-            key = file_digest(source.encode())
-            if key not in self._names:
-                self._names[key] = tuple(meta.find_referenced_templates(self._env.parse(source)))
-            self._sources[name] = key, self._names[key]
+            self._sources[name] = file_digest(source.encode()), self._names(source)
         return self._sources[name]
 
+    def _parse(self, source: str) -> tuple:
+        from jinja2 import meta
+
+        return tuple(meta.find_referenced_templates(self._env.parse(source)))
+
     def save(self) -> None:
-        """Keep what each template (as used in this build) names, for the next build."""
-        if self._memo:
-            used = {found[0]: found[1] for found in self._sources.values() if found}
-            write_record(self._memo, code_version(), used)
+        """Keep what each template used in this build names, for the next build."""
+        self._names.save()
 
     def describe(self, value: Any) -> Any:
         kind = type(value)

@@ -171,7 +171,7 @@ def _taken(rel: str, files: dict[str, str]) -> str | None:
 def sitemap_urls(pages: list[Page]) -> list[str]:
     """Every public HTML page, except redirects and the not-found page."""
     return sorted(p.url for p in pages if p.url.endswith("/") and p.template.endswith(".html")
-                  and p.template != "alias.html" and p.url not in ("/404.html",))
+                  and p.template != "alias.html")
 
 
 def _page(site: Site, url: str, template: str, **context: Any) -> Page:

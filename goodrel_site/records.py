@@ -10,7 +10,7 @@ import marshal
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 FOLDER = ".goodrel-cache"
 FORMAT = 3  # bump when what is stored changes shape
@@ -70,3 +70,25 @@ def write_record(path: Path, format_key: str, value: Any) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}")
     tmp.write_bytes(marshal.dumps((format_key, value)))
     tmp.replace(path)
+
+
+class Memo:
+    """A pure function's results, kept between builds in a record by the digest of the
+    text they were made from (and the code's version): parsing again what has not
+    changed is the slow part of some work (a template, a story's plain text). A build
+    keeps only the results it used."""
+
+    def __init__(self, path: Path | None, make: Callable[[str], Any]):
+        self.path, self.make = path, make
+        self._known: dict[str, Any] = (read_record(path, code_version()) or {}) if path else {}
+        self._used: dict[str, Any] = {}
+
+    def __call__(self, text: str) -> Any:
+        key = file_digest(text.encode())
+        if key not in self._used:
+            self._used[key] = self._known[key] if key in self._known else self.make(text)
+        return self._used[key]
+
+    def save(self) -> None:
+        if self.path and self._used != self._known:
+            write_record(self.path, code_version(), self._used)

@@ -30,7 +30,7 @@ from .markdown import Links
 from .models import VOCABULARIES, Entry
 from .output import Tree, relpath
 from .problems import Problem
-from .records import code_version
+from .records import Memo, code_version
 from .site import Site, absolute_url, url_prefix
 from .slugs import slugify
 from .store import PageRecord, Store
@@ -63,7 +63,7 @@ class Renderer:
         """`cache`: the site's cache folder, where Jinja keeps compiled templates between
         runs; `prefix`: the path links start with (by default the path of the site's
         base_url)."""
-        self.root, self.settings, self.now = site.root, site.settings, site.now
+        self.root, self.settings, self.now, self.cache = site.root, site.settings, site.now, cache
         self.prefix = url_prefix(site.settings) if prefix is None else prefix
         self.links = links(site, self.prefix)
         self.strings = theme.strings
@@ -168,8 +168,10 @@ class Renderer:
             return Output(tuple((url + name, make(source)) for name, make in cite.FORMATS.items()), [], [], ())
         if page.template == plan.SITE_FILES:
             site = context["site"]
-            made = {"/feed.json": feeds.json_feed(site), "/robots.txt": feeds.robots(site), **export.files(site),
-                    **hosting.files(site), **cms.files(site)}
+            texts = Memo(self.cache / "texts" if self.cache else None, export.plain_text)
+            made = {"/feed.json": feeds.json_feed(site), "/robots.txt": feeds.robots(site),
+                    **export.files(site, texts), **hosting.files(site), **cms.files(site)}
+            texts.save()
             return Output(tuple(made.items()), [], [], ())
         body = None
         if page.template in _BODIES:
