@@ -14,11 +14,11 @@ which sorts by date by taking them in turn."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -168,19 +168,27 @@ def _start(site: Path, shard: list[Indexed], bundle: Path, language: str) -> tup
     for page in shard:
         (staging / "site" / page.rel).parent.mkdir(parents=True, exist_ok=True)
         link_or_copy(site / page.rel, staging / "site" / page.rel)
-    # Pagefind's command line (as the pagefind package runs it), not its Python API: the
-    # API's service answers that the index is written while its writes may still be
-    # under way, and the API then stops it, so on a busy machine a file could be
-    # published cut short (Pagefind issue #1271, fixed after 1.5.2). The command line
-    # finishes writing before it exits. One index for every language (in the site's
-    # language): Pagefind would otherwise split the index by <html lang>, and the search
-    # page (in English) could never find the Urdu or Polish versions. The language
-    # filter narrows by language instead.
+    # Pagefind's command line, not its Python API: the API's service answers that the
+    # index is written while its writes may still be under way, and the API then stops
+    # it, so on a busy machine a file could be published cut short (Pagefind issue
+    # #1271, fixed after 1.5.2). The command line finishes writing before it exits. One
+    # index for every language (in the site's language): Pagefind would otherwise split
+    # the index by <html lang>, and the search page (in English) could never find the
+    # Urdu or Polish versions. The language filter narrows by language instead.
     process = subprocess.Popen(
-        [sys.executable, "-m", "pagefind", "--site", str(staging / "site"), "--output-path",
+        [_pagefind(), "--site", str(staging / "site"), "--output-path",
          str(staging / "bundle"), "--force-language", language.split("-")[0], "--quiet"],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     return process, staging, bundle
+
+
+@functools.cache
+def _pagefind() -> str:
+    """Pagefind's program, as the pagefind-bin package installs it (run directly: through
+    `python -m pagefind` each shard paid for a Python start)."""
+    from pagefind_bin import get_executable
+
+    return str(get_executable())
 
 
 def _finish(running: tuple[subprocess.Popen, Path, Path]) -> None:
