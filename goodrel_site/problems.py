@@ -8,13 +8,14 @@ from dataclasses import dataclass
 @dataclass(frozen=True, order=True)
 class Problem:
     path: str  # relative to the site root, with forward slashes
-    line: int
+    line: int  # 1-based; 0 for the file as a whole (a link, a file too large…)
     message: str
     level: str = "error"  # "error", "warning" or "info"
 
     def __str__(self) -> str:
         prefix = "" if self.level == "error" else f"{self.level}: "
-        return f"{self.path}:{self.line}: {prefix}{self.message}"
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {prefix}{self.message}"
 
 
 class ContentError(Exception):
