@@ -1,9 +1,15 @@
 """Images: each published picture resized into a few widths, as WebP with a JPEG or
-PNG fallback, under content-hashed names, with all metadata (EXIF, GPS) stripped."""
+PNG fallback, under content-hashed names, with all metadata (EXIF, GPS) stripped.
+
+A picture is untrusted input: it is read only as a regular file of at most
+limits.IMAGE_BYTES, decoded only by Pillow's JPEG, PNG, WebP and GIF readers, refused
+past limits.IMAGE_PIXELS before any pixel is decoded, and decoded once whole when
+planned, so that `check` refuses a damaged or cut-short file as the build would."""
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import threading
 from dataclasses import dataclass
@@ -12,6 +18,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from . import limits, sitefiles
 from .output import Tree
 
 WIDTHS = (480, 960, 1600)
@@ -44,28 +51,98 @@ class ImageSet:
         return ", ".join(f"{prefix}{getattr(v, kind)} {v.width}w" for v in self.variants)
 
 
+_DAMAGED = "is damaged or cut short: open it in an image editor and save it again"
+
+
+class ImageError(Exception):
+    """A picture that cannot be used; the message completes "the image 'x.jpg' …"."""
+
+    def __init__(self, source: Path, message: str):
+        self.source, self.message = source, message
+        super().__init__(f"{source}: {message}")
+
+
+def find(root: Path, owner: str, src: str) -> ImageSet:
+    """The picture a content file (`owner`, relative to the site root) names by `src`,
+    checked and planned; ImageError, whose message names `src`, if it cannot be used."""
+    path = (root / owner).parent / src
+    try:
+        real = sitefiles.inspect(root, path)
+    except sitefiles.Refused as err:
+        if err.problem.message == "does not exist":
+            raise ImageError(path, f"image file not found: '{src}' (the path is relative to "
+                                   f"{owner}, e.g. 'images/photo.jpg')") from None
+        raise ImageError(path, f"the image '{src}' {err.problem.message}") from None
+    try:
+        return plan(Path(real))
+    except ImageError as err:
+        raise ImageError(err.source, f"the image '{src}' {err.message}") from None
+
+
 def plan(source: Path) -> ImageSet:
-    """The urls and sizes an image will have, from its bytes and header alone (read
-    again only when the file changes: a preview runs for hours)."""
-    st = os.stat(source)
+    """The urls and sizes an image will have (read again only when the file changes:
+    a preview runs for hours). `source` is a real path inside the site (find, or
+    validate.image_path). ImageError if it is not a picture the site can use."""
+    try:
+        st = os.stat(source)
+    except OSError as err:
+        raise ImageError(source, f"cannot be read ({err.strerror}): was it moved or deleted "
+                                 "meanwhile?") from None
     return _plan(source, (st.st_size, st.st_mtime_ns, st.st_ino))
 
 
 @lru_cache(maxsize=None)
 def _plan(source: Path, signature: tuple[int, int, int]) -> ImageSet:
-    data = source.read_bytes()
+    data = _read(source)
     digest = hashlib.sha256(VERSION.encode() + data).hexdigest()[:12]
-    with Image.open(source) as im:
-        width, height = _oriented_size(im)
-        alpha = im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info)
+    with _opened(source, data) as im:
+        try:
+            width, height = _oriented_size(im)
+            alpha = im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info)
+            # Decoded once whole (a JPEG at an eighth of its size, which still reads every
+            # byte), so that `check` finds a damaged or cut-short file as the build would.
+            if im.format == "JPEG":
+                im.draft(None, (max(1, im.width // 8), max(1, im.height // 8)))
+            im.load()
+        except Exception:  # Pillow raises many kinds of error for a damaged file
+            raise ImageError(source, _DAMAGED) from None
     fallback_ext = "png" if alpha else "jpg"
     widths = sorted({w for w in WIDTHS if w < width} | {min(width, WIDTHS[-1])})
     stem = source.stem.lower()
     variants = tuple(
-        Variant(w, round(height * w / width),
+        Variant(w, max(1, round(height * w / width)),
                 f"/media/{stem}-{digest}-{w}.webp", f"/media/{stem}-{digest}-{w}.{fallback_ext}")
         for w in widths)
     return ImageSet(source, digest, width, height, alpha, variants)
+
+
+def _read(source: Path) -> bytes:
+    try:
+        return sitefiles.read_regular(source, limits.IMAGE_BYTES)
+    except sitefiles.Refused as err:
+        raise ImageError(source, err.problem.message) from None
+    except OSError as err:
+        raise ImageError(source, f"cannot be read ({err.strerror}): was it moved or deleted "
+                                 "meanwhile?") from None
+
+
+def _opened(source: Path, data: bytes) -> Image.Image:
+    """The picture in `data`, its header read and its size checked; no pixel decoded."""
+    try:
+        im = Image.open(io.BytesIO(data), formats=limits.IMAGE_FORMATS)
+    except Image.DecompressionBombError:
+        raise ImageError(source, f"has more than {limits.IMAGE_PIXELS:,} pixels: save a smaller "
+                                 "copy (1,600 pixels wide is plenty)") from None
+    except Exception:  # Pillow raises many kinds of error for what it cannot read
+        raise ImageError(source, "is not a JPEG, PNG, WebP or GIF picture: save it as one of "
+                                 "these (a renamed file of another kind does not work)") from None
+    width, height = im.size
+    if width * height > limits.IMAGE_PIXELS or max(width, height) > limits.IMAGE_SIDE:
+        im.close()
+        raise ImageError(source, f"is {width:,} x {height:,} pixels; at most {limits.IMAGE_PIXELS:,} "
+                                 f"pixels and {limits.IMAGE_SIDE:,} a side are allowed: save a "
+                                 "smaller copy (1,600 pixels wide is plenty)")
+    return im
 
 
 def _oriented_size(im: Image.Image) -> tuple[int, int]:
@@ -97,13 +174,21 @@ def cached(image: ImageSet, cache: Path) -> list[str]:
 
 
 def _encode(image: ImageSet, variant: Variant, url: str, target: Path) -> None:
-    with Image.open(image.source) as im:
-        # Apply the camera's rotation, then drop EXIF, GPS, XMP and comments: only pixels go out.
-        im = ImageOps.exif_transpose(im)
-        im = im.convert("RGBA" if image.alpha else "RGB")
-        im = im.resize((variant.width, variant.height), Image.Resampling.LANCZOS)
-        # A new image from the raw pixels carries no info dict: no EXIF, ICC or XMP to leak.
-        clean = Image.frombytes(im.mode, im.size, im.tobytes())
+    data = _read(image.source)
+    if hashlib.sha256(VERSION.encode() + data).hexdigest()[:12] != image.digest:
+        raise ImageError(image.source, "changed while the site was being built: build again")
+    try:
+        with _opened(image.source, data) as im:
+            # Apply the camera's rotation, then drop EXIF, GPS, XMP and comments: only pixels go out.
+            im = ImageOps.exif_transpose(im)
+            im = im.convert("RGBA" if image.alpha else "RGB")
+            im = im.resize((variant.width, variant.height), Image.Resampling.LANCZOS)
+            # A new image from the raw pixels carries no info dict: no EXIF, ICC or XMP to leak.
+            clean = Image.frombytes(im.mode, im.size, im.tobytes())
+    except ImageError:
+        raise
+    except Exception:  # (it was decoded whole when planned: only a rare file gets here)
+        raise ImageError(image.source, _DAMAGED) from None
     target.parent.mkdir(parents=True, exist_ok=True)
     if url.endswith(".webp"):
         clean.save(target, "WEBP", quality=78, method=4)

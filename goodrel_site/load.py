@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from . import chars, limits, sitefiles
 from .problems import Problem
 
 try:  # libyaml is several times faster and gives the same nodes and marks
@@ -61,8 +63,14 @@ class LoadError(Exception):
         super().__init__(str(problem))
 
 
-def read_text(path: Path, rel: str) -> str:
-    return decode(path.read_bytes(), rel)
+def read_text(root: Path, path: Path, limit: int) -> str:
+    """A site file as text; LoadError if it is not the site's own file (sitefiles.py),
+    is larger than `limit` bytes, or is not clean UTF-8 text."""
+    try:
+        data = sitefiles.read_bytes(root, path, limit)
+    except sitefiles.Refused as err:
+        raise LoadError(err.problem) from None
+    return decode(data, sitefiles.relative(root, path))
 
 
 def decode(data: bytes, rel: str) -> str:
@@ -71,11 +79,27 @@ def decode(data: bytes, rel: str) -> str:
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
         raise LoadError(Problem(rel, line, "the file is not UTF-8 text; save it as UTF-8")) from None
-    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    bad = chars.first_forbidden(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise LoadError(Problem(rel, line, f"this line holds {chars.describe(bad[0])}: delete it "
+                                           "(such characters come from copying text out of other "
+                                           "programs, and would break the site's feeds and data)"))
+    return text
+
+
+_TAGS = {"tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "seq", "map")}
+_INT, _STR = "tag:yaml.org,2002:int", "tag:yaml.org,2002:str"
 
 
 def load_yaml(text: str, rel: str, first_line: int = 1) -> tuple[Any, dict[KeyPath, int]]:
-    """Load YAML safely, refusing duplicate keys, with the line of every key."""
+    """Load YAML safely, with the line of every key. Refused, each at its line: a key
+    given twice, anchors and aliases (a few hundred bytes of aliases can stand for
+    gigabytes), nesting deeper than limits.YAML_DEPTH, tags (!!binary, !!set…), keys
+    that are not text, and whole numbers too long to be counts."""
+    if "&" in text or "*" in text:
+        _refuse_anchors(text, rel, first_line)
     loader = _StrictLoader(text)
     try:
         node = loader.get_single_node()
@@ -85,22 +109,52 @@ def load_yaml(text: str, rel: str, first_line: int = 1) -> tuple[Any, dict[KeyPa
         _record_lines(node, (), lines, rel, first_line)
         return loader.construct_document(node), lines
     except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark or err.context_mark
-        line = first_line + (mark.line if mark else 0)
-        what = err.problem or err.context or "invalid YAML"
-        raise LoadError(Problem(rel, line, f"invalid YAML: {what}")) from None
+        raise LoadError(yaml_problem(err, text, rel, first_line)) from None
     except yaml.YAMLError as err:
         raise LoadError(Problem(rel, first_line, f"invalid YAML: {err}")) from None
     finally:
         loader.dispose()
 
 
+def _refuse_anchors(text: str, rel: str, first: int) -> None:
+    """Anchors (&name) and aliases (*name), found in the parser's events, before any
+    node is made. (Only run when the text has an & or a *: most files have neither.)"""
+    loader = _StrictLoader(text)
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                symbol = "*" if isinstance(event, yaml.AliasEvent) else "&"
+                raise LoadError(Problem(
+                    rel, first + event.start_mark.line,
+                    f"'{symbol}{event.anchor}' is a YAML anchor or alias, which the site does not "
+                    f"use: write the value out in full (a value that starts with {symbol} "
+                    f"must be put in double quotes)"))
+    except yaml.MarkedYAMLError as err:
+        raise LoadError(yaml_problem(err, text, rel, first)) from None
+    finally:
+        loader.dispose()
+
+
 def _record_lines(node: yaml.Node, path: KeyPath, lines: dict, rel: str, first: int) -> None:
+    line = first + node.start_mark.line
+    if len(path) > limits.YAML_DEPTH:
+        raise LoadError(Problem(rel, line, f"lists and groups of fields are nested more than "
+                                           f"{limits.YAML_DEPTH} deep here; the site needs at most 3"))
+    if node.tag not in _TAGS:
+        raise LoadError(Problem(rel, line, f"'{node.tag.replace('tag:yaml.org,2002:', '!!')}' is a "
+                                           "YAML tag, which the site does not use: write a plain value "
+                                           "(a value that starts with ! must be put in double quotes)"))
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
             line = first + key_node.start_mark.line
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR or not key_node.value:
+                shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "a list or group"
+                raise LoadError(Problem(rel, line, f"a field's name must be a word, not {shown!r}: "
+                                                   "write the name before the ':' (in quotes if "
+                                                   "it is a number or yes, no, true, false)"))
+            key = key_node.value
             if key in seen:
                 raise LoadError(Problem(
                     rel, line, f"'{key}' is given twice (first on line {seen[key]}); keep one"))
@@ -111,6 +165,79 @@ def _record_lines(node: yaml.Node, path: KeyPath, lines: dict, rel: str, first: 
         for i, item in enumerate(node.value):
             lines[path + (i,)] = first + item.start_mark.line
             _record_lines(item, path + (i,), lines, rel, first)
+    elif node.tag == _INT and len(node.value) > limits.NUMBER_CHARS:
+        raise LoadError(Problem(rel, line, f"this number is {len(node.value)} characters long; a "
+                                           f"number may have at most {limits.NUMBER_CHARS} (put text "
+                                           "that only looks like a number in double quotes)"))
+
+
+def yaml_problem(err: yaml.MarkedYAMLError, text: str, rel: str, first: int) -> Problem:
+    """A YAML syntax error said in plain words, at the line that needs the fix."""
+    problem, context = err.problem or "", err.context or ""
+    mark = err.problem_mark or err.context_mark
+    at = mark.line if mark else 0
+    start = err.context_mark.line if err.context_mark else at
+    line_text = text.split("\n")[at] if at < text.count("\n") + 1 else ""
+    char = line_text[mark.column] if mark and mark.column < len(line_text) else ""
+    def quote(example: str = "Oldham: a year on") -> str:
+        return f'put the whole value in double quotes, e.g. title: "{example}"'
+
+    if "quoted scalar" in context and "end of stream" in problem:
+        at, message = start, ("a quote opened on this line is never closed: end the value with "
+                              "the same quote mark (\" or ')")
+    elif "unknown escape" in problem:
+        message = ("a backslash inside double quotes starts a code such as \\n: write two "
+                   "backslashes for one, or use single quotes")
+    elif "cannot start any token" in problem and char == "\t":
+        message = "a tab is used here: indent with spaces only (replace the tab with spaces)"
+    elif "cannot start any token" in problem:
+        message = f"a value cannot start with '{char}': {quote(char + 'Oldham')}"
+    elif "alias" in context or "alias" in problem:
+        message = f"a value that starts with '*' is read as a YAML alias: {quote('*Bold* words')}"
+    elif "could not find expected ':'" in problem:
+        at, message = start, ("this line is not a 'name: value' field: add the ':' after the "
+                              "field's name, or, if it is text of the story, move it below the "
+                              "closing '---' line")
+    elif "flow sequence" in context or "flow mapping" in context:
+        bracket, closing = ("[", "]") if "sequence" in context else ("{", "}")
+        at, message = start, (f"a '{bracket}' on this line opens a list that is never closed: close "
+                              f"it on the same line, or, if the value is text that starts with "
+                              f"'{bracket}', {quote(f'{bracket}Draft{closing} Oldham')}")
+    elif "mapping values are not allowed" in problem and line_text.count(": ") > 1:
+        message = f"this value holds ': ', which YAML reads as the start of another field: {quote()}"
+    elif "mapping values are not allowed" in problem or "expected key" in problem:
+        if _text_after_quote(line_text):
+            message = ("there is text after the closing quote: put the whole value inside one "
+                       "pair of quotes (for a quote mark inside it, use the other kind around "
+                       "it: 'He said \"yes\"')")
+        elif line_text.lstrip().startswith("- "):
+            message = ("this list item is not under a field: indent it under the field's name "
+                       "(or write the list as [a, b])")
+        else:
+            message = ("the indentation of this line does not match the lines around it: the "
+                       "fields of one group start at the same column, indented with spaces under "
+                       "their group's name (and a value holding ': ' must be in double quotes)")
+    elif "block sequence entries" in problem:
+        message = "a '- ' list item must start a line of its own, under its field's name"
+    elif "block scalar" in context:
+        message = "'|' or '>' must end its line, with the text on the lines below, indented"
+    elif "mapping keys are not allowed" in problem:
+        message = f"a value cannot start with '?': {quote('? Oldham')}"
+    elif "nesting depth" in problem:
+        message = (f"lists and groups of fields are nested more than {limits.YAML_DEPTH} deep "
+                   "here; the site needs at most 3")
+    else:
+        message = (f"the YAML cannot be read here ({problem or context}): check the quotes, "
+                   "colons and indentation on this line and the one above")
+    return Problem(rel, first + at, f"invalid YAML: {message}")
+
+
+def _text_after_quote(line: str) -> bool:
+    value = line.partition(": ")[2].strip()
+    if value[:1] not in ("'", '"'):
+        return False
+    end = value.find(value[0], 1)
+    return end > 0 and value[end + 1:].strip()[:1] not in ("", "#")
 
 
 def split_front_matter(text: str, rel: str) -> tuple[str, str, int]:
@@ -124,14 +251,23 @@ def split_front_matter(text: str, rel: str) -> tuple[str, str, int]:
                     "then the fields, then another '---' line"))
     for i in range(1, len(lines)):
         if lines[i].rstrip() == "---":
-            return "\n".join(lines[1:i]), "\n".join(lines[i + 1:]), i + 2
+            front = "\n".join(lines[1:i])
+            if len(front) > limits.FRONT_MATTER_CHARS:
+                raise LoadError(Problem(rel, 1, f"the front matter (between the '---' lines) is "
+                                                f"{len(front):,} characters long; at most "
+                                                f"{limits.FRONT_MATTER_CHARS:,} are allowed"))
+            return front, "\n".join(lines[i + 1:]), i + 2
     raise LoadError(Problem(rel, 1, "the front matter is never closed: add a '---' line after the fields"))
 
 
 def load_source(root: Path, path: Path, kind: str, raw: bytes | None = None) -> Source:
-    """One content file; `raw` is its bytes when the caller has read them already."""
+    """One content file; `raw` is its bytes when the caller has read them already
+    (through sitefiles.read_bytes: left None, it is read so here)."""
     rel = path.relative_to(root).as_posix()
-    text = decode(raw, rel) if raw is not None else read_text(path, rel)
+    if raw is not None and len(raw) > limits.CONTENT_FILE_BYTES:
+        raise LoadError(Problem(rel, 0, f"is {len(raw):,} bytes; a content file may have at "
+                                        f"most {limits.CONTENT_FILE_BYTES:,}"))
+    text = decode(raw, rel) if raw is not None else read_text(root, path, limits.CONTENT_FILE_BYTES)
     front, body, body_line = split_front_matter(text, rel)
     data, lines = load_yaml(front, rel, first_line=2)
     if data is None:
@@ -145,9 +281,20 @@ CONTENT_DIRS = {"stories": "story", "events": "event", "pages": "page"}
 
 
 def content_files(root: Path) -> list[tuple[Path, str]]:
-    """Every content file under the site root with its kind, in a fixed order."""
+    """Every content file under the site root with its kind, in a fixed order: only
+    the site's own regular files (what is refused, content_problems names)."""
     return [(path, kind) for folder, kind in CONTENT_DIRS.items()
-            for path in sorted((root / folder).glob("*.md"), key=str)]  # (str: quicker, same order)
+            for path in sitefiles.files(root, root / folder, ".md")[0]]
+
+
+def content_problems(root: Path) -> list[Problem]:
+    """Whatever in the content folders the site refuses to read (sitefiles.py): a link
+    out of the site or to nothing, a FIFO, socket or device, a folder named *.md."""
+    found = set()
+    for folder in CONTENT_DIRS:
+        found.update(sitefiles.files(root, root / folder, ".md")[1])
+        found.update(sitefiles.audit(root, root / folder))
+    return sorted(found)
 
 
 def load_sources(root: Path) -> tuple[list[Source], list[Problem]]:

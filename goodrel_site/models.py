@@ -9,6 +9,7 @@ from typing import Annotated, Literal, Optional, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
+from . import chars, limits
 from .load import line_of
 
 KEY_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -35,19 +36,42 @@ def _not_before(field: str, value: Optional[date], info: ValidationInfo) -> Opti
     return value
 
 
+def _clean_text(value: object) -> object:
+    """Every text field, front matter and site.yaml alike: refuse the characters no
+    output may hold, and make line breaks spaces (a title or a RIS line is one line),
+    before the field's own rules (length, pattern) see it."""
+    if not isinstance(value, str):
+        return value  # (the field's type reports it)
+    bad = chars.first_forbidden(value)
+    if bad:
+        raise ValueError(f"the text holds {chars.describe(bad[0])} at character {bad.start() + 1}: "
+                         "delete it (write a line break as a new line, not as an escape code)")
+    return chars.one_line(value)
+
+
+Str = Annotated[str, BeforeValidator(_clean_text)]  # every text type below is one of these
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-Key = Annotated[str, Field(pattern=KEY_PATTERN, max_length=80)]
-Slug = Annotated[str, Field(pattern=KEY_PATTERN, max_length=80)]
-Text = Annotated[str, Field(min_length=1)]
-Lang = Annotated[str, Field(pattern=LANG_PATTERN)]
-UrlPath = Annotated[str, Field(pattern=URL_PATH_PATTERN)]
-Number = Union[int, float]
+Key = Annotated[Str, Field(pattern=KEY_PATTERN, max_length=80)]
+Slug = Annotated[Str, Field(pattern=KEY_PATTERN, max_length=80)]
+Text = Annotated[Str, Field(min_length=1, max_length=limits.TEXT_CHARS)]
+Lang = Annotated[Str, Field(pattern=LANG_PATTERN)]
+UrlPath = Annotated[Str, Field(pattern=URL_PATH_PATTERN, max_length=limits.TEXT_CHARS)]
+Count = Annotated[int, Field(ge=0, le=limits.NUMBER_MAX)]
+Number = Union[Annotated[int, Field(ge=-limits.NUMBER_MAX, le=limits.NUMBER_MAX)], float]
+Title = Annotated[Str, Field(min_length=1, max_length=limits.TITLE_CHARS)]
+Summary = Annotated[Str, Field(min_length=1, max_length=limits.SUMMARY_CHARS)]
+
+
+def Items(item, min_length: int = 0):  # noqa: N802 (a type, named as one)
+    """A list of at most limits.LIST_ITEMS items."""
+    return Annotated[list[item], Field(min_length=min_length, max_length=limits.LIST_ITEMS)]
 
 
 class Model(BaseModel):
     # Unknown keys are errors (a typo must not drop data) and nothing is coerced:
-    # `title: [a, b]` or `attendees: "many"` is reported, never guessed at.
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # `title: [a, b]` or `attendees: "many"` is reported, never guessed at; nor is
+    # .nan or .inf taken for a number (JSON has neither).
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 class Consent(Model):
@@ -81,7 +105,7 @@ class Outcome(Model):
 class Contact(Model):
     name: Optional[Text] = None
     organisation: Optional[Text] = None
-    email: Optional[Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]] = None
+    email: Optional[Annotated[Str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]] = None
     phone: Optional[Text] = None
 
 
@@ -105,8 +129,8 @@ class Image(Model):
 class Dated(Model):
     """Fields and rules shared by stories and events."""
 
-    title: Annotated[str, Field(min_length=1, max_length=200)]
-    summary: Annotated[str, Field(min_length=1, max_length=400)]
+    title: Title
+    summary: Summary
     date: IsoDate
     status: Literal["draft", "published"]
     publish_on: Optional[IsoDate] = None
@@ -115,7 +139,7 @@ class Dated(Model):
     region: Key
     image: Optional[Image] = None
     lang: Optional[Lang] = None
-    aliases: list[UrlPath] = []
+    aliases: Items(UrlPath) = []
 
     @field_validator("unpublish_on")
     @classmethod
@@ -128,19 +152,19 @@ class Dated(Model):
 
 class StoryMeta(Dated):
     updated: Optional[IsoDate] = None
-    categories: Annotated[list[Key], Field(min_length=1)]
-    approaches: list[Key] = []
-    divides: list[Key] = []
-    themes: list[Key] = []
+    categories: Items(Key, min_length=1)
+    approaches: Items(Key) = []
+    divides: Items(Key) = []
+    themes: Items(Key) = []
     place: Optional[Text] = None
-    organisations: list[Text] = []
+    organisations: Items(Text) = []
     event: Optional[Slug] = None
     consent: Consent
     quote: Optional[Quote] = None
-    outcomes: list[Outcome] = []
+    outcomes: Items(Outcome) = []
     contact: Optional[Contact] = None
     translation_of: Optional[Slug] = None
-    tags: list[Text] = []
+    tags: Items(Text) = []
     featured: bool = False
 
     @field_validator("updated")
@@ -152,11 +176,11 @@ class StoryMeta(Dated):
 class EventMeta(Dated):
     place: Text
     end_date: Optional[IsoDate] = None
-    hosts: Annotated[list[Text], Field(min_length=1)] = []
-    attendees: Optional[Annotated[int, Field(ge=0)]] = None
-    organisations_represented: Optional[Annotated[int, Field(ge=0)]] = None
-    sectors: list[Text] = []
-    questions: list[Text] = []
+    hosts: Items(Text, min_length=1) = []
+    attendees: Optional[Count] = None
+    organisations_represented: Optional[Count] = None
+    sectors: Items(Text) = []
+    questions: Items(Text) = []
 
     @field_validator("end_date")
     @classmethod
@@ -165,13 +189,14 @@ class EventMeta(Dated):
 
 
 class PageMeta(Model):
-    title: Annotated[str, Field(min_length=1, max_length=200)]
-    summary: Optional[Annotated[str, Field(min_length=1, max_length=400)]] = None
+    title: Title
+    summary: Optional[Summary] = None
     slug: Optional[Slug] = None
     lang: Optional[Lang] = None
     status: Literal["draft", "published"] = "published"
-    nav: Optional[int] = Field(None, description="position in the site navigation, lower first")
-    aliases: list[UrlPath] = []
+    nav: Optional[Annotated[int, Field(ge=-1000, le=1000)]] = Field(
+        None, description="position in the site navigation, lower first")
+    aliases: Items(UrlPath) = []
 
 
 class Term(Model):
@@ -199,7 +224,9 @@ class Cms(Model):
 class Settings(Model):
     title: Text
     description: Text
-    base_url: Annotated[str, Field(pattern=r"^https?://[^\s/]+(/[^\s]*)?$")]
+    # Only the characters an address may hold unescaped: a citation or feed copies it as is.
+    base_url: Annotated[Str, Field(pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$",
+                                   max_length=limits.TEXT_CHARS)]
     language: Lang = "en"
     publisher: Text
     licence: Licence

@@ -10,7 +10,9 @@ from typing import Any, Callable
 
 from pydantic import BaseModel, ValidationError
 
-from .load import KeyPath, LoadError, Source, line_of, load_sources, load_yaml, read_text
+from . import images, limits
+from .load import (KeyPath, LoadError, Source, content_problems, line_of, load_sources, load_yaml,
+                   read_text)
 from .models import META_MODELS, VOCABULARIES, Entry, Settings
 from .problems import ContentError, Problem
 from .slugs import slugify
@@ -40,10 +42,10 @@ class Content:
 
 def load_settings(root: Path) -> Settings:
     path = root / "site.yaml"
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         raise ContentError([Problem("site.yaml", 1, "site.yaml is missing: every site root needs one")])
     try:
-        data, lines = load_yaml(read_text(path, "site.yaml"), "site.yaml")
+        data, lines = load_yaml(read_text(root, path, limits.SETTINGS_BYTES), "site.yaml")
     except LoadError as err:
         raise ContentError([err.problem]) from None
     try:
@@ -58,6 +60,13 @@ def model_problems(err: ValidationError, data: Any, lines: dict[KeyPath, int], p
     by_key: dict[KeyPath, list[dict]] = {}
     for e in err.errors():
         by_key.setdefault(_data_path(e, data), []).append(e)
+    # A misspelt key is one mistake: 'regon' is unknown, and so 'region' is missing.
+    for key, errors in list(by_key.items()):
+        if errors[0]["type"] == "extra_forbidden":
+            missing = [k for k, e in by_key.items() if k[:-1] == key[:-1] and e[0]["type"] == "missing"]
+            close = difflib.get_close_matches(str(key[-1]), [str(k[-1]) for k in missing], n=1)
+            if close:
+                del by_key[key[:-1] + (close[0],)]
     problems = []
     for key, errors in by_key.items():
         if len(errors) > 1:  # a union (number or text…) gives one error per alternative
@@ -135,12 +144,19 @@ def _explain(e: dict, key: KeyPath, model: type[BaseModel] | None) -> str:
         return f"{field} is {len(given)} characters long; at most {ctx.get('max_length')} are allowed"
     if kind == "too_short":
         return f"{field} needs at least {ctx.get('min_length')} item"
+    if kind == "too_long":
+        return f"{field} has {ctx.get('actual_length')} items; at most {ctx.get('max_length')} are allowed"
     if kind == "greater_than_equal":
-        return f"{field} must be {ctx.get('ge')} or more, not {given!r}"
+        return f"{field} must be {ctx.get('ge'):,} or more, not {given!r}"
+    if kind == "less_than_equal":
+        return f"{field} must be {ctx.get('le'):,} or less, not {given!r}"
+    if kind == "finite_number":
+        return f"{field} must be a number, not {given!r} (.nan and .inf are not numbers here)"
     if kind in ("date_type", "date_parsing", "date_from_datetime_parsing"):
         return f"{field} must be a date written YYYY-MM-DD"
     if kind == "value_error":
-        return str(ctx.get("error", e["msg"]))
+        error = str(ctx.get("error", e["msg"]))
+        return f"{field}: {error}" if error.startswith("the text holds") else error
     if kind.endswith("_type") or kind in ("union_tag_invalid",):
         return f"{field} has the wrong type ({got})"
     return f"{field}: {e['msg']}"
@@ -231,6 +247,7 @@ def validate(root: Path, loader: Callable[[Path], tuple[list[Source], list[Probl
     read before)."""
     settings = load_settings(root)
     sources, problems = loader(root)
+    problems = [*problems, *content_problems(root)]
     if validated:
         validated.use(settings)
     entries = []
@@ -337,15 +354,15 @@ def _image_problems(root: Path, entries: list[Entry]) -> list[Problem]:
         image = getattr(entry.meta, "image", None)
         if image is None:
             continue
-        path = image_path(root, entry, image.src)
-        if path is None or not path.is_file():
-            problems.append(Problem(entry.path, entry.line("image", "src"),
-                                    f"image file not found: '{image.src}' (the path is relative to "
-                                    f"{entry.path}, e.g. 'images/photo.jpg')"))
+        try:
+            images.find(root, entry.path, image.src)
+        except images.ImageError as err:
+            problems.append(Problem(entry.path, entry.line("image", "src"), err.message))
     return problems
 
 
 def image_path(root: Path, entry: Entry, src: str) -> Path | None:
-    """Where an image named in a content file lives; None if outside the site root."""
+    """Where an image named in a content file lives; None if outside the site root.
+    (Validation has checked it with images.find: a site file, a picture that can be used.)"""
     path = ((root / entry.path).parent / src).resolve()
     return path if path.is_relative_to(root.resolve()) else None

@@ -8,7 +8,7 @@ from conftest import build, story, tree_hashes, write
 # (file, content, the error expected on standard error)
 CASES = {
     "invalid yaml": ("stories/bad.md", "---\ntitle: Fine\nsummary: [unclosed\ndate: 2014-03-01\n---\n",
-                     "stories/bad.md:4: invalid YAML"),
+                     "stories/bad.md:3: invalid YAML: a '[' on this line opens a list that is never closed"),
     "no front matter": ("stories/bad.md", "Just some text.\n", "stories/bad.md:1: no front matter"),
     "unclosed front matter": ("stories/bad.md", "---\ntitle: x\n", "stories/bad.md:1: the front matter is never closed"),
     "empty file": ("stories/bad.md", "", "stories/bad.md:1: the file is empty"),

@@ -1,0 +1,37 @@
+"""Characters that no text of the site may hold, and the line breaks that no
+one-line field may hold: checked once, where text comes in (load.py for whole files,
+models.py for every text field), so that no output format (HTML, XML, JSON, CSV,
+BibTeX, RIS, the search index) ever has to cope with them.
+
+Refused: control characters other than tab, line feed and carriage return (C0, DEL,
+C1: invisible, and invalid in XML or HTML), and Unicode non-characters (U+FDD0 to
+U+FDEF, and the last two code points of every plane). Surrogates cannot arrive: strict
+UTF-8 decoding and YAML's escapes both refuse them."""
+
+from __future__ import annotations
+
+import re
+
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
+FORBIDDEN = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_NONCHARACTERS}]")
+# A run of line breaks and tabs, with the spaces around it.
+_BREAKS = re.compile("[ \t]*[\t\n\r\u2028\u2029][ \t\n\r\u2028\u2029]*")
+
+
+def describe(char: str) -> str:
+    """What a forbidden character is, for an editor."""
+    code = f"U+{ord(char):04X}"
+    if ord(char) < 0xA0:
+        return f"an invisible control character ({code})"
+    return f"a code that is not a character ({code})"
+
+
+def first_forbidden(text: str) -> re.Match | None:
+    """The first forbidden character in `text`, or None."""
+    return None if text.isprintable() else FORBIDDEN.search(text)  # (printable: no Cc, no Cn)
+
+
+def one_line(text: str) -> str:
+    """Line breaks and tabs as single spaces, and no space at either end."""
+    return _BREAKS.sub(" ", text).strip() if not text.isprintable() or text != text.strip() else text

@@ -1,0 +1,23 @@
+"""How much of anything the site will read: past these, a clear `PATH:LINE:` error,
+never hours of work or gigabytes of memory. docs/security.md lists them with the
+reasons; change them there too."""
+
+# Files
+CONTENT_FILE_BYTES = 10 * 1024 * 1024  # a story, event or page, front matter and text
+SETTINGS_BYTES = 1024 * 1024  # site.yaml
+FRONT_MATTER_CHARS = 64 * 1024  # between the two '---' lines
+
+# YAML values (front matter and site.yaml)
+YAML_DEPTH = 8  # lists and mappings inside each other; the deepest field needs 3
+NUMBER_CHARS = 20  # a whole number written with more characters is refused unread
+NUMBER_MAX = 10**15  # whole numbers, either sign (JSON's exact range is up to 2**53)
+TEXT_CHARS = 1000  # any one text field without a tighter limit of its own
+LIST_ITEMS = 100  # items in any one list (tags, organisations, aliases…)
+TITLE_CHARS = 200
+SUMMARY_CHARS = 400
+
+# Images used by content
+IMAGE_BYTES = 40 * 1024 * 1024
+IMAGE_PIXELS = 50_000_000  # width x height, as the file's header says (8,660 x 5,773)
+IMAGE_SIDE = 16_000  # pixels, either side (WebP cannot be wider or taller than 16,383)
+IMAGE_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")  # Pillow's decoders for anything else are not used
