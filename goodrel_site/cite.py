@@ -11,7 +11,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from typing import Callable
+from urllib.parse import quote
 
+from .chars import FORBIDDEN
 from .models import Entry, Settings
 from .site import absolute_url
 
@@ -86,28 +88,29 @@ def bibtex(src: Source) -> str:
     be split into first and last names."""
     fields = [("author", "{" + _tex(src.author) + "}"), ("title", _tex(src.title)),
               ("organization", _tex(src.website)), ("date", src.published.isoformat()),
-              ("year", str(src.published.year)), ("url", src.url),
-              ("urldate", src.accessed.isoformat()), ("langid", src.lang),
+              ("year", str(src.published.year)), ("url", _url(src.url)),
+              ("urldate", src.accessed.isoformat()), ("langid", _tex(src.lang)),
               ("abstract", _tex(src.summary)), ("keywords", _tex(", ".join(src.keywords)))]
     if src.original_title:
         fields.insert(2, ("titleaddon", _tex(f"[{src.original_title}]")))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    return f"@online{{{src.key},\n{body}\n}}\n"
+    return f"@online{{{_tex(src.key)},\n{body}\n}}\n"
 
 
 def ris(src: Source) -> str:
-    """RIS, tag by tag, CRLF line ends as the format expects."""
+    """RIS, tag by tag, CRLF line ends as the format expects; each value on one line
+    (a line break in a value would start a tag, or a record, of its own)."""
     day = src.published
     lines = [("TY", "ELEC"), ("ID", src.key), ("AU", src.author), ("TI", src.title)]
     if src.original_title:
         lines.append(("TT", src.original_title))
     lines += [("T2", src.website), ("PB", src.author), ("PY", str(day.year)),
-              ("DA", f"{day.year}/{day.month:02d}/{day.day:02d}/"), ("UR", src.url),
+              ("DA", f"{day.year}/{day.month:02d}/{day.day:02d}/"), ("UR", _url(src.url)),
               ("Y2", src.accessed.isoformat().replace("-", "/")), ("LA", src.lang),
               ("AB", src.summary)]
     lines += [("KW", word) for word in src.keywords]
     lines.append(("ER", ""))
-    return "".join(f"{tag}  - {value}\r\n" for tag, value in lines)
+    return "".join(f"{tag}  - {_one_line(value)}\r\n" for tag, value in lines)
 
 
 def csl_json(src: Source) -> str:
@@ -127,7 +130,16 @@ FORMATS: dict[str, Callable[[Source], str]] = {"cite.bib": bibtex, "cite.ris": r
 
 
 def _one_line(text: str) -> str:
-    return re.sub(r"\s+", " ", text).strip()
+    """Text as one line with nothing invisible in it: any line break, tab or control
+    character is a space. (The models already refuse these; a citation file must hold
+    even so.)"""
+    return re.sub(r"\s+", " ", FORBIDDEN.sub(" ", text)).strip()
+
+
+def _url(url: str) -> str:
+    """An address with every character that a citation format treats specially (braces,
+    backslashes, spaces, quotes) percent-encoded; an address the site made needs none."""
+    return quote(_one_line(url), safe="/:?#[]@!$&'()*+,;=%~-._")
 
 
 def _long(day: date) -> str:
@@ -138,12 +150,14 @@ def _date_parts(day: date) -> dict:
     return {"date-parts": [[day.year, day.month, day.day]]}
 
 
-_TEX = str.maketrans({"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%",
-                      "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}",
-                      "^": r"\textasciicircum{}"})
+# Braces as commands, not \{ and \}: BibTeX counts every brace, escaped or not, and a
+# field's braces must balance.
+_TEX = str.maketrans({"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+                      "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+                      "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"})
 
 
 def _tex(text: str) -> str:
-    """Escape the characters TeX treats as commands; other Unicode is left as it is
-    (biber and modern BibTeX read UTF-8)."""
-    return text.translate(_TEX)
+    """One line, with the characters TeX treats as commands escaped; other Unicode is
+    left as it is (biber and modern BibTeX read UTF-8)."""
+    return _one_line(text).translate(_TEX)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
@@ -13,8 +14,9 @@ from pathlib import Path
 from . import __version__
 from .options import Options, default_jobs
 from .pipeline import build
-from .problems import ContentError, Problem, UsageError
+from .problems import ContentError, ImageError, Problem, UsageError
 from .progress import Printed
+from .sitefiles import Refused
 
 
 def build_date(given: str | None) -> date:
@@ -24,9 +26,11 @@ def build_date(given: str | None) -> date:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), timezone.utc).date()
-        except ValueError:
-            raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, not {epoch!r}") from None
+            return datetime.fromtimestamp(int(epoch[:20]), timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            shown = epoch if len(epoch) <= 20 else epoch[:20] + "…"
+            raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 "
+                             f"(a date in the years 1970 to 9999), not {shown!r}") from None
     return date.today()
 
 
@@ -100,6 +104,42 @@ def main(argv: list[str] | None = None, default_site: Path | None = None) -> int
         report(err.problems)
         print(f"{len(err.problems)} error(s); nothing was written.", file=sys.stderr)
         return 1
+    except Refused as err:  # a site file refused where nothing else caught it
+        report([err.problem])
+        print("1 error(s); nothing was written.", file=sys.stderr)
+        return 1
+    except ImageError as err:  # a picture changed, or went, after it was checked
+        print(f"{_shown(err.source, args.site)}: {err.message}", file=sys.stderr)
+        print("1 error(s); nothing was written.", file=sys.stderr)
+        return 1
+    except OSError as err:  # the disk or the system said no: a full or read-only disk…
+        print(f"goodrel: {environment_error(err, args.site)}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("goodrel: stopped; the output is as it was.", file=sys.stderr)
+        return 130
+
+
+def environment_error(err: OSError, site: Path) -> str:
+    """An error from the disk or the system, in one line: the file, what the system
+    said, and what to do."""
+    where = f"{_shown(err.filename, site)}: " if err.filename else ""
+    hint = {errno.ENOSPC: "the disk is full: free some space and try again",
+            errno.EDQUOT: "the disk quota is used up: free some space and try again",
+            errno.EROFS: "the disk is read-only: choose another --out",
+            errno.EACCES: "permission denied: check the folder's permissions, or choose another --out",
+            errno.EPERM: "not permitted: check the folder's permissions, or choose another --out",
+            errno.EMFILE: "too many open files: raise the limit (ulimit -n) or use fewer --jobs",
+            }.get(err.errno, err.strerror or type(err).__name__)
+    return f"{where}{hint}. The previous output, if any, is as it was."
+
+
+def _shown(path, site: Path) -> str:
+    """A path as the site names it, when it is inside the site."""
+    try:
+        return Path(os.path.abspath(path)).relative_to(site.resolve()).as_posix()
+    except ValueError:
+        return str(path)
 
 
 def report(problems: list[Problem]) -> None:
@@ -131,7 +171,8 @@ def run_check(args) -> int:
     elif args.format == "github":
         for p in problems:
             level = {"error": "error", "warning": "warning"}.get(p.level, "notice")
-            print(f"::{level} file={_annotation(p.path, True)},line={p.line}::{_annotation(p.message)}")
+            line = f",line={p.line}" if p.line else ""
+            print(f"::{level} file={_annotation(p.path, True)}{line}::{_annotation(p.message)}")
     else:
         for p in problems:
             print(p, file=sys.stderr if p.level == "error" else sys.stdout)

@@ -20,6 +20,7 @@ from PIL import Image, ImageOps
 
 from . import limits, sitefiles
 from .output import Tree
+from .problems import ImageError
 
 WIDTHS = (480, 960, 1600)
 VERSION = "1"  # bump when the processing below changes, to refresh cached files
@@ -52,14 +53,6 @@ class ImageSet:
 
 
 _DAMAGED = "is damaged or cut short: open it in an image editor and save it again"
-
-
-class ImageError(Exception):
-    """A picture that cannot be used; the message completes "the image 'x.jpg' …"."""
-
-    def __init__(self, source: Path, message: str):
-        self.source, self.message = source, message
-        super().__init__(f"{source}: {message}")
 
 
 def find(root: Path, owner: str, src: str) -> ImageSet:

@@ -132,11 +132,12 @@ def _image(src: str, env: dict, line: int) -> images.ImageSet | None:
         return None
     links: Links = env["links"]
     path = ((links.root / env["path"]).parent / src).resolve()
-    env["result"].reads.append(("file", str(path), signature(path)))
-    if not path.is_relative_to(links.root.resolve()) or not path.is_file():
-        _problem(env, line, f"image file not found: '{src}' (relative to {env['path']})")
+    env["result"].reads.append(("file", str(path), signature(path)))  # (even when missing)
+    try:
+        image = images.find(links.root, env["path"], src)
+    except images.ImageError as err:
+        _problem(env, line, err.message)
         return None
-    image = images.plan(path)
     env["result"].images.append(image)
     return image
 

@@ -28,3 +28,12 @@ class ContentError(Exception):
 
 class UsageError(Exception):
     """The command was called wrongly (exit status 2)."""
+
+
+class ImageError(Exception):
+    """A picture that cannot be used (images.py); the message completes "the image
+    'x.jpg' …" or, for a picture read by path, follows the path."""
+
+    def __init__(self, source, message: str):
+        self.source, self.message = source, message
+        super().__init__(f"{source}: {message}")
