@@ -80,7 +80,9 @@ def parser(default_site: Path) -> argparse.ArgumentParser:
     s = commands.add_parser("serve", help="preview on 127.0.0.1, rebuilding when files change")
     site_option(s)
     s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--drafts", action="store_true", help="show drafts and embargoed items, marked")
+    s.add_argument("--drafts", action=argparse.BooleanOptionalAction, default=True,
+                   help="show drafts and embargoed items, marked as drafts (the default); "
+                        "--no-drafts shows only what would be published")
 
     i = commands.add_parser("init", help="start a new site in an empty or new folder")
     i.add_argument("folder", type=Path)

@@ -32,12 +32,13 @@ from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
-from .cli import build_date, report
+from . import limits, sitefiles
+from .cli import build_date, environment_error, report
 from .live import Live, Snapshot
 from .output import running
 from .options import Options
 from .pipeline import build
-from .problems import ContentError, Problem, UsageError
+from .problems import ContentError, ImageError, Problem, UsageError
 from .theme import Theme
 
 WATCHED = ("stories", "events", "pages", "theme")  # folders; site.yaml is polled
@@ -45,6 +46,7 @@ RELOAD_SCRIPT = "/__goodrel/reload.js"
 EVENTS = "/__goodrel/events"
 SEARCH_BUNDLE = re.compile(r"^/pagefind(-[0-9a-f]{12})?/")  # the index comes in shards (search.py)
 NOT_FOUND = b"<!doctype html>\n<title>Not found</title>\n<p>Not found.</p>\n"
+SERVED_BYTES = 256 * 1024 * 1024  # a theme file or a search bundle, read whole to be served
 RELOAD_JS = b"""(function () {
   var shown = document.currentScript.dataset.generation;
   var events = new EventSource("/__goodrel/events");
@@ -78,12 +80,8 @@ class Preview:
         started, error, snapshot = time.perf_counter(), None, None
         try:
             snapshot, notes = self.live.load(build_date(None))
-        except ContentError as err:
-            report(err.problems)
-            error = error_page(self.root, err.problems)
         except Exception as err:  # a preview keeps running through any error
-            traceback.print_exc()
-            error = error_page(self.root, [], f"{type(err).__name__}: {err}")
+            error = self.failure(err)
         else:
             report([n for n in notes if n.level == "warning"])
         seconds = time.perf_counter() - started
@@ -94,12 +92,29 @@ class Preview:
         if snapshot is not None:
             self.indexer.request(self.generation)
 
-    def failed_in_background(self, generation: str, page: bytes) -> None:
+    def failure(self, err: Exception) -> bytes:
+        """Tell the terminal why the site could not be read; the page that says it."""
+        problems = _problems(err, self.root)
+        if problems is not None:
+            report(problems)
+            return error_page(self.root, problems)
+        if isinstance(err, OSError):
+            message = environment_error(err, self.root)
+            print(message, file=sys.stderr, flush=True)
+        else:  # a bug, or a broken template: the details are for whoever fixes it
+            traceback.print_exc()
+            message = f"{type(err).__name__}: {err}"
+        return error_page(self.root, [], message)
+
+    def failed_in_background(self, generation: str, page: bytes) -> bool:
         """A whole build of this save found an error that loading it did not (a link
-        to a story that is gone, say): show it, as for a failed save."""
+        to a story that is gone, say): show it, as for a failed save. False if the
+        editor has saved again since (that save's own build will tell)."""
         with self.changed:
-            if self.generation == generation:  # (else saved again since: that build will tell)
-                self._show(page)
+            if self.generation != generation:
+                return False
+            self._show(page)
+            return True
 
     def _show(self, error: bytes | None, snapshot: Snapshot | None = None) -> None:
         """A new generation (holding self.changed): open tabs reload to see it."""
@@ -109,6 +124,17 @@ class Preview:
         if snapshot is not None:
             self.snapshot = snapshot
         self.changed.notify_all()
+
+
+def _problems(err: Exception, root: Path) -> list[Problem] | None:
+    """What the editor can fix, as problems at their files (None: not the content's)."""
+    if isinstance(err, ContentError):
+        return err.problems
+    if isinstance(err, sitefiles.Refused):
+        return [err.problem]
+    if isinstance(err, ImageError):
+        return [Problem(sitefiles.relative(root, err.source), 0, err.message)]
+    return None
 
 
 def _lower_priority() -> None:
@@ -123,10 +149,11 @@ def _build_quietly(options: Options, result: Connection) -> None:
     try:
         build(options)
         result.send(None)
-    except ContentError as err:
-        result.send(err.problems)
     except Exception as err:
-        result.send(f"{type(err).__name__}: {err}")
+        problems = _problems(err, options.site)
+        result.send(problems if problems is not None else
+                    environment_error(err, options.site) if isinstance(err, OSError) else
+                    f"{type(err).__name__}: {err}")
 
 
 class Indexer(threading.Thread):
@@ -178,10 +205,12 @@ class Indexer(threading.Thread):
             except EOFError:  # stopped by close(), or the process died
                 failed = "the background build stopped"
             self.process.join()
+            # Told only while it is news: an older save's build that ends after the
+            # editor fixed the error must not bring it back.
             if isinstance(failed, list):
-                report(failed)
-                preview.failed_in_background(generation, error_page(preview.root, failed))
-            elif failed and not self.closed:
+                if preview.failed_in_background(generation, error_page(preview.root, failed)):
+                    report(failed)
+            elif failed and not self.closed and preview.generation == generation:
                 print(f"The search index could not be built: {failed}", file=sys.stderr, flush=True)
 
 
@@ -189,8 +218,9 @@ def error_page(root: Path, problems: list[Problem], message: str | None = None) 
     """A readable page for a failed build: each problem with the lines around it."""
     items = []
     for problem in problems:
-        items.append(f"<li><p><code>{html.escape(problem.path)}</code>, line {problem.line}: "
-                     f"{html.escape(problem.message)}</p>{_excerpt(root / problem.path, problem.line)}</li>")
+        where = f", line {problem.line}" if problem.line else ""
+        items.append(f"<li><p><code>{html.escape(problem.path)}</code>{where}: "
+                     f"{html.escape(problem.message)}</p>{_excerpt(root, problem.path, problem.line)}</li>")
     if message:
         items.append(f"<li><p>{html.escape(message)}</p><p>The terminal running "
                      "<code>serve</code> shows the details.</p></li>")
@@ -207,11 +237,16 @@ def error_page(root: Path, problems: list[Problem], message: str | None = None) 
     ).encode("utf-8")
 
 
-def _excerpt(path: Path, line: int, around: int = 2) -> str:
-    try:
-        lines = path.read_bytes().decode("utf-8", "replace").splitlines()
-    except OSError:
+def _excerpt(root: Path, rel: str, line: int, around: int = 2) -> str:
+    """The lines around `line` of a site file (none for a file refused: a link out of
+    the site must not be shown through the error page)."""
+    if not line:
         return ""
+    try:
+        data = sitefiles.read_bytes(root, root / rel, limits.CONTENT_FILE_BYTES)
+    except (sitefiles.Refused, OSError):
+        return ""
+    lines = data.decode("utf-8", "replace").splitlines()
     first, last = max(1, line - around), min(len(lines), line + around)
     rows = []
     for number in range(first, last + 1):
@@ -233,17 +268,14 @@ def site_path(target: str) -> str | None:
     return path
 
 
-def resolve(folder: Path, path: str) -> Path | None:
-    """The file a site path (from site_path) names inside `folder`, or None."""
-    found = folder.joinpath(*path[1:].removesuffix("/").split("/"))
-    try:
-        return found if found.resolve().is_relative_to(folder.resolve()) else None
-    except (OSError, ValueError):
-        return None
+def resolve(folder: Path, path: str) -> Path:
+    """The file a site path (from site_path) names inside `folder`."""
+    return folder.joinpath(*path[1:].removesuffix("/").split("/"))
 
 
 class Handler(BaseHTTPRequestHandler):
     server_version = "goodrel-preview"
+    timeout = 60  # seconds a connection may sit idle (the event stream writes every 15)
 
     def log_message(self, format: str, *args) -> None:  # quiet: the terminal is for builds
         pass
@@ -256,6 +288,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def respond(self, body: bool) -> None:
         preview: Preview = self.server.preview
+        if (self.headers.get("Host") or "").lower() not in self.server.hosts:
+            # Only a page of the preview itself asks for it by its own address: any other
+            # name (a DNS-rebinding site's, say) is turned away, drafts and all.
+            message = f"This preview answers only at http://127.0.0.1:{self.server.server_address[1]}/\n"
+            return self.send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain; charset=utf-8",
+                             message.encode(), body)
         path = site_path(self.path)
         if path == EVENTS and body:
             return self.events(preview)
@@ -265,25 +303,27 @@ class Handler(BaseHTTPRequestHandler):
             generation, error, snapshot = preview.generation, preview.error, preview.snapshot
         if path is None or snapshot is None:  # outside the site: never an error page
             return self.send(404, "text/plain; charset=utf-8", b"Not found\n", body)
-        # Files: the search index from the background build; the theme's and the
-        # pictures' from where they are kept.
+        # Files: the search index from the background build, and the pictures, each
+        # from a folder the preview writes; the theme's from the site. No link leads out.
         if SEARCH_BUNDLE.match(path):
-            return self.send_file(resolve(preview.folder, path), body)
+            return self.send_file(preview.folder, resolve(preview.folder, path), body)
         if path.startswith("/assets/"):
-            return self.send_file(Theme(preview.root).static.get(path[len("/assets/"):]), body)
+            theme = Theme(preview.root)
+            found = theme.static.get(path[len("/assets/"):])
+            # (a file of the site's own theme, or of the default theme shipped with the engine)
+            within = next((f for f in theme.folders if found and found.is_relative_to(f)), preview.root)
+            return self.send_file(within, found, body)
         if path.startswith("/media/"):
-            return self.send_file(resolve(preview.live.media, path[len("/media/") - 1:]), body)
+            media = preview.live.media
+            return self.send_file(media, resolve(media, path[len("/media/") - 1:]), body)
         if error is not None and (path.endswith(("/", ".html")) or "." not in path.rsplit("/", 1)[-1]):
             return self.send(500, "text/html; charset=utf-8", self.with_reload(error, generation), body)
         url = path.removesuffix("index.html") if path.endswith("/index.html") else path
         try:
             page = snapshot.page(url)
-        except ContentError as err:
-            page = error_page(preview.root, err.problems)
-            return self.send(500, "text/html; charset=utf-8", self.with_reload(page, generation), body)
         except Exception as err:  # a broken template, say: shown, and the preview goes on
-            traceback.print_exc()
-            page = error_page(preview.root, [], f"{type(err).__name__}: {err}")
+            problems = _problems(err, preview.root)
+            page = error_page(preview.root, problems) if problems is not None else preview.failure(err)
             return self.send(500, "text/html; charset=utf-8", self.with_reload(page, generation), body)
         if page is not None:
             name = "index.html" if url.endswith("/") else url
@@ -302,10 +342,11 @@ class Handler(BaseHTTPRequestHandler):
         missing = (snapshot.page("/404.html") or "").encode() or NOT_FOUND
         self.send(404, "text/html; charset=utf-8", self.with_reload(missing, generation), body)
 
-    def send_file(self, found: Path | None, body: bool) -> None:
+    def send_file(self, within: Path, found: Path | None, body: bool) -> None:
+        """A file under `within`, unless sitefiles refuses it (a link out, a FIFO…)."""
         try:
-            content = found.read_bytes() if found else None
-        except OSError:  # missing, a folder, or replaced meanwhile
+            content = sitefiles.read_bytes(within, found, SERVED_BYTES) if found else None
+        except (sitefiles.Refused, OSError):  # missing, a folder, a link out, replaced meanwhile
             content = None
         if content is None:
             return self.send(404, "text/plain; charset=utf-8", b"Not found\n", body)
@@ -396,17 +437,34 @@ def _relative(root: Path, path: str) -> str:
         return path
 
 
+class Server(ThreadingHTTPServer):
+    """One thread a connection; a queue of connections long enough that a burst (a
+    page's pictures, many tabs, a test's 200 at once) waits to be served rather than
+    being dropped and retried a second or more later by the system."""
+
+    request_queue_size = 1024
+    daemon_threads = True
+
+    def __init__(self, port: int, preview: Preview):
+        super().__init__(("127.0.0.1", port), Handler)
+        self.preview = preview
+        port = self.server_address[1]
+        # The Host headers of the preview's own address (a browser leaves out port 80).
+        self.hosts = {f"127.0.0.1:{port}", f"localhost:{port}"} | (
+            {"127.0.0.1", "localhost"} if port == 80 else set())
+
+
 def serve(root: Path, port: int, drafts: bool) -> int:
     if not (root / "site.yaml").is_file():
         raise UsageError(f"{root} is not a site root: it has no site.yaml (use --site)")
+    if not 0 <= port <= 65535:
+        raise UsageError(f"--port {port} is not a port: use a number from 1024 to 65535")
     preview = Preview(root, drafts)
     try:
-        server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        server = Server(port, preview)
     except OSError as err:
         raise UsageError(f"cannot listen on 127.0.0.1:{port} ({err.strerror}): "
                          "try another --port") from None
-    server.daemon_threads = True
-    server.preview = preview
     port = server.server_address[1]
     http = threading.Thread(target=server.serve_forever, daemon=True, name="http")
     stop = threading.Event()
@@ -420,8 +478,11 @@ def serve(root: Path, port: int, drafts: bool) -> int:
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         http.start()
         preview.indexer.start()
-        print(f"Previewing {root} at http://127.0.0.1:{port}/"
-              f"{' with drafts and embargoed items' if drafts else ''}. Press Ctrl+C to stop.", flush=True)
+        shown = ("Drafts and embargoed items are shown, each marked as a draft and kept out of "
+                 "search engines; add --no-drafts to see only what would be published today."
+                 if drafts else "Only what would be published today is shown (drafts are hidden).")
+        print(f"Previewing {root} at http://127.0.0.1:{port}/\n{shown}\nPress Ctrl+C to stop.",
+              flush=True)
         for changed in changes(root, stop):
             print(f"Changed: {', '.join(changed[:5])}{' …' if len(changed) > 5 else ''}", flush=True)
             preview.reload()

@@ -156,18 +156,20 @@ def test_listens_on_localhost_only(preview):
     assert ours == [f"0100007F:{preview.port:04X}"]
 
 
-def test_drafts_are_hidden_unless_asked_for(preview, tmp_path):
-    assert preview.get(DRAFT_PAGE)[0] == 404
-    with_drafts = start(copy_site(tmp_path / "site"), "--drafts")
+def test_drafts_are_shown_marked_by_default_and_hidden_when_asked(preview, tmp_path):
+    status, _, body = preview.get(DRAFT_PAGE)
+    assert status == 200
+    soup = BeautifulSoup(body, "html.parser")
+    words = yaml.safe_load((REPO / "theme" / "strings" / "en.yaml").read_text("utf-8"))
+    assert words["draft_banner"] in soup.get_text(" ")
+    assert soup.find("meta", attrs={"name": "robots"})["content"].startswith("noindex")
+    assert "Drafts and embargoed items are shown" in preview.log.read_text()  # said at start
+    without = start(copy_site(tmp_path / "site"), "--no-drafts")
     try:
-        status, _, body = with_drafts.get(DRAFT_PAGE)
-        assert status == 200
-        soup = BeautifulSoup(body, "html.parser")
-        words = yaml.safe_load((REPO / "theme" / "strings" / "en.yaml").read_text("utf-8"))
-        assert words["draft_banner"] in soup.get_text(" ")
-        assert soup.find("meta", attrs={"name": "robots"})["content"].startswith("noindex")
+        assert without.get(DRAFT_PAGE)[0] == 404
+        assert "drafts are hidden" in without.log.read_text()
     finally:
-        stop(with_drafts)
+        stop(without)
 
 
 def test_an_edit_is_served_without_restarting(preview):
@@ -271,13 +273,14 @@ def test_a_broken_template_is_shown_too(preview):
 ])
 def test_requests_for_paths_outside_the_site_get_404(preview, target):
     status, _, body = preview.get(target)
-    assert status == 404
+    # (http.client names the host of an absolute-form target without the port: refused too)
+    assert status == (421 if target.startswith("http:") else 404)
     assert "root:" not in body
 
 
 def test_an_open_tab_is_told_about_each_build(preview):
     with socket.create_connection(("127.0.0.1", preview.port), timeout=60) as sock:
-        sock.sendall(b"GET /__goodrel/events HTTP/1.0\r\n\r\n")
+        sock.sendall(f"GET /__goodrel/events HTTP/1.0\r\nHost: 127.0.0.1:{preview.port}\r\n\r\n".encode())
         stream = sock.makefile("rb")
 
         def next_generation() -> str:
@@ -287,6 +290,9 @@ def test_an_open_tab_is_told_about_each_build(preview):
 
         first = next_generation()
         _, _, body = preview.get(PAGE)
+        while f'data-generation="{first}"' not in body:  # an earlier test's build landed meanwhile
+            first = next_generation()
+            _, _, body = preview.get(PAGE)
         assert f'data-generation="{first}"' in body  # the page knows which build it shows
         preview.edit(STORY, "title: Welcome walks", "title: Welcome walks again")
         try:
@@ -329,3 +335,125 @@ def test_every_shard_of_a_large_sites_index_is_served(preview):
 
     until(shard_served, "the second shard")
     assert preview.get("/pagefind-x/pagefind-entry.json")[0] == 404
+
+
+def request(port: int, target: str, host: str | None, timeout: float = 30) -> tuple[int, str]:
+    """A GET with exactly this Host header (None: none at all)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        header = f"Host: {host}\r\n" if host is not None else ""
+        sock.sendall(f"GET {target} HTTP/1.1\r\n{header}Connection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split()[1]), body.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("host", ["attacker.example:{port}", "attacker.example", "127.0.0.1",
+                                  "127.0.0.1:{other}", "localhost.attacker.example:{port}",
+                                  "127.0.0.1:{port}.attacker.example", "", None])
+def test_only_requests_for_its_own_address_are_answered(preview, host):
+    # DNS rebinding: a site whose name resolves to 127.0.0.1 loads the preview in a
+    # reader's browser; the browser names that site in the Host header.
+    if host is not None:
+        host = host.format(port=preview.port, other=preview.port + 1)
+    for target in (DRAFT_PAGE, "/", "/data/stories.json", "/assets/site.css", "/__goodrel/events"):
+        status, body = request(preview.port, target, host)
+        assert status == 421, (host, target)
+        assert "Draft" not in body and "refugee" not in body.lower()
+    for own in (f"127.0.0.1:{preview.port}", f"localhost:{preview.port}", f"LOCALHOST:{preview.port}"):
+        assert request(preview.port, DRAFT_PAGE, own)[0] == 200
+
+
+def test_two_hundred_connections_at_once_are_all_served(preview):
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    _, _, page = preview.get(PAGE)
+    css = BeautifulSoup(page, "html.parser").find("link", rel="stylesheet")["href"]
+    together = Barrier(200)
+
+    def one(i: int) -> int:
+        together.wait()  # every connection opened in the same instant
+        # Each request must be answered within the client's timeout (no connection
+        # dropped and retried by the system for want of a listen queue).
+        return request(preview.port, css if i % 4 else PAGE, f"127.0.0.1:{preview.port}", timeout=20)[0]
+
+    with ThreadPoolExecutor(max_workers=200) as pool:
+        statuses = list(pool.map(one, range(200)))
+    assert statuses == [200] * 200
+    assert preview.process.poll() is None
+
+
+def test_no_link_out_of_the_site_is_followed(preview, tmp_path):
+    secret = tmp_path / "outside" / "secret.txt"
+    secret.parent.mkdir()
+    secret.write_text("SECRET-OUTSIDE-THE-SITE")
+    static = preview.root / "theme" / "static"
+    media = until(lambda: next((preview.root / ".goodrel-cache" / "media").glob("*.webp"), None),
+                  "the preview's pictures")
+    made = [static / "leak.txt", static / "leak-folder", media.parent / "leak.webp", static / "pipe.css"]
+    made[0].symlink_to(secret)
+    made[1].symlink_to(secret.parent)
+    made[2].symlink_to(secret)
+    os.mkfifo(made[3])
+    try:
+        for target in ("/assets/leak.txt", "/assets/leak-folder/secret.txt", "/media/leak.webp",
+                       "/assets/pipe.css"):  # (a FIFO: answered at once, not waited on)
+            status, _, body = preview.get(target)
+            assert status == 404 and "SECRET" not in body, target
+        assert preview.get("/media/" + media.name)[0] == 200  # the preview's own pictures still are
+    finally:
+        for path in made:
+            path.unlink()
+
+
+def test_a_story_linked_from_outside_is_refused_and_never_shown(preview, tmp_path):
+    outside = tmp_path / "elsewhere.md"
+    outside.write_text(Path(preview.root / STORY).read_text("utf-8").replace(
+        "title: Welcome walks", "title: SECRET-FROM-OUTSIDE"))
+    link = preview.root / "stories" / "linked.md"
+    link.symlink_to(outside)
+    try:
+        soup = BeautifulSoup(preview.error_page(), "html.parser")
+        problem = soup.select_one("main li").get_text(" ", strip=True)
+        assert problem.startswith("stories/linked.md : is a link to") and "outside the site" in problem
+        assert "SECRET" not in str(soup)  # nor any excerpt of it
+    finally:
+        link.unlink()
+    until(lambda: preview.title() == "Welcome walks", "the page after the fix")
+
+
+def test_an_alias_bomb_is_refused_at_its_line(preview):
+    bomb = "".join(f'b{i}: &b{i} [{", ".join([f"*b{i - 1}"] * 9) if i else "lol"}]\n' for i in range(10))
+    preview.edit(STORY, "title: Welcome walks\n", "title: Welcome walks\n" + bomb)
+    try:
+        problem = preview.first_problem()
+        assert problem.startswith(f"{STORY} , line 3:") and "anchor or alias" in problem, problem
+    finally:
+        preview.edit(STORY, "title: Welcome walks\n" + bomb, "title: Welcome walks\n")
+    until(lambda: preview.title() == "Welcome walks", "the page after the fix")
+
+
+def test_a_fixed_error_never_comes_back_from_an_older_background_build(preview):
+    # An error only a whole build finds (a link, in a page not open, to a story that
+    # does not exist), fixed while the background build of the broken save still runs.
+    rel, broken, fixed = ("stories/allotment-across-the-fence.md", "\n\nSee [a walk](no-such-walk.md).\n\n",
+                          "\n\nA sentence that was not there before.\n\n")
+    log_before = len(preview.log.read_text())
+    preview.edit(rel, "\n\n", broken)
+    until(lambda: preview.log.read_text().count("Ready in", log_before) >= 1, "the broken save")
+    preview.edit(rel, broken, fixed)
+    try:
+        fixed_at = until(lambda: (i := preview.log.read_text().find("Ready in", log_before)) >= 0 and
+                         preview.log.read_text().find("Ready in", i + 1), "the fixed save")
+        # The background build of the fixed save has finished (the broken save's fails,
+        # and so leaves no output): its output is newer than the fix.
+        marker = preview.root / ".goodrel-cache" / f"preview-{preview.process.pid}" / ".goodrel-build"
+        saved = (preview.root / rel).stat().st_mtime_ns
+        until(lambda: marker.is_file() and marker.stat().st_mtime_ns > saved,
+              "the fixed save's background build")
+        assert "no-such-walk" not in preview.log.read_text()[fixed_at:]
+        assert preview.title() == "Welcome walks"
+    finally:
+        preview.edit(rel, fixed, "\n\n")
