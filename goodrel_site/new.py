@@ -11,13 +11,13 @@ import textwrap
 from datetime import date
 from pathlib import Path
 
+from . import blanks
 from .models import VOCABULARIES, Settings
 from .problems import UsageError
 from .slugs import slugify
 from .validate import load_settings
 
 FOLDERS = {"story": "stories", "event": "events"}
-BLANKS = Path(__file__).parent / "blanks"
 
 # A field line of a blank: optionally commented out, indented, maybe a list item,
 # `key: value`, then `# explanation`.
@@ -26,7 +26,7 @@ _FIELD = re.compile(r"^(?P<lead>\s*(?:#\s)?\s*)(?P<item>- )?(?P<key>[a-z_]+):(?:
 
 def create(root: Path, kind: str, title: str, today: date) -> Path:
     if not title.strip():
-        raise UsageError('give the new item a title, e.g. python build.py new story "Football in Oldham"')
+        raise UsageError('give the new item a title, in quotes: new story "Football in Oldham"')
     slug = slugify(title) or f"{kind}-{today.isoformat()}"
     path = root / FOLDERS[kind] / f"{slug}.md"
     if path.exists():
@@ -45,7 +45,7 @@ def create(root: Path, kind: str, title: str, today: date) -> Path:
 def blank(kind: str, settings: Settings, title: str, today: date) -> str:
     terms = {vocab: _wrapped(list(getattr(settings, vocab))) for vocab in VOCABULARIES}
     # A JSON string is a valid double-quoted YAML string: any title is safe.
-    return (BLANKS / f"{kind}.md").read_text("utf-8").format(
+    return blanks.text(kind).format(
         title=json.dumps(title, ensure_ascii=False), date=today.isoformat(), **terms)
 
 
@@ -56,7 +56,7 @@ def _wrapped(keys: list[str]) -> str:
 def blank_fields(kind: str) -> dict[tuple[str, ...], str]:
     """Every field a blank names, as a key path such as ("consent", "date"), with
     its explanation."""
-    front = (BLANKS / f"{kind}.md").read_text("utf-8").split("---\n")[1]
+    front = blanks.text(kind).split("---\n")[1]
     fields: dict[tuple[str, ...], str] = {}
     stack: list[tuple[int, str]] = []  # (indent, key) of the mappings we are inside
     for line in front.splitlines():

@@ -4,7 +4,7 @@ as enums and each field described by the explanation in its blank (new.py).
 
 The files live in the site root's schema/ folder, where the blanks' modeline
 (`# yaml-language-server: $schema=../schema/story.schema.json`) points. Regenerate
-them after changing a vocabulary in site.yaml: `python build.py schema`."""
+them after changing a vocabulary in site.yaml: `.venv/bin/goodrel schema`."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from .validate import VOCAB_FIELDS
 
 MODELS = {"story": StoryMeta, "event": EventMeta}
 FOLDER = "schema"
-COMMAND = "python build.py schema"
+COMMAND = ".venv/bin/goodrel schema"
 
 
 def path(root: Path, kind: str) -> Path:

@@ -10,7 +10,7 @@ from typing import Any, Callable
 
 from pydantic import BaseModel, ValidationError
 
-from . import images, limits
+from . import blanks, images, limits
 from .load import (KeyPath, LoadError, Source, content_problems, line_of, load_sources, load_yaml,
                    read_text)
 from .models import META_MODELS, VOCABULARIES, Entry, Settings
@@ -198,7 +198,7 @@ def _entry(source: Source, settings: Settings) -> tuple[Entry | None, list[Probl
         meta = model.model_validate(source.data)
     except ValidationError as err:
         return None, model_problems(err, source.data, source.lines, source.path, model)
-    problems = []
+    problems = _placeholder_problems(source) if meta.status == "published" else []
     for field, (vocab, word) in VOCAB_FIELDS.items():
         if field not in type(meta).model_fields:
             continue
@@ -218,6 +218,33 @@ def _entry(source: Source, settings: Settings) -> tuple[Entry | None, list[Probl
     entry = Entry(source.kind, source.path, slug, URL_PREFIX[source.kind] + slug + "/", meta,
                   source.body, source.body_line, source.lines)
     return entry, problems
+
+
+def _placeholder_problems(source: Source) -> list[Problem]:
+    """A published item must not hold the placeholder text of the blank it began as."""
+    found, problems = blanks.placeholders(), []
+
+    def walk(value: Any, key: KeyPath) -> None:
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(v, key + (k,))
+        elif isinstance(value, list):
+            for i, v in enumerate(value):
+                walk(v, key + (i,))
+        elif isinstance(value, str) and " ".join(value.split()) in found:
+            problems.append(Problem(source.path, source.line(*key),
+                                    f"{_field_name(key)} still holds the placeholder of a new file "
+                                    f"(\u201c{value}\u201d): write the real text before publishing"))
+
+    walk(source.data, ())
+    body = " ".join(source.body.split())
+    for text in found:
+        if text in body:
+            first = source.body.find(text.split()[0] + " " + text.split()[1])
+            problems.append(Problem(source.path, source.body_line + source.body[:max(first, 0)].count("\n"),
+                                    f"the text still holds the placeholder of a new file "
+                                    f"(\u201c{text}\u201d): write the real text before publishing"))
+    return problems
 
 
 class Validated:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import typing
 from pathlib import Path
 
@@ -102,3 +103,43 @@ def test_any_title_gives_a_readable_slug_and_is_kept_exactly(site, capsys, title
 def test_a_title_is_needed(site, capsys):
     status, _, err = new(site, "story", "  ", capsys)
     assert status == 2 and "give the new item a title" in err
+
+
+@pytest.mark.parametrize("kind", MODELS)
+def test_a_blank_cannot_be_published_until_its_placeholders_are_replaced(site, capsys, kind):
+    assert new(site, "story" if kind == "story" else "event", "Youth forum", capsys)[0] == 0
+    path = site / FOLDERS[kind] / "youth-forum.md"
+    text = path.read_text("utf-8").replace("status: draft", "status: published").replace(
+        "  status: pending", "  status: given\n  date: 2014-01-01")
+    path.write_text(text, "utf-8")
+    lines = text.splitlines()
+    expected = [i + 1 for i, line in enumerate(lines) if '"Replace with' in line or line.startswith("Write the")]
+    assert len(expected) == (2 if kind == "story" else 3)  # summary, (place,) the text
+    for command in (["check"], ["build", "--out", str(site.parent / "out"), "--no-search"]):
+        capsys.readouterr()
+        assert run(*command, "--site", str(site), "--now", NOW.isoformat()) == 1
+        err = capsys.readouterr().err
+        found = sorted(int(line.split(":")[1]) for line in err.splitlines()
+                       if "still holds the placeholder" in line)
+        assert found == expected, err
+    # The real text, and it publishes.
+    for line in expected:
+        lines[line - 1] = re.sub(r'"Replace with [^"]*"', '"Written by an editor"', lines[line - 1]) \
+            if '"Replace' in lines[line - 1] else "What really happened."
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    capsys.readouterr()
+    assert run("check", "--site", str(site), "--now", NOW.isoformat()) == 0, capsys.readouterr().err
+
+
+def test_new_says_which_commands_to_run_as_they_would_be_typed(site, capsys, monkeypatch):
+    monkeypatch.chdir(site)
+    monkeypatch.setattr("sys.argv", [".venv/bin/goodrel", "new", "story", "Youth forum"])
+    status, out, _ = new(site, "story", "Youth forum", capsys)
+    assert status == 0
+    assert out.splitlines()[1:] == [
+        "See it as you write (drafts are shown, marked): .venv/bin/goodrel serve",
+        "Before publishing, check it:                    .venv/bin/goodrel check"]
+    monkeypatch.chdir(site.parent)
+    monkeypatch.setattr("sys.argv", ["site/build.py", "new", "story", "Other"])
+    status, out, _ = new(site, "story", "Other", capsys)
+    assert out.splitlines()[1].endswith(" site/build.py serve")  # (build.py: its folder is the site)
