@@ -123,9 +123,9 @@ def _opened(source: Path, data: bytes) -> Image.Image:
     """The picture in `data`, its header read and its size checked; no pixel decoded."""
     try:
         im = Image.open(io.BytesIO(data), formats=limits.IMAGE_FORMATS)
-    except Image.DecompressionBombError:
-        raise ImageError(source, f"has more than {limits.IMAGE_PIXELS:,} pixels: save a smaller "
-                                 "copy (1,600 pixels wide is plenty)") from None
+    except Image.DecompressionBombError:  # (Pillow's own limit, higher than ours)
+        raise ImageError(source, f"has far more pixels than the {limits.IMAGE_PIXELS:,} pixels "
+                                 "allowed: save a smaller copy (1,600 pixels wide is plenty)") from None
     except Exception:  # Pillow raises many kinds of error for what it cannot read
         raise ImageError(source, "is not a JPEG, PNG, WebP or GIF picture: save it as one of "
                                  "these (a renamed file of another kind does not work)") from None

@@ -265,8 +265,7 @@ def load_source(root: Path, path: Path, kind: str, raw: bytes | None = None) -> 
     (through sitefiles.read_bytes: left None, it is read so here)."""
     rel = path.relative_to(root).as_posix()
     if raw is not None and len(raw) > limits.CONTENT_FILE_BYTES:
-        raise LoadError(Problem(rel, 0, f"is {len(raw):,} bytes; a content file may have at "
-                                        f"most {limits.CONTENT_FILE_BYTES:,}"))
+        raise LoadError(sitefiles.too_large(rel, len(raw), limits.CONTENT_FILE_BYTES))
     text = decode(raw, rel) if raw is not None else read_text(root, path, limits.CONTENT_FILE_BYTES)
     front, body, body_line = split_front_matter(text, rel)
     data, lines = load_yaml(front, rel, first_line=2)

@@ -101,11 +101,15 @@ def read_regular(real: str | Path, limit: int, rel: str | None = None) -> bytes:
         if not stat.S_ISREG(info.st_mode):
             raise _refuse(rel, "is not a regular file: the site reads only regular files; remove it")
         if info.st_size > limit:
-            raise _refuse(rel, f"is {_size(info.st_size)}; at most {_size(limit)} is allowed")
+            raise Refused(too_large(rel, info.st_size, limit))
         data = f.read(limit + 1)
     if len(data) > limit:  # grew while being read
-        raise _refuse(rel, f"is more than {_size(limit)}; at most {_size(limit)} is allowed")
+        raise Refused(too_large(rel, len(data), limit))
     return data
+
+
+def too_large(rel: str, size: int, limit: int) -> Problem:
+    return Problem(rel, 0, f"is {size:,} bytes; at most {limit:,} bytes ({_size(limit)}) are allowed")
 
 
 def read_bytes(root: Path, path: Path | str, limit: int) -> bytes:
@@ -180,4 +184,4 @@ def inspect_folder(root: Path, folder: Path) -> str:
 
 
 def _size(n: int) -> str:
-    return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
+    return f"{n / 1024 / 1024:g} MB" if n >= 1024 * 1024 else f"{n / 1024:g} KB"

@@ -140,7 +140,7 @@ def _explain(e: dict, key: KeyPath, model: type[BaseModel] | None) -> str:
         return f"{field} is {given!r}: " + _PATTERN_HINTS.get(name, _KEY_HINT)
     if kind == "string_too_short":
         return f"{field} must not be empty"
-    if kind == "string_too_long":
+    if kind == "string_too_long" or kind == "too_long" and isinstance(given, str):
         return f"{field} is {len(given)} characters long; at most {ctx.get('max_length')} are allowed"
     if kind == "too_short":
         return f"{field} needs at least {ctx.get('min_length')} item"
