@@ -130,7 +130,7 @@ def test_a_schema_left_behind_by_site_yaml_is_flagged(site, capsys):
     status, out, err = check(site, capsys)
     assert status == 0
     assert ("site.yaml:1: warning: schema/story.schema.json no longer matches site.yaml and the "
-            "models: run 'python build.py schema' and commit the result") in out
+            "models: run '.venv/bin/goodrel schema' and commit the result") in out
 
 
 # Moving a story: a public address that disappears since the previous commit.
