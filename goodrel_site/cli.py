@@ -193,7 +193,7 @@ def _annotation(text: str, is_property: bool = False) -> str:
 def run_new(args) -> int:
     from .new import create
 
-    path = create(args.site.resolve(), args.kind, args.title, date.today())
+    path = create(args.site.resolve(), args.kind, args.title, date.today(), again(args.site, "serve"))
     print(f"Created {path}: fill in the fields and write the text below them.\n"
           f"See it as you write (drafts are shown, marked): {again(args.site, 'serve')}\n"
           f"Before publishing, check it:                    {again(args.site, 'check')}")

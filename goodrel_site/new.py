@@ -24,7 +24,9 @@ FOLDERS = {"story": "stories", "event": "events"}
 _FIELD = re.compile(r"^(?P<lead>\s*(?:#\s)?\s*)(?P<item>- )?(?P<key>[a-z_]+):(?:\s|$)(?P<rest>.*)$")
 
 
-def create(root: Path, kind: str, title: str, today: date) -> Path:
+def create(root: Path, kind: str, title: str, today: date, preview: str = ".venv/bin/goodrel serve") -> Path:
+    """Write the blank for a new item; `preview`: the command that previews the site,
+    as the editor would type it (the blank names it)."""
     if not title.strip():
         raise UsageError('give the new item a title, in quotes: new story "Football in Oldham"')
     slug = slugify(title) or f"{kind}-{today.isoformat()}"
@@ -32,7 +34,7 @@ def create(root: Path, kind: str, title: str, today: date) -> Path:
     if path.exists():
         raise UsageError(f"{path.relative_to(root)} already exists; choose another title or edit that file")
     settings = load_settings(root)
-    text = blank(kind, settings, title.strip(), today)
+    text = blank(kind, settings, title.strip(), today, preview)
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as f:  # "x": never overwrite, even in a race
         f.write(text)
@@ -42,11 +44,11 @@ def create(root: Path, kind: str, title: str, today: date) -> Path:
     return path.relative_to(root)
 
 
-def blank(kind: str, settings: Settings, title: str, today: date) -> str:
+def blank(kind: str, settings: Settings, title: str, today: date, preview: str) -> str:
     terms = {vocab: _wrapped(list(getattr(settings, vocab))) for vocab in VOCABULARIES}
     # A JSON string is a valid double-quoted YAML string: any title is safe.
     return blanks.text(kind).format(
-        title=json.dumps(title, ensure_ascii=False), date=today.isoformat(), **terms)
+        title=json.dumps(title, ensure_ascii=False), date=today.isoformat(), preview=preview, **terms)
 
 
 def _wrapped(keys: list[str]) -> str:

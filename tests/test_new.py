@@ -139,6 +139,7 @@ def test_new_says_which_commands_to_run_as_they_would_be_typed(site, capsys, mon
     assert out.splitlines()[1:] == [
         "See it as you write (drafts are shown, marked): .venv/bin/goodrel serve",
         "Before publishing, check it:                    .venv/bin/goodrel check"]
+    assert "preview it with `.venv/bin/goodrel serve`" in (site / "stories/youth-forum.md").read_text("utf-8")
     monkeypatch.chdir(site.parent)
     monkeypatch.setattr("sys.argv", ["site/build.py", "new", "story", "Other"])
     status, out, _ = new(site, "story", "Other", capsys)
