@@ -14,9 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import yaml
-
-from .load import LoadError, split_front_matter
+from . import limits
+from .load import LoadError, load_yaml, split_front_matter
 from .problems import Problem
 
 if TYPE_CHECKING:
@@ -103,10 +102,17 @@ def previous_revision(root: Path) -> str | None:
 
 
 def story_files_at(root: Path, rev: str) -> dict[str, str]:
-    """Every story file's text at a revision, read with one `git cat-file --batch`."""
-    listing = _git(root, "ls-tree", "-r", "-z", "--name-only", rev, "--", "stories/")
-    paths = sorted(p for p in (listing or b"").decode("utf-8", "replace").split("\0")
-                   if p.endswith(".md") and p.count("/") == 1)
+    """Every story file's text at a revision, read with one `git cat-file --batch`:
+    regular files within the size limit for content files only."""
+    listing = _git(root, "ls-tree", "-r", "-z", "--long", rev, "--", "stories/")
+    paths = []
+    for item in (listing or b"").decode("utf-8", "replace").split("\0"):
+        info, _, path = item.partition("\t")
+        mode, kind, _, size = (info.split() + ["", "", "", ""])[:4]
+        if path.endswith(".md") and path.count("/") == 1 and mode in ("100644", "100755") and kind == "blob" \
+                and size.isdigit() and int(size) <= limits.CONTENT_FILE_BYTES:
+            paths.append(path)
+    paths.sort()
     if not paths:
         return {}
     out = _git(root, "cat-file", "--batch",
@@ -126,8 +132,8 @@ def public_url(path: str, text: str, now: date) -> str | None:
     today's validation."""
     try:
         front, _, _ = split_front_matter(text, path)
-        data = yaml.safe_load(front)
-    except (LoadError, yaml.YAMLError):
+        data, _ = load_yaml(front, path)  # (with the same limits: an old commit is input too)
+    except LoadError:
         return None
     if not isinstance(data, dict):
         return None

@@ -204,3 +204,14 @@ def test_the_workflow_checks_pull_requests_and_publishes_main():
     assert "build.py check --format github" in steps["check"] and ".ci/run" in steps["check"]
     assert "build.py build" in steps["build"] and "upload-pages-artifact" in steps["build"]
     assert "deploy-pages" in steps["deploy"]
+
+
+def test_an_alias_bomb_in_the_previous_commit_is_read_with_the_same_limits(site, capsys):
+    # check reads the previous commit's story files too: input like any other.
+    bomb = "".join(f'b{i}: &b{i} [{", ".join([f"*b{i - 1}"] * 9) if i else "lol"}]\n' for i in range(10))
+    write(site, "stories/bombed.md", story("Bombed", bomb))
+    init(site)
+    write(site, "stories/bombed.md", story("Bombed"))
+    status, out, err = check(site, capsys)
+    assert status == 0 and "Traceback" not in err
+    assert "stories/bombed.md" not in out + err  # (it was not public then: unreadable)
