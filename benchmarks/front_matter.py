@@ -31,11 +31,16 @@ LIMIT = 64 * 1024 - 1
 
 
 def _fill(make) -> str:
-    """The largest text `make(n)` gives that stays under 64 KB."""
-    low, high = 1, LIMIT
-    while low < high:
-        mid = (low + high + 1) // 2
-        low, high = (mid, high) if len(make(mid)) <= LIMIT else (low, mid - 1)
+    """The largest text `make(n)` gives that stays under 64 KB (found by doubling, then
+    halving: never a text much larger than that is made, so that this process stays
+    small; its children inherit its peak memory in their figures)."""
+    high = 1
+    while len(make(high)) <= LIMIT:
+        high *= 2
+    low = high // 2
+    while low + 1 < high:
+        mid = (low + high) // 2
+        low, high = (mid, high) if len(make(mid)) <= LIMIT else (low, mid)
     return make(low)
 
 
@@ -46,17 +51,17 @@ def bomb(levels: int) -> str:
 CASES = {
     "ordinary story": lambda: HEAD + "place: Leeds\ntags: [a, b]\n",
     "alias bomb, 600 bytes": lambda: HEAD + bomb(10),
-    "alias bomb, 64 KB": lambda: HEAD + _fill(lambda n: bomb(10) + "x: [" + ", ".join(["*b9"] * n) + "]\n"),
+    "alias bomb, 64 KB": lambda: _fill(lambda n: HEAD + bomb(10) + "x: [" + ", ".join(["*b9"] * n) + "]\n"),
     "flow nesting 900 deep": lambda: HEAD + "tags: " + "[" * 900 + "]" * 900 + "\n",
-    "block nesting, 64 KB": lambda: HEAD + _fill(lambda n: "".join(" " * i + "a:\n" for i in range(n))),
-    "one 64 KB text": lambda: HEAD + _fill(lambda n: "place: " + "x" * n + "\n"),
-    "10,000-item list": lambda: HEAD + _fill(lambda n: "tags: [" + ", ".join(["t"] * n) + "]\n"),
-    "list of mappings, 64 KB": lambda: HEAD + _fill(lambda n: "outcomes:\n" + "  - {indicator: a, value: 1}\n" * n),
-    "64 KB of unknown keys": lambda: HEAD + _fill(lambda n: "".join(f"k{i}: v\n" for i in range(n))),
-    "a 64 KB number": lambda: HEAD + _fill(lambda n: "outcomes: [{indicator: a, value: " + "9" * n + "}]\n"),
-    "20-digit numbers, 64 KB": lambda: HEAD + _fill(lambda n: "outcomes:\n" + "  - {indicator: a, value: 99999999999999999999}\n" * n),
-    "anchors without aliases": lambda: HEAD + _fill(lambda n: "".join(f"k{i}: &a{i} v\n" for i in range(n))),
-    "escaped control characters": lambda: HEAD + _fill(lambda n: 'place: "' + "\\x07" * n + '"\n'),
+    "block nesting, 64 KB": lambda: _fill(lambda n: HEAD + "".join(" " * i + "a:\n" for i in range(n))),
+    "one 64 KB text": lambda: _fill(lambda n: HEAD + "place: " + "x" * n + "\n"),
+    "10,000-item list": lambda: _fill(lambda n: HEAD + "tags: [" + ", ".join(["t"] * n) + "]\n"),
+    "list of mappings, 64 KB": lambda: _fill(lambda n: HEAD + "outcomes:\n" + "  - {indicator: a, value: 1}\n" * n),
+    "64 KB of unknown keys": lambda: _fill(lambda n: HEAD + "".join(f"k{i}: v\n" for i in range(n))),
+    "a 64 KB number": lambda: _fill(lambda n: HEAD + "outcomes: [{indicator: a, value: " + "9" * n + "}]\n"),
+    "20-digit numbers, 64 KB": lambda: _fill(lambda n: HEAD + "outcomes:\n" + "  - {indicator: a, value: 99999999999999999999}\n" * n),
+    "anchors without aliases": lambda: _fill(lambda n: HEAD + "".join(f"k{i}: &a{i} v\n" for i in range(n))),
+    "escaped control characters": lambda: _fill(lambda n: HEAD + 'place: "' + "\\x07" * n + '"\n'),
 }
 
 
@@ -111,12 +116,14 @@ def main() -> None:
             root = site(Path(folder), front)
             rows = []
             for _ in range(runs):
+                shutil.rmtree(root / ".goodrel-cache", ignore_errors=True)  # a build from scratch
+                shutil.rmtree(Path(folder) / "out", ignore_errors=True)
                 check = measured(goodrel + ["check", "--site", str(root), "--now", "2026-11-28"])
                 build = measured(goodrel + ["build", "--site", str(root), "--out", str(Path(folder) / "out"),
                                             "--now", "2026-11-28", "--no-search", "--jobs", "1"])
                 serve = measured(goodrel + ["serve", "--site", str(root), "--port", str(free_port())],
                                  until=r"^(Ready|Failed) .*")
-                load = float(re.search(r"(?:Ready in|Failed \()([0-9.]+) s", serve[2])[1])
+                load = float(re.search(r"(?:Ready in |Failed \()([0-9.]+) s", serve[2])[1])
                 rows.append((check, build, serve, load))
             result = next((line for line in check[2].splitlines() if "stories/hostile.md" in line), "loaded")
             med = statistics.median

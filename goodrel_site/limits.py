@@ -16,6 +16,9 @@ LIST_ITEMS = 100  # items in any one list (tags, organisations, aliases…)
 TITLE_CHARS = 200
 SUMMARY_CHARS = 400
 
+# Errors
+PROBLEMS_PER_FILE = 50  # explained for one file (problems.ContentError lists as many)
+
 # Images used by content
 IMAGE_BYTES = 40 * 1024 * 1024
 IMAGE_PIXELS = 50_000_000  # width x height, as the file's header says (8,660 x 5,773)

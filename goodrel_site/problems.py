@@ -19,10 +19,20 @@ class Problem:
 
 
 class ContentError(Exception):
-    """The site's content has errors; nothing may be written."""
+    """The site's content has errors; nothing may be written. At most `listed` of one
+    file's problems are kept, then a line saying how many more it has: thousands of
+    lines help no one (a file of 7,000 misspelt keys is a file to start again)."""
 
-    def __init__(self, problems: list[Problem]):
-        self.problems = sorted(problems)
+    def __init__(self, problems: list[Problem], listed: int = 50):
+        by_path: dict[str, list[Problem]] = {}
+        for problem in sorted(problems):
+            by_path.setdefault(problem.path, []).append(problem)
+        self.problems = []
+        for path, found in by_path.items():
+            self.problems += found[:listed]
+            if len(found) > listed:
+                self.problems.append(Problem(path, found[listed].line, f"and {len(found) - listed:,} more "
+                                             "problems in this file from here on: fix these first"))
         super().__init__("\n".join(map(str, self.problems)))
 
 

@@ -61,15 +61,22 @@ def model_problems(err: ValidationError, data: Any, lines: dict[KeyPath, int], p
     for e in err.errors():
         by_key.setdefault(_data_path(e, data), []).append(e)
     # A misspelt key is one mistake: 'regon' is unknown, and so 'region' is missing.
-    for key, errors in list(by_key.items()):
-        if errors[0]["type"] == "extra_forbidden":
-            missing = [k for k, e in by_key.items() if k[:-1] == key[:-1] and e[0]["type"] == "missing"]
-            close = difflib.get_close_matches(str(key[-1]), [str(k[-1]) for k in missing], n=1)
-            if close:
-                del by_key[key[:-1] + (close[0],)]
-    problems = []
+    missing: dict[KeyPath, list[str]] = {}
     for key, errors in by_key.items():
-        if len(errors) > 1:  # a union (number or text…) gives one error per alternative
+        if key and errors[0]["type"] == "missing":
+            missing.setdefault(key[:-1], []).append(str(key[-1]))
+    for key, errors in list(by_key.items()):
+        if key and errors[0]["type"] == "extra_forbidden" and missing.get(key[:-1]):
+            close = difflib.get_close_matches(str(key[-1]), missing[key[:-1]], n=1)
+            if close:
+                missing[key[:-1]].remove(close[0])
+                by_key.pop(key[:-1] + (close[0],), None)
+    problems = []
+    found = sorted(by_key.items(), key=lambda item: line_of(lines, item[0]))
+    for n, (key, errors) in enumerate(found):
+        if n >= limits.PROBLEMS_PER_FILE:  # not listed (ContentError): explaining thousands takes seconds
+            message = f"{_field_name(key)}: {errors[0]['msg']}"
+        elif len(errors) > 1:  # a union (number or text…) gives one error per alternative
             got = _TYPE_WORDS.get(type(errors[0].get("input")), "this")
             message = f"{_field_name(key)} has the wrong type: it cannot be {got}"
         else:

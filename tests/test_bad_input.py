@@ -104,6 +104,8 @@ CASES = {
                                         "stories/bad.md:9: a field's name must be a word, not 'yes'"),
     "front matter over 64 KB": ("stories/bad.md", story("Bad", "place: " + "x" * 70_000 + "\n"),
                                 "stories/bad.md:1: the front matter (between the '---' lines) is 70,"),
+    "thousands of unknown fields": ("stories/bad.md", story("Bad", "".join(f"k{i}: v\n" for i in range(2000))),
+                                    "stories/bad.md:59: and 1,950 more problems in this file from here on"),
     "a text too long": ("stories/bad.md", story("Bad", "place: " + "x" * 1001 + "\n"),
                         "stories/bad.md:9: 'place' is 1001 characters long; at most 1000"),
     "too many tags": ("stories/bad.md", story("Bad", "tags: [" + ", ".join(f"t{i}" for i in range(101)) + "]\n"),
