@@ -55,7 +55,7 @@ CASES = {
     "flow nesting 900 deep": lambda: HEAD + "tags: " + "[" * 900 + "]" * 900 + "\n",
     "block nesting, 64 KB": lambda: _fill(lambda n: HEAD + "".join(" " * i + "a:\n" for i in range(n))),
     "one 64 KB text": lambda: _fill(lambda n: HEAD + "place: " + "x" * n + "\n"),
-    "10,000-item list": lambda: _fill(lambda n: HEAD + "tags: [" + ", ".join(["t"] * n) + "]\n"),
+    "one list, 64 KB": lambda: _fill(lambda n: HEAD + "tags: [" + ", ".join(["t"] * n) + "]\n"),
     "list of mappings, 64 KB": lambda: _fill(lambda n: HEAD + "outcomes:\n" + "  - {indicator: a, value: 1}\n" * n),
     "64 KB of unknown keys": lambda: _fill(lambda n: HEAD + "".join(f"k{i}: v\n" for i in range(n))),
     "a 64 KB number": lambda: _fill(lambda n: HEAD + "outcomes: [{indicator: a, value: " + "9" * n + "}]\n"),

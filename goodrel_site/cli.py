@@ -6,6 +6,8 @@ import argparse
 import errno
 import json
 import os
+import shlex
+import shutil
 import sys
 import time
 from datetime import date, datetime, timezone
@@ -204,9 +206,6 @@ def again(site: Path, command: str) -> str:
     """The command line that runs `command` on this site the way this program was run,
     typed in the current folder (the project's, for an editor): `.venv/bin/goodrel
     serve`, or `.venv/bin/python build.py serve`, with --site only if it is elsewhere."""
-    import shlex
-    import shutil
-
     def typed(path: str | Path, program: bool = True) -> str:
         """As one would type it here: a program by name if that finds it; else a path,
         relative when it lies below this folder."""

@@ -177,11 +177,9 @@ def yaml_problem(err: yaml.MarkedYAMLError, text: str, rel: str, first: int) -> 
     mark = err.problem_mark or err.context_mark
     at = mark.line if mark else 0
     start = err.context_mark.line if err.context_mark else at
-    line_text = text.split("\n")[at] if at < text.count("\n") + 1 else ""
+    lines = text.split("\n")
+    line_text = lines[at] if at < len(lines) else ""
     char = line_text[mark.column] if mark and mark.column < len(line_text) else ""
-    def quote(example: str = "Oldham: a year on") -> str:
-        return f'put the whole value in double quotes, e.g. title: "{example}"'
-
     if "quoted scalar" in context and "end of stream" in problem:
         at, message = start, ("a quote opened on this line is never closed: end the value with "
                               "the same quote mark (\" or ')")
@@ -191,9 +189,9 @@ def yaml_problem(err: yaml.MarkedYAMLError, text: str, rel: str, first: int) -> 
     elif "cannot start any token" in problem and char == "\t":
         message = "a tab is used here: indent with spaces only (replace the tab with spaces)"
     elif "cannot start any token" in problem:
-        message = f"a value cannot start with '{char}': {quote(char + 'Oldham')}"
+        message = f"a value cannot start with '{char}': {_quote(char + 'Oldham')}"
     elif "alias" in context or "alias" in problem:
-        message = f"a value that starts with '*' is read as a YAML alias: {quote('*Bold* words')}"
+        message = f"a value that starts with '*' is read as a YAML alias: {_quote('*Bold* words')}"
     elif "could not find expected ':'" in problem:
         at, message = start, ("this line is not a 'name: value' field: add the ':' after the "
                               "field's name, or, if it is text of the story, move it below the "
@@ -202,9 +200,9 @@ def yaml_problem(err: yaml.MarkedYAMLError, text: str, rel: str, first: int) -> 
         bracket, closing = ("[", "]") if "sequence" in context else ("{", "}")
         at, message = start, (f"a '{bracket}' on this line opens a list that is never closed: close "
                               f"it on the same line, or, if the value is text that starts with "
-                              f"'{bracket}', {quote(f'{bracket}Draft{closing} Oldham')}")
+                              f"'{bracket}', {_quote(f'{bracket}Draft{closing} Oldham')}")
     elif "mapping values are not allowed" in problem and line_text.count(": ") > 1:
-        message = f"this value holds ': ', which YAML reads as the start of another field: {quote()}"
+        message = f"this value holds ': ', which YAML reads as the start of another field: {_quote()}"
     elif "mapping values are not allowed" in problem or "expected key" in problem:
         if _text_after_quote(line_text):
             message = ("there is text after the closing quote: put the whole value inside one "
@@ -222,7 +220,7 @@ def yaml_problem(err: yaml.MarkedYAMLError, text: str, rel: str, first: int) -> 
     elif "block scalar" in context:
         message = "'|' or '>' must end its line, with the text on the lines below, indented"
     elif "mapping keys are not allowed" in problem:
-        message = f"a value cannot start with '?': {quote('? Oldham')}"
+        message = f"a value cannot start with '?': {_quote('? Oldham')}"
     elif "nesting depth" in problem:
         message = (f"lists and groups of fields are nested more than {limits.YAML_DEPTH} deep "
                    "here; the site needs at most 3")
@@ -230,6 +228,10 @@ def yaml_problem(err: yaml.MarkedYAMLError, text: str, rel: str, first: int) -> 
         message = (f"the YAML cannot be read here ({problem or context}): check the quotes, "
                    "colons and indentation on this line and the one above")
     return Problem(rel, first + at, f"invalid YAML: {message}")
+
+
+def _quote(example: str = "Oldham: a year on") -> str:
+    return f'put the whole value in double quotes, e.g. title: "{example}"'
 
 
 def _text_after_quote(line: str) -> bool:

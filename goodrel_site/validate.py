@@ -77,8 +77,11 @@ def model_problems(err: ValidationError, data: Any, lines: dict[KeyPath, int], p
         if n >= limits.PROBLEMS_PER_FILE:  # not listed (ContentError): explaining thousands takes seconds
             message = f"{_field_name(key)}: {errors[0]['msg']}"
         elif len(errors) > 1:  # a union (number or text…) gives one error per alternative
+            # The alternative that took the value's type and refused its value says why.
+            specific = next((e for e in errors if not e["type"].endswith("_type")), None)
             got = _TYPE_WORDS.get(type(errors[0].get("input")), "this")
-            message = f"{_field_name(key)} has the wrong type: it cannot be {got}"
+            message = _explain(specific, key, model) if specific else \
+                f"{_field_name(key)} has the wrong type: it cannot be {got}"
         else:
             message = _explain(errors[0], key, model)
         problems.append(Problem(path, line_of(lines, key), message))

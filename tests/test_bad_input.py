@@ -82,7 +82,7 @@ CASES = {
     "a misspelt required field is one error": ("stories/bad.md", story("Bad").replace("region:", "regon:"),
                                                "stories/bad.md:7: unknown field 'regon': did you mean 'region'?"),
     "a nan": ("stories/bad.md", story("Bad", "outcomes:\n  - {indicator: people, value: .nan}\n"),
-              "stories/bad.md:10: 'value' in item 1 of 'outcomes' has the wrong type"),
+              "stories/bad.md:10: 'value' in item 1 of 'outcomes' must be a number, not nan (.nan and .inf are not numbers here)"),
     "an infinity": ("events/bad.md", "---\ntitle: E\nsummary: S\ndate: 2013-01-01\nstatus: published\n"
                     "region: london\nplace: Here\nattendees: .inf\n---\n",
                     "events/bad.md:8: 'attendees' must be a whole number, not inf"),
