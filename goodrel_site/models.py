@@ -49,17 +49,22 @@ def _clean_text(value: object) -> object:
     return chars.one_line(value)
 
 
-Str = Annotated[str, BeforeValidator(_clean_text)]  # every text type below is one of these
+def text(**constraints):
+    """A text type: its constraints (length, pattern) are checked on the text as
+    _clean_text leaves it, and stay in the JSON Schema for editors' tools."""
+    return Annotated[str, Field(**constraints), BeforeValidator(_clean_text)]
+
+
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-Key = Annotated[Str, Field(pattern=KEY_PATTERN, max_length=80)]
-Slug = Annotated[Str, Field(pattern=KEY_PATTERN, max_length=80)]
-Text = Annotated[Str, Field(min_length=1, max_length=limits.TEXT_CHARS)]
-Lang = Annotated[Str, Field(pattern=LANG_PATTERN)]
-UrlPath = Annotated[Str, Field(pattern=URL_PATH_PATTERN, max_length=limits.TEXT_CHARS)]
+Key = text(pattern=KEY_PATTERN, max_length=80)
+Slug = text(pattern=KEY_PATTERN, max_length=80)
+Text = text(min_length=1, max_length=limits.TEXT_CHARS)
+Lang = text(pattern=LANG_PATTERN)
+UrlPath = text(pattern=URL_PATH_PATTERN, max_length=limits.TEXT_CHARS)
 Count = Annotated[int, Field(ge=0, le=limits.NUMBER_MAX)]
 Number = Union[Annotated[int, Field(ge=-limits.NUMBER_MAX, le=limits.NUMBER_MAX)], float]
-Title = Annotated[Str, Field(min_length=1, max_length=limits.TITLE_CHARS)]
-Summary = Annotated[Str, Field(min_length=1, max_length=limits.SUMMARY_CHARS)]
+Title = text(min_length=1, max_length=limits.TITLE_CHARS)
+Summary = text(min_length=1, max_length=limits.SUMMARY_CHARS)
 
 
 def Items(item, min_length: int = 0):  # noqa: N802 (a type, named as one)
@@ -105,7 +110,7 @@ class Outcome(Model):
 class Contact(Model):
     name: Optional[Text] = None
     organisation: Optional[Text] = None
-    email: Optional[Annotated[Str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)]] = None
+    email: Optional[text(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)] = None
     phone: Optional[Text] = None
 
 
@@ -216,17 +221,17 @@ class Licence(Model):
 class Cms(Model):
     """The web editor at /admin/ (docs/cms.md): published only when site.yaml names it."""
 
-    repo: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")]  # on GitHub: owner/name
-    branch: Annotated[str, Field(pattern=r"^[A-Za-z0-9._/-]+$")] = "main"
-    auth_url: Optional[Annotated[str, Field(pattern=r"^https://[^\s/]+(/[^\s]*)?$")]] = None  # sign-in service
+    repo: text(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", max_length=limits.TEXT_CHARS)  # on GitHub: owner/name
+    branch: text(pattern=r"^[A-Za-z0-9._/-]+$", max_length=limits.TEXT_CHARS) = "main"
+    auth_url: Optional[text(pattern=r"^https://[^\s/]+(/[^\s]*)?$", max_length=limits.TEXT_CHARS)] = None  # sign-in service
 
 
 class Settings(Model):
     title: Text
     description: Text
     # Only the characters an address may hold unescaped: a citation or feed copies it as is.
-    base_url: Annotated[Str, Field(pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$",
-                                   max_length=limits.TEXT_CHARS)]
+    base_url: text(pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$",
+                   max_length=limits.TEXT_CHARS)
     language: Lang = "en"
     publisher: Text
     licence: Licence
