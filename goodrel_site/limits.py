@@ -6,6 +6,7 @@ reasons; change them there too."""
 CONTENT_FILE_BYTES = 10 * 1024 * 1024  # a story, event or page, front matter and text
 SETTINGS_BYTES = 1024 * 1024  # site.yaml
 FRONT_MATTER_CHARS = 64 * 1024  # between the two '---' lines
+THEME_FILE_BYTES = 10 * 1024 * 1024  # a template, strings file or static file of a theme
 
 # YAML values (front matter and site.yaml)
 YAML_DEPTH = 8  # lists and mappings inside each other; the deepest field needs 3

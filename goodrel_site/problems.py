@@ -35,6 +35,9 @@ class ContentError(Exception):
                                              "problems in this file from here on: fix these first"))
         super().__init__("\n".join(map(str, self.problems)))
 
+    def __reduce__(self):  # (raised in a worker process, it is pickled back whole)
+        return ContentError, (self.problems,)
+
 
 class UsageError(Exception):
     """The command was called wrongly (exit status 2)."""

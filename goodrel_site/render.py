@@ -15,6 +15,7 @@ import os
 import shutil
 import signal
 import sys
+import traceback
 from collections import ChainMap
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
@@ -29,7 +30,7 @@ from .images import ImageSet
 from .markdown import Links
 from .models import VOCABULARIES, Entry
 from .output import Tree, relpath
-from .problems import Problem
+from .problems import ContentError, Problem
 from .records import Memo, code_version
 from .site import Site, absolute_url, url_prefix
 from .slugs import slugify
@@ -66,11 +67,11 @@ class Renderer:
         self.root, self.settings, self.now, self.cache = site.root, site.settings, site.now, cache
         self.prefix = url_prefix(site.settings) if prefix is None else prefix
         self.links = links(site, self.prefix)
+        self.theme = theme
         self.strings = theme.strings
-        self.static = theme.static
         self.free_pages = plan.links(site)
         self.env = jinja2.Environment(
-            loader=theme.loader,
+            loader=_ThemeLoader(theme),
             autoescape=jinja2.select_autoescape(["html", "xml"]),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
@@ -138,7 +139,7 @@ class Renderer:
         """A theme file's URL, versioned by its content so browsers never keep a stale copy."""
         url = self._assets.get(name)
         if url is None:
-            digest = hashlib.sha256(self.static[name].read_bytes()).hexdigest()[:10]
+            digest = hashlib.sha256(self.theme.static_bytes(name)).hexdigest()[:10]
             url = self._assets[name] = self.href(f"/assets/{name}?v={digest}")
         return url
 
@@ -152,6 +153,27 @@ class Renderer:
             macro = self.env.get_template(self.HELPERS[0]).module.story_card
             found = self._cards[key] = Markup(macro(story, self.strings_for(lang), lang, level, feature))
         return found
+
+    def template_problem(self, err: jinja2.TemplateError, url: str | None = None) -> Problem:
+        """A template's error at its file and line: the syntax error, or the innermost
+        line of a template that was running (Jinja keeps template lines in tracebacks)."""
+        filename, line = getattr(err, "filename", None), getattr(err, "lineno", None) or 0
+        if not filename:
+            frames = traceback.extract_tb(err.__traceback__)
+            found = [f for f in frames if f.filename.endswith((".html", ".xml"))]
+            filename, line = (found[-1].filename, found[-1].lineno or 0) if found else (None, 0)
+        where = _theme_path(self.root, self.theme, filename) if filename else "(theme)"
+        return Problem(where, line, f"the template failed{f' on {url}' if url else ''}: {err.message or err}")
+
+    def template_problems(self) -> list[Problem]:
+        """The theme's templates that cannot be compiled, each at its line."""
+        problems = []
+        for name in self.env.list_templates():
+            try:
+                self.env.parse(self.env.loader.get_source(self.env, name)[0], name, self.theme.template(name)[1])
+            except jinja2.TemplateSyntaxError as err:
+                problems.append(self.template_problem(err))
+        return problems
 
     def strings_for(self, lang: str) -> ChainMap:
         """The theme's words in a language, English where a word is not translated."""
@@ -182,10 +204,31 @@ class Renderer:
                 url=page.url, t=self.strings_for(context["lang"]),
                 body=Markup(body.html) if body else "", **context)
         except jinja2.TemplateError as err:
-            raise RuntimeError(f"template error rendering {page.url} ({page.source}): {_describe(err)}") from err
+            raise ContentError([self.template_problem(err, page.url)]) from None
         if body is None:
             return Output(((page.url, html),), [], [], ())
         return Output(((page.url, html),), body.problems, body.images, tuple(body.reads))
+
+
+DEFAULT_PREFIX = "default:"  # "default:base.html" is always the default theme's base.html
+
+
+class _ThemeLoader(jinja2.BaseLoader):
+    """The theme's templates (theme.py: the site's own over the default's, read as the
+    site's own files are); "default:NAME" is the default theme's."""
+
+    def __init__(self, theme: Theme):
+        self.theme = theme
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        default = template.startswith(DEFAULT_PREFIX)
+        found = self.theme.template(template.removeprefix(DEFAULT_PREFIX), default)
+        if found is None:
+            raise jinja2.TemplateNotFound(template)
+        return *found, lambda: True  # (a build's templates do not change while it runs)
+
+    def list_templates(self) -> list[str]:
+        return sorted(self.theme.templates)
 
 
 def _compiled(cache: Path) -> jinja2.BytecodeCache:
@@ -210,6 +253,17 @@ def _unfolded(function: Callable[[str], str]) -> Callable:
     return filter
 
 
+def _theme_path(root: Path, theme: Theme, filename: str) -> str:
+    """A template's file as the site names it: theme/templates/x.html, or the default
+    theme's, marked so."""
+    path = Path(filename)
+    if path.is_relative_to(root):
+        return path.relative_to(root).as_posix()
+    if path.is_relative_to(theme.default):
+        return f"(default theme) {path.relative_to(theme.default).as_posix()}"
+    return filename
+
+
 def organisation_url(name: str) -> str:
     return f"/organisations/{slugify(name)}/"
 
@@ -218,9 +272,6 @@ def lang_dir(lang: str) -> str:
     return "rtl" if lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
 
 
-def _describe(err: jinja2.TemplateError) -> str:
-    where = f"{err.name}:{err.lineno}: " if isinstance(err, jinja2.TemplateSyntaxError) else ""
-    return where + str(err)
 
 
 # -- writing every page, shared among worker processes -------------------------------

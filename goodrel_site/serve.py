@@ -307,12 +307,12 @@ class Handler(BaseHTTPRequestHandler):
         # from a folder the preview writes; the theme's from the site. No link leads out.
         if SEARCH_BUNDLE.match(path):
             return self.send_file(preview.folder, resolve(preview.folder, path), body)
-        if path.startswith("/assets/"):
-            theme = Theme(preview.root)
-            found = theme.static.get(path[len("/assets/"):])
-            # (a file of the site's own theme, or of the default theme shipped with the engine)
-            within = next((f for f in theme.folders if found and found.is_relative_to(f)), preview.root)
-            return self.send_file(within, found, body)
+        if path.startswith("/assets/"):  # (the site's own theme's, or the default theme's)
+            try:
+                content = Theme(preview.root).static_bytes(path[len("/assets/"):])
+            except (KeyError, ContentError, OSError):  # none, or refused (theme.py)
+                content = None
+            return self.send_content(path, content, body)
         if path.startswith("/media/"):
             media = preview.live.media
             return self.send_file(media, resolve(media, path[len("/media/") - 1:]), body)
@@ -348,9 +348,13 @@ class Handler(BaseHTTPRequestHandler):
             content = sitefiles.read_bytes(within, found, SERVED_BYTES) if found else None
         except (sitefiles.Refused, OSError):  # missing, a folder, a link out, replaced meanwhile
             content = None
+        self.send_content(found.name if found else "", content, body)
+
+    def send_content(self, name: str, content: bytes | None, body: bool) -> None:
+        """A file's content (None: not found), typed by its name."""
         if content is None:
             return self.send(404, "text/plain; charset=utf-8", b"Not found\n", body)
-        kind = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+        kind = mimetypes.guess_type(name)[0] or "application/octet-stream"
         if kind.startswith("text/") or kind in ("application/json", "application/javascript"):
             kind += "; charset=utf-8"
         self.send(200, kind, content, body)

@@ -48,12 +48,16 @@ def load_site(root: Path, now: date, drafts: bool = False, base_url: str | None 
 def check(root: Path, now: date) -> list[Problem]:
     """Every problem a build would meet, without writing anything, and what an editor
     should know before merging (review.py)."""
+    theme = Theme(root)
+    refused = theme.problems()
     try:
         content = validate(root)
     except ContentError as err:
-        return err.problems
+        return sorted([*refused, *err.problems])
     site = build_site(content, now)
-    notes = [*content.notes, *review.notes(content, now), *clashes(site, plan(site))]
+    notes = [*refused, *content.notes, *review.notes(content, now), *clashes(site, plan(site))]
+    if not refused:
+        notes += Renderer(site, theme).template_problems()
     targets = links(site)
     for entry in site.entries:
         notes += markdown.render(entry.path, entry.body, entry.body_line, targets).problems
@@ -64,6 +68,9 @@ def build_all(root: Path, options: Options, inputs: str | None, progress: Silent
     """Every stage; the build's summary (files, stories, events, notes as tuples)."""
     clock = _Clock(progress)
     theme = Theme(root)
+    refused = theme.problems()
+    if refused:
+        raise ContentError(refused)
     sources = Sources(root) if options.cache else None
     site, notes = load_site(root, options.now, options.drafts, options.base_url, sources)
     clock.lap("read and checked the content")
@@ -84,8 +91,8 @@ def build_all(root: Path, options: Options, inputs: str | None, progress: Silent
             raise ContentError(errors)
         clock.lap("rendered the pages")
         media = _write_images(site, shown, tree, root / FOLDER / "media")
-        for name, path in theme.static.items():
-            tree.write(f"assets/{name}", path.read_bytes())
+        for name in theme.static:
+            tree.write(f"assets/{name}", theme.static_bytes(name))
         clock.lap("wrote the pictures")
         if options.search:
             _index(pages, records, tree, root / FOLDER / "search" if store else None,

@@ -6,23 +6,24 @@ A site may hold no theme at all, or only the files it changes: a template in
 default template that includes or extends it gets the site's), a file in
 `theme/static/` replaces the default's file of that name, and a strings file in
 `theme/strings/` replaces just the words it gives. A site's template can build on
-the default one it replaces: `{% extends "default:base.html" %}`."""
+the default one it replaces: `{% extends "default:base.html" %}`.
+
+Every theme file is read as the site's own files are (sitefiles.py): a link out of the
+site, a FIFO or a device under theme/ is refused, by `check` and the build alike. The
+default theme's files are read the same way, within its own folder."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from functools import cache, cached_property
 from importlib import metadata
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import yaml
-
-if TYPE_CHECKING:
-    import jinja2
-
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml: the same values, faster
-DEFAULT_PREFIX = "default"  # "default:base.html" is always the default theme's base.html
+from . import limits, sitefiles
+from .load import LoadError, decode, load_yaml
+from .problems import ContentError, Problem
 
 
 @cache
@@ -45,53 +46,109 @@ def default_folder() -> Path:
 
 
 class Theme:
-    """The theme folders of one site, the site's own first."""
+    """The theme folders of one site, the site's own first, each with the folder its
+    files must stay inside (the site root; the default theme's own folder)."""
 
     def __init__(self, root: Path):
-        default = default_folder().resolve()
-        own = (root / "theme").resolve()
-        self.default = default
-        self.folders = tuple(dict.fromkeys(f for f in (own, default) if f.is_dir()))
+        self.root = root
+        self.default = default_folder().resolve()
+        own = root / "theme"
+        layers = [(own, root)] if own.is_dir() and own.resolve() != self.default else []
+        self.layers = tuple(layers + [(self.default, self.default)])
 
-    @cached_property
-    def loader(self) -> jinja2.BaseLoader:
-        import jinja2  # (only when rendering: the up-to-date check needs the folders alone)
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        return tuple(folder for folder, _ in self.layers)
 
-        chain = [jinja2.FileSystemLoader(str(f / "templates")) for f in self.folders]
-        default = jinja2.FileSystemLoader(str(self.default / "templates"))
-        return jinja2.ChoiceLoader([jinja2.PrefixLoader({DEFAULT_PREFIX: default}, delimiter=":"), *chain])
+    def problems(self) -> list[Problem]:
+        """Everything under the site's theme/ that the site refuses to read (a link out
+        of the site, a FIFO…), and a theme/ folder that is itself a link out."""
+        own = self.root / "theme"
+        if not own.exists() and not own.is_symlink():
+            return []
+        try:
+            sitefiles.inspect_folder(self.root, own)
+        except sitefiles.Refused as err:
+            return [err.problem]
+        except FileNotFoundError:
+            return []
+        return sitefiles.audit(self.root, own)
+
+    def _files(self, part: str, suffix: str = "") -> dict[str, tuple[Path, Path]]:
+        """Every file of a part of the theme (static, strings, templates) by its name in
+        that part, the site's own over the default's, with the folder it stays in."""
+        found: dict[str, tuple[Path, Path]] = {}
+        problems = []
+        for folder, boundary in reversed(self.layers):
+            paths, refused = sitefiles.files(boundary, folder / part, suffix, recursive=True)
+            problems += refused
+            for path in paths:
+                found[path.relative_to(folder / part).as_posix()] = path, boundary
+        if problems:
+            raise ContentError(problems)
+        return dict(sorted(found.items()))
+
+    def _read(self, path: Path, boundary: Path) -> bytes:
+        try:
+            return sitefiles.read_bytes(boundary, path, limits.THEME_FILE_BYTES)
+        except sitefiles.Refused as err:
+            raise ContentError([self._named(err.problem, boundary)]) from None
+
+    def _named(self, problem: Problem, boundary: Path) -> Problem:
+        """A problem with a default theme file, named as a file of that theme."""
+        return problem if boundary == self.root else dataclasses.replace(problem, path=f"(default theme) {problem.path}")
 
     @cached_property
     def static(self) -> dict[str, Path]:
-        """Every static file by its path under /assets/, the site's own first."""
-        found: dict[str, Path] = {}
-        for folder in reversed(self.folders):
-            static = folder / "static"
-            for path in sorted(static.rglob("*")):
-                if path.is_file():
-                    found[path.relative_to(static).as_posix()] = path
-        return dict(sorted(found.items()))
+        """Every static file by its path under /assets/."""
+        return {name: path for name, (path, _) in self._files("static").items()}
+
+    def static_bytes(self, name: str) -> bytes:
+        path, boundary = self._files("static")[name]
+        return self._read(path, boundary)
 
     @cached_property
     def strings(self) -> dict[str, dict[str, Any]]:
         """The theme's words by language, the site's own over the default's."""
         found: dict[str, dict[str, Any]] = {}
-        for folder in reversed(self.folders):
-            for path in sorted((folder / "strings").glob("*.yaml")):
-                words = yaml.load(path.read_text("utf-8"), Loader=_YAML_LOADER) or {}
-                found.setdefault(path.stem, {}).update(words)
+        for folder, boundary in reversed(self.layers):
+            paths, problems = sitefiles.files(boundary, folder / "strings", ".yaml")
+            if problems:
+                raise ContentError(problems)
+            for path in paths:
+                rel = sitefiles.relative(boundary, path)
+                try:
+                    words, _ = load_yaml(decode(self._read(path, boundary), rel), rel)
+                except LoadError as err:
+                    raise ContentError([self._named(err.problem, boundary)]) from None
+                found.setdefault(path.stem, {}).update(words or {})
         return found
 
     @cached_property
-    def digest(self) -> str:
-        """Every file of the theme as pages see it: templates, strings and static files
-        (pages name assets by their content)."""
-        h = hashlib.blake2b(repr(sorted(self.strings.items())).encode(), digest_size=16)
-        for name, path in self.static.items():
-            h.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
-        import jinja2
+    def templates(self) -> dict[str, tuple[Path, Path]]:
+        """Every template by name, the site's own over the default's."""
+        return self._files("templates")
 
-        env = jinja2.Environment()
-        for name in sorted(self.loader.list_templates()):
-            h.update(name.encode() + b"\0" + self.loader.get_source(env, name)[0].encode() + b"\0")
+    def template(self, name: str, default: bool = False) -> tuple[str, str] | None:
+        """A template's source and file (`default`: the default theme's), or None."""
+        found = self._default_templates.get(name) if default else self.templates.get(name)
+        if found is None:
+            return None
+        path, boundary = found
+        return self._read(path, boundary).decode("utf-8"), str(path)
+
+    @cached_property
+    def _default_templates(self) -> dict[str, tuple[Path, Path]]:
+        paths, problems = sitefiles.files(self.default, self.default / "templates", recursive=True)
+        if problems:
+            raise ContentError([self._named(p, self.default) for p in problems])
+        return {p.relative_to(self.default / "templates").as_posix(): (p, self.default) for p in paths}
+
+    @cached_property
+    def digest(self) -> str:
+        """What every page depends on: the strings and the static files (pages name
+        assets by their content). Templates count page by page (keys.py)."""
+        h = hashlib.blake2b(repr(sorted(self.strings.items())).encode(), digest_size=16)
+        for name in self.static:
+            h.update(name.encode() + b"\0" + self.static_bytes(name) + b"\0")
         return h.hexdigest()

@@ -63,11 +63,11 @@ def story(title: str = "A story", extra: str = "") -> str:
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    """A minimal valid site: the bundled site.yaml and theme, one story, one event."""
+    """A minimal valid site: the bundled site.yaml (and no theme folder: the default
+    theme), one story, one event."""
     root = tmp_path / "site"
     root.mkdir()
     shutil.copy(REPO / "site.yaml", root / "site.yaml")
-    (root / "theme").symlink_to(REPO / "theme")
     write(root, "stories/first.md", story("First story", "event: leeds-2013\n"))
     write(root, "events/leeds-2013.md", """\
         ---

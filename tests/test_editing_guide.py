@@ -31,7 +31,6 @@ def test_the_guides_example_story_builds(tmp_path, capsys):
     (site / "stories" / "images").mkdir(parents=True)
     (site / "events").mkdir()
     shutil.copy(REPO / "site.yaml", site / "site.yaml")
-    (site / "theme").symlink_to(REPO / "theme")
     shutil.copy(REPO / "stories" / "images" / "five-a-side.png", site / "stories" / "images")
     (site / "events" / "oldham-2013.md").write_text(
         "---\ntitle: Oldham gathering\nsummary: Practitioners met.\ndate: 2013-06-01\n"

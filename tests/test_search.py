@@ -299,7 +299,6 @@ def payload_url(tmp_path_factory):
     for name in ("stories", "events", "pages"):
         shutil.copytree(REPO / name, root / name)
     shutil.copy(REPO / "site.yaml", root / "site.yaml")
-    (root / "theme").symlink_to(REPO / "theme")
     (root / "stories/markup-payload.md").write_text(PAYLOAD, "utf-8")
     out = root.parent / "public"
     result = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--site", str(root),

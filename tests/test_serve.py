@@ -259,7 +259,8 @@ def test_a_broken_template_is_shown_too(preview):
     preview.edit("theme/templates/story.html", "", "{% if %}\n")
     try:
         problem = preview.first_problem()
-        assert "story.html:1: Expected an expression" in problem, problem
+        assert "theme/templates/story.html , line 1: the template failed" in problem, problem
+        assert "Expected an expression" in problem and "1 | {% if %}" in problem
     finally:
         preview.edit("theme/templates/story.html", "{% if %}\n", "")
     until(lambda: preview.title() == "Welcome walks", "the page after the fix")
