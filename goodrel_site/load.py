@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -262,13 +261,11 @@ def split_front_matter(text: str, rel: str) -> tuple[str, str, int]:
     raise LoadError(Problem(rel, 1, "the front matter is never closed: add a '---' line after the fields"))
 
 
-def load_source(root: Path, path: Path, kind: str, raw: bytes | None = None) -> Source:
-    """One content file; `raw` is its bytes when the caller has read them already
-    (through sitefiles.read_bytes: left None, it is read so here)."""
+def load_source(root: Path, path: Path, kind: str) -> Source:
+    """One content file, read as the site's own files are (sitefiles.py, within
+    limits.CONTENT_FILE_BYTES)."""
     rel = path.relative_to(root).as_posix()
-    if raw is not None and len(raw) > limits.CONTENT_FILE_BYTES:
-        raise LoadError(sitefiles.too_large(rel, len(raw), limits.CONTENT_FILE_BYTES))
-    text = decode(raw, rel) if raw is not None else read_text(root, path, limits.CONTENT_FILE_BYTES)
+    text = read_text(root, path, limits.CONTENT_FILE_BYTES)
     front, body, body_line = split_front_matter(text, rel)
     data, lines = load_yaml(front, rel, first_line=2)
     if data is None:

@@ -83,7 +83,7 @@ class Sources:
 def _load(root: Path, path: Path, kind: str, sig) -> tuple[tuple | None, Problem | None]:
     rel = path.relative_to(root).as_posix()
     try:
-        source = load_source(root, path, kind, path.read_bytes())
+        source = load_source(root, path, kind)
     except LoadError as err:
         return None, err.problem
     except OSError as err:
