@@ -3,10 +3,9 @@ they submit becomes a pull request (Decap's editorial workflow) that the site's 
 checks before an editor merges it.
 
 Its configuration is made from the same models the build validates with: every
-front-matter field, in the order and with the explanations of the blanks that `new`
-writes (new.py), typed as the model types it, the vocabularies as select lists,
-consent as a section of its own that must be filled in, and `status: draft` to start
-with. Decap's built files ship in goodrel_site/decap/ (from the npm registry, pinned
+front-matter field, in the order of the blanks that `new` writes, with its description
+from models.py, typed as the model types it, the vocabularies as select lists, consent
+as a section of its own that must be filled in, and `status: draft` to start with. Decap's built files ship in goodrel_site/decap/ (from the npm registry, pinned
 in package.json); nothing is loaded from elsewhere. The editor is published only when
 site.yaml has a `cms:` section."""
 
@@ -18,8 +17,8 @@ from typing import Any
 import yaml
 from markupsafe import escape
 
-from .models import META_MODELS, URL_PATH_PATTERN, Settings
-from .new import blank_fields
+from .models import META_MODELS, URL_PATH_PATTERN, Settings, descriptions
+from . import blanks
 from .site import Site
 from .validate import VOCAB_FIELDS
 
@@ -90,12 +89,14 @@ def collection(kind: str, settings: Settings) -> dict[str, Any]:
 
 
 def _hints(kind: str) -> dict[tuple[str, ...], str]:
-    return blank_fields(kind) if kind in ("story", "event") else {}
+    """Each field's description (models.py), shown beside it."""
+    return descriptions(META_MODELS[kind])
 
 
 def _order(kind: str, schema: dict) -> list[str]:
     """The fields in the blank's order (required ones first), then any other."""
-    named = [path[0] for path in _hints(kind) if len(path) == 1 and path[0] in schema["properties"]]
+    order = blanks.fields(kind) if kind in blanks.KINDS else ()
+    named = [path[0] for path in order if len(path) == 1 and path[0] in schema["properties"]]
     return list(dict.fromkeys(named + list(schema["properties"])))
 
 

@@ -80,10 +80,14 @@ class Model(BaseModel):
 
 
 class Consent(Model):
-    status: Literal["given", "pending", "withdrawn"]
-    date: Optional[IsoDate] = Field(None, validate_default=True)
-    anonymised: bool = False
-    review_by: Optional[IsoDate] = None
+    status: Literal["given", "pending", "withdrawn"] = Field(
+        description="pending until they agree, then given; withdrawn takes the story down")
+    date: Optional[IsoDate] = Field(None, validate_default=True,
+                                    description="the day the storyteller agreed; required once consent is given")
+    anonymised: bool = Field(False, description="true when names and identifying details have been changed "
+                                                "or left out")
+    review_by: Optional[IsoDate] = Field(None, description="when to check with the storyteller again; "
+                                                           "check warns once it passes")
 
     @field_validator("date")
     @classmethod
@@ -95,32 +99,35 @@ class Consent(Model):
 
 
 class Quote(Model):
-    text: Text
-    attribution: Optional[Text] = None
+    text: Text = Field(description="the words, as the person agreed them")
+    attribution: Optional[Text] = Field(None, description="who said it, named only as they agreed to be named")
 
 
 class Outcome(Model):
-    indicator: Text
-    value: Union[Number, Text]
-    unit: Optional[Text] = None
-    baseline: Optional[Union[Number, Text]] = None
-    evidence: Optional[Literal["self-reported", "observed", "evaluated"]] = None
+    indicator: Text = Field(description="what was counted or observed, e.g. young people taking part")
+    value: Union[Number, Text] = Field(description="the number, or a few words")
+    unit: Optional[Text] = Field(None, description="what the number counts, e.g. people or sessions")
+    baseline: Optional[Union[Number, Text]] = Field(None, description="the value before the work began, if known")
+    evidence: Optional[Literal["self-reported", "observed", "evaluated"]] = Field(
+        None, description="how it is known: self-reported, observed or evaluated")
 
 
 class Contact(Model):
-    name: Optional[Text] = None
-    organisation: Optional[Text] = None
-    email: Optional[text(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)] = None
-    phone: Optional[Text] = None
+    name: Optional[Text] = Field(None, description="the person's name")
+    organisation: Optional[Text] = Field(None, description="the organisation they speak for")
+    email: Optional[text(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)] = Field(
+        None, description="an email address for the press")
+    phone: Optional[Text] = Field(None, description="a phone number for the press")
 
 
 class Image(Model):
-    src: Text
-    decorative: bool = False
-    alt: Optional[Text] = Field(None, validate_default=True)
-    caption: Optional[Text] = None
-    credit: Optional[Text] = None
-    licence: Optional[Text] = None
+    src: Text = Field(description="the picture file, relative to this file")
+    decorative: bool = Field(False, description="true only if the picture adds nothing (then alt may be left out)")
+    alt: Optional[Text] = Field(None, validate_default=True,
+                                description="what the picture shows, for people who cannot see it")
+    caption: Optional[Text] = Field(None, description="a line shown under the picture")
+    credit: Optional[Text] = Field(None, description="who took or made it")
+    licence: Optional[Text] = Field(None, description="the terms it may be used under, e.g. CC BY 4.0")
 
     @field_validator("alt")
     @classmethod
@@ -134,17 +141,18 @@ class Image(Model):
 class Dated(Model):
     """Fields and rules shared by stories and events."""
 
-    title: Title
-    summary: Summary
+    title: Title = Field(description="the headline, at most 200 characters")
+    summary: Summary = Field(description="shown in lists, feeds and search; plain text, at most 400 characters")
     date: IsoDate
-    status: Literal["draft", "published"]
-    publish_on: Optional[IsoDate] = None
-    unpublish_on: Optional[IsoDate] = None
-    slug: Optional[Slug] = None
-    region: Key
-    image: Optional[Image] = None
-    lang: Optional[Lang] = None
-    aliases: Items(UrlPath) = []
+    status: Literal["draft", "published"] = Field(
+        description="draft while you work on it; published when it may go out")
+    publish_on: Optional[IsoDate] = Field(None, description="an embargo: it stays hidden until this date")
+    unpublish_on: Optional[IsoDate] = Field(None, description="it is taken down on this date")
+    slug: Optional[Slug] = Field(None, description="the last part of its web address, if not the file name")
+    region: Key = Field(description="one region, by its key in site.yaml")
+    image: Optional[Image] = Field(None, description="one picture shown at the top of its page")
+    lang: Optional[Lang] = Field(None, description="the language it is written in, if not the site's (e.g. ur, pl)")
+    aliases: Items(UrlPath) = Field([], description="old addresses that should lead here, e.g. [/stories/old-name/]")
 
     @field_validator("unpublish_on")
     @classmethod
@@ -156,21 +164,27 @@ class Dated(Model):
 
 
 class StoryMeta(Dated):
-    updated: Optional[IsoDate] = None
-    categories: Items(Key, min_length=1)
-    approaches: Items(Key) = []
-    divides: Items(Key) = []
-    themes: Items(Key) = []
-    place: Optional[Text] = None
-    organisations: Items(Text) = []
-    event: Optional[Slug] = None
-    consent: Consent
-    quote: Optional[Quote] = None
-    outcomes: Items(Outcome) = []
-    contact: Optional[Contact] = None
-    translation_of: Optional[Slug] = None
-    tags: Items(Text) = []
-    featured: bool = False
+    date: IsoDate = Field(description="the day the story is first published, YYYY-MM-DD")
+    updated: Optional[IsoDate] = Field(None, description="the date of the last real change; left out, the last "
+                                                         "commit's date is used")
+    categories: Items(Key, min_length=1) = Field(description="at least one kind of work, by its key in site.yaml")
+    approaches: Items(Key) = Field([], description="how the work was done, by keys in site.yaml")
+    divides: Items(Key) = Field([], description="the differences between people that the work bridged, by keys "
+                                                "in site.yaml")
+    themes: Items(Key) = Field([], description="wider factors the story touches, by keys in site.yaml")
+    place: Optional[Text] = Field(None, description="a town, village or district; never a street address")
+    organisations: Items(Text) = Field([], description="the organisations involved, spelt the same way every "
+                                                       "time; each gets a page")
+    event: Optional[Slug] = Field(None, description="the slug of the event where this story was told, "
+                                                    "e.g. oldham-2013")
+    consent: Consent = Field(description="the storyteller's permission to publish; without it nothing is shown")
+    quote: Optional[Quote] = Field(None, description="a short quotation to feature beside the story")
+    outcomes: Items(Outcome) = Field([], description="what changed, and how you know; one item per change")
+    contact: Optional[Contact] = Field(None, description="someone journalists may contact about the story, "
+                                                         "with their agreement")
+    translation_of: Optional[Slug] = Field(None, description="for a translation: the slug of the original story")
+    tags: Items(Text) = Field([], description="free keywords, for search")
+    featured: bool = Field(False, description="true to feature the story on the home page")
 
     @field_validator("updated")
     @classmethod
@@ -179,13 +193,16 @@ class StoryMeta(Dated):
 
 
 class EventMeta(Dated):
-    place: Text
-    end_date: Optional[IsoDate] = None
-    hosts: Items(Text, min_length=1) = []
-    attendees: Optional[Count] = None
-    organisations_represented: Optional[Count] = None
-    sectors: Items(Text) = []
-    questions: Items(Text) = []
+    title: Title = Field(description="the event's name, at most 200 characters")
+    date: IsoDate = Field(description="the day the event took place (the first day), YYYY-MM-DD")
+    place: Text = Field(description="where it was held: a town or district, not an address")
+    end_date: Optional[IsoDate] = Field(None, description="the last day, for an event over several days")
+    hosts: Items(Text, min_length=1) = Field([], description="the organisations that hosted it, at least one if "
+                                                             "given; each gets a page")
+    attendees: Optional[Count] = Field(None, description="how many people came")
+    organisations_represented: Optional[Count] = Field(None, description="how many organisations took part")
+    sectors: Items(Text) = Field([], description="the sectors present, e.g. [voluntary, public, faith]")
+    questions: Items(Text) = Field([], description="the questions the event discussed")
 
     @field_validator("end_date")
     @classmethod
@@ -246,6 +263,31 @@ class Settings(Model):
 
 
 META_MODELS = {"story": StoryMeta, "event": EventMeta, "page": PageMeta}
+
+
+def descriptions(model: type[BaseModel]) -> dict[tuple[str, ...], str]:
+    """What each field of a model, and of the models inside it, is for, by its key path
+    (("consent", "date")): written once, here, for the blanks `new` writes, the JSON
+    Schema for editors' tools and the web editor."""
+    found: dict[tuple[str, ...], str] = {}
+    for name, field in model.model_fields.items():
+        if field.description:
+            found[(name,)] = field.description
+        inner = nested_model(field.annotation)
+        if inner is not None:
+            found.update({(name, *path): text for path, text in descriptions(inner).items()})
+    return found
+
+
+def nested_model(annotation: object) -> type[BaseModel] | None:
+    """The model a field holds (itself, in a list or optional), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = nested_model(arg)
+        if found:
+            return found
+    return None
 
 
 class Entry:

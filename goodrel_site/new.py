@@ -1,27 +1,22 @@
 """`new`: start a story or event from a blank that lists every field, each with a
-one-line explanation, and the site's own vocabulary terms beside the fields that
-take them, so an editor fills in rather than looks up. The explanations are also
-the descriptions in the JSON Schema (schema.py): they are written once, here."""
+one-line explanation (the field's description in models.py, which the JSON Schema and
+the web editor show too), and the site's own vocabulary terms beside the fields that
+take them, so an editor fills in rather than looks up."""
 
 from __future__ import annotations
 
 import json
-import re
 import textwrap
 from datetime import date
 from pathlib import Path
 
-from . import blanks
-from .models import VOCABULARIES, Settings
+from . import blanks, schema
+from .models import META_MODELS, VOCABULARIES, Settings, descriptions
 from .problems import UsageError
 from .slugs import slugify
 from .validate import load_settings
 
 FOLDERS = {"story": "stories", "event": "events"}
-
-# A field line of a blank: optionally commented out, indented, maybe a list item,
-# `key: value`, then `# explanation`.
-_FIELD = re.compile(r"^(?P<lead>\s*(?:#\s)?\s*)(?P<item>- )?(?P<key>[a-z_]+):(?:\s|$)(?P<rest>.*)$")
 
 
 def create(root: Path, kind: str, title: str, today: date, preview: str = ".venv/bin/goodrel serve") -> Path:
@@ -38,40 +33,17 @@ def create(root: Path, kind: str, title: str, today: date, preview: str = ".venv
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("x", encoding="utf-8") as f:  # "x": never overwrite, even in a race
         f.write(text)
-    from . import schema  # (schema.py reads the blanks' explanations from this module)
-
     schema.write(root, settings, missing_only=True)  # the blank's modeline points there
     return path.relative_to(root)
 
 
 def blank(kind: str, settings: Settings, title: str, today: date, preview: str) -> str:
     terms = {vocab: _wrapped(list(getattr(settings, vocab))) for vocab in VOCABULARIES}
+    about = {".".join(path): text for path, text in descriptions(META_MODELS[kind]).items()}
     # A JSON string is a valid double-quoted YAML string: any title is safe.
     return blanks.text(kind).format(
-        title=json.dumps(title, ensure_ascii=False), date=today.isoformat(), preview=preview, **terms)
+        title=json.dumps(title, ensure_ascii=False), date=today.isoformat(), preview=preview, about=about, **terms)
 
 
 def _wrapped(keys: list[str]) -> str:
     return "\n#   ".join(textwrap.wrap(", ".join(keys), width=72, break_on_hyphens=False))
-
-
-def blank_fields(kind: str) -> dict[tuple[str, ...], str]:
-    """Every field a blank names, as a key path such as ("consent", "date"), with
-    its explanation."""
-    front = blanks.text(kind).split("---\n")[1]
-    fields: dict[tuple[str, ...], str] = {}
-    stack: list[tuple[int, str]] = []  # (indent, key) of the mappings we are inside
-    for line in front.splitlines():
-        match = _FIELD.match(line)
-        if not match:
-            continue
-        indent = len(match["lead"].replace("# ", "", 1))
-        if match["item"]:
-            indent += 2  # a list item's keys sit under the list
-        while stack and stack[-1][0] >= indent:
-            stack.pop()
-        path = tuple(key for _, key in stack) + (match["key"],)
-        explanation = re.search(r"(?:^|\s)#\s(.*)$", match["rest"])
-        fields[path] = explanation[1].strip() if explanation else ""
-        stack.append((indent, match["key"]))
-    return fields

@@ -1,6 +1,6 @@
 """JSON Schema for story and event front matter, for editors' tools: generated from
 the same pydantic models the build validates with, with the site's vocabulary terms
-as enums and each field described by the explanation in its blank (new.py).
+as enums and each field described by its description in models.py.
 
 The files live in the site root's schema/ folder, where the blanks' modeline
 (`# yaml-language-server: $schema=../schema/story.schema.json`) points. Regenerate
@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 from .models import EventMeta, Settings, StoryMeta
-from .new import blank_fields
 from .validate import VOCAB_FIELDS
 
 MODELS = {"story": StoryMeta, "event": EventMeta}
@@ -31,9 +30,11 @@ def generate(kind: str, settings: Settings) -> dict[str, Any]:
     for field, (vocab, _) in VOCAB_FIELDS.items():
         if field in found["properties"]:
             prop = found["properties"][field]
-            terms = prop["items"] if prop.get("type") == "array" else prop
-            terms.clear()
-            terms.update(type="string", enum=list(getattr(settings, vocab)))
+            terms = {"type": "string", "enum": list(getattr(settings, vocab))}
+            if prop.get("type") == "array":
+                prop["items"] = terms
+            else:
+                found["properties"][field] = {**terms, "description": prop["description"]}
     # Rules that pydantic checks in validators, said in schema terms too.
     if "Consent" in defs:
         defs["Consent"].update({"if": {"properties": {"status": {"const": "given"}}},
@@ -42,40 +43,11 @@ def generate(kind: str, settings: Settings) -> dict[str, Any]:
         defs["Image"].update({"if": {"not": {"properties": {"decorative": {"const": True}},
                                              "required": ["decorative"]}},
                               "then": {"required": ["alt"]}})
-    for key_path, explanation in blank_fields(kind).items():
-        target = _property(found, defs, key_path)
-        if target is not None and explanation:
-            target["description"] = explanation
     result = {"$schema": "https://json-schema.org/draft/2020-12/schema", **found}
     result.update(title=f"{settings.title}: {kind} front matter",
                   description=f"Generated from goodrel_site/models.py and site.yaml by `{COMMAND}`; "
                               "do not edit by hand.")
     return result
-
-
-def _property(schema: dict, defs: dict, key_path: tuple[str, ...]) -> dict | None:
-    """The schema of a (nested) property, following $ref, anyOf and list items."""
-    node = schema
-    for key in key_path:
-        node = _object(node, defs)
-        if node is None or key not in node.get("properties", {}):
-            return None
-        node = node["properties"][key]
-    return node
-
-
-def _object(node: dict, defs: dict) -> dict | None:
-    if "$ref" in node:
-        return _object(defs[node["$ref"].rsplit("/", 1)[-1]], defs)
-    if node.get("type") == "object":
-        return node
-    if node.get("type") == "array":
-        return _object(node["items"], defs)
-    for option in node.get("anyOf", ()):
-        found = _object(option, defs)
-        if found is not None:
-            return found
-    return None
 
 
 def text(kind: str, settings: Settings) -> str:

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 from . import blanks, images, limits
 from .load import (KeyPath, LoadError, Source, content_problems, line_of, load_sources, load_yaml,
                    read_text)
-from .models import META_MODELS, VOCABULARIES, Entry, Settings
+from .models import META_MODELS, VOCABULARIES, Entry, Settings, nested_model
 from .problems import ContentError, Problem
 from .slugs import slugify
 
@@ -188,18 +188,8 @@ def _allowed_keys(model: type[BaseModel] | None, parent: KeyPath) -> list[str]:
     for part in parent:  # walk into nested models: consent, image, outcomes items…
         if model is None or isinstance(part, int):
             continue
-        model = _nested_model(model.model_fields[part].annotation) if part in model.model_fields else None
+        model = nested_model(model.model_fields[part].annotation) if part in model.model_fields else None
     return sorted(model.model_fields) if model else []
-
-
-def _nested_model(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _nested_model(arg)
-        if found:
-            return found
-    return None
 
 
 def _entry(source: Source, settings: Settings) -> tuple[Entry | None, list[Problem]]:

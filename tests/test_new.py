@@ -12,7 +12,8 @@ from pydantic import BaseModel
 from conftest import NOW, run
 from goodrel_site.load import load_source
 from goodrel_site.models import EventMeta, StoryMeta
-from goodrel_site.new import blank_fields
+from goodrel_site import blanks
+from goodrel_site.models import descriptions
 
 MODELS = {"story": StoryMeta, "event": EventMeta}
 FOLDERS = {"story": "stories", "event": "events"}
@@ -41,10 +42,13 @@ def new(site: Path, kind: str, title: str, capsys) -> tuple[int, str, str]:
 
 
 @pytest.mark.parametrize("kind", MODELS)
-def test_the_blank_names_every_field_of_the_model_and_explains_it(kind):
-    fields = blank_fields(kind)
-    assert set(fields) == set(field_paths(MODELS[kind]))
-    assert all(fields.values()), [path for path, text in fields.items() if not text]
+def test_the_blank_names_every_field_of_the_model_and_explains_it(kind, site, capsys):
+    assert set(blanks.fields(kind)) == set(field_paths(MODELS[kind]))
+    about = descriptions(MODELS[kind])
+    assert set(about) == set(field_paths(MODELS[kind]))  # every field described, once, in models.py
+    new(site, kind, "Explained", capsys)
+    text = (site / FOLDERS[kind] / "explained.md").read_text("utf-8")
+    assert all(f"  # {description}" in text for description in about.values())
 
 
 @pytest.mark.parametrize("kind", MODELS)
