@@ -3,37 +3,28 @@
 from __future__ import annotations
 
 import argparse
-import errno
 import json
 import os
 import shlex
 import shutil
 import sys
 import time
-from datetime import date, datetime, timezone
+from datetime import date
 from pathlib import Path
 
 from . import __version__
-from .options import Options, default_jobs
+from .options import Options, build_date, default_jobs
 from .pipeline import build
-from .problems import ContentError, ImageError, Problem, UsageError
+from .problems import (
+    ContentError,
+    ImageError,
+    UsageError,
+    environment_error,
+    report,
+    shown,
+)
 from .progress import Printed
 from .sitefiles import Refused
-
-
-def build_date(given: str | None) -> date:
-    """--now, else SOURCE_DATE_EPOCH (for reproducible builds), else today."""
-    if given:
-        return given
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch[:20]), timezone.utc).date()
-        except (ValueError, OverflowError, OSError):
-            shown = epoch if len(epoch) <= 20 else epoch[:20] + "…"
-            raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 "
-                             f"(a date in the years 1970 to 9999), not {shown!r}") from None
-    return date.today()
 
 
 def _date(text: str) -> date:
@@ -113,7 +104,7 @@ def main(argv: list[str] | None = None, default_site: Path | None = None) -> int
         print("1 error(s); nothing was written.", file=sys.stderr)
         return 1
     except ImageError as err:  # a picture changed, or went, after it was checked
-        print(f"{_shown(err.source, args.site)}: {err.message}", file=sys.stderr)
+        print(f"{shown(err.source, args.site)}: {err.message}", file=sys.stderr)
         print("1 error(s); nothing was written.", file=sys.stderr)
         return 1
     except OSError as err:  # the disk or the system said no: a full or read-only disk…
@@ -122,33 +113,6 @@ def main(argv: list[str] | None = None, default_site: Path | None = None) -> int
     except KeyboardInterrupt:
         print("goodrel: stopped; the output is as it was.", file=sys.stderr)
         return 130
-
-
-def environment_error(err: OSError, site: Path) -> str:
-    """An error from the disk or the system, in one line: the file, what the system
-    said, and what to do."""
-    where = f"{_shown(err.filename, site)}: " if err.filename else ""
-    hint = {errno.ENOSPC: "the disk is full: free some space and try again",
-            errno.EDQUOT: "the disk quota is used up: free some space and try again",
-            errno.EROFS: "the disk is read-only: choose another --out",
-            errno.EACCES: "permission denied: check the folder's permissions, or choose another --out",
-            errno.EPERM: "not permitted: check the folder's permissions, or choose another --out",
-            errno.EMFILE: "too many open files: raise the limit (ulimit -n) or use fewer --jobs",
-            }.get(err.errno, err.strerror or type(err).__name__)
-    return f"{where}{hint}. The previous output, if any, is as it was."
-
-
-def _shown(path, site: Path) -> str:
-    """A path as the site names it, when it is inside the site."""
-    try:
-        return Path(os.path.abspath(path)).relative_to(site.resolve()).as_posix()
-    except ValueError:
-        return str(path)
-
-
-def report(problems: list[Problem]) -> None:
-    for problem in problems:
-        print(problem, file=sys.stderr)
 
 
 def run_build(args) -> int:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timezone
 from pathlib import Path
 
-from .problems import Problem
+from .problems import Problem, UsageError
 
 
 @dataclass(frozen=True)
@@ -33,3 +33,18 @@ class Result:
 
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def build_date(given: str | None) -> date:
+    """--now, else SOURCE_DATE_EPOCH (for reproducible builds), else today."""
+    if given:
+        return given
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch[:20]), timezone.utc).date()
+        except (ValueError, OverflowError, OSError):
+            shown = epoch if len(epoch) <= 20 else epoch[:20] + "…"
+            raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 "
+                             f"(a date in the years 1970 to 9999), not {shown!r}") from None
+    return date.today()

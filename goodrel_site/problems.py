@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import errno
+import os
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True, order=True)
@@ -50,3 +54,30 @@ class ImageError(Exception):
     def __init__(self, source, message: str):
         self.source, self.message = source, message
         super().__init__(f"{source}: {message}")
+
+
+def report(problems: list[Problem]) -> None:
+    for problem in problems:
+        print(problem, file=sys.stderr)
+
+
+def environment_error(err: OSError, site: Path) -> str:
+    """An error from the disk or the system, in one line: the file, what the system
+    said, and what to do."""
+    where = f"{shown(err.filename, site)}: " if err.filename else ""
+    hint = {errno.ENOSPC: "the disk is full: free some space and try again",
+            errno.EDQUOT: "the disk quota is used up: free some space and try again",
+            errno.EROFS: "the disk is read-only: choose another --out",
+            errno.EACCES: "permission denied: check the folder's permissions, or choose another --out",
+            errno.EPERM: "not permitted: check the folder's permissions, or choose another --out",
+            errno.EMFILE: "too many open files: raise the limit (ulimit -n) or use fewer --jobs",
+            }.get(err.errno, err.strerror or type(err).__name__)
+    return f"{where}{hint}. The previous output, if any, is as it was."
+
+
+def shown(path, site: Path) -> str:
+    """A path as the site names it, when it is inside the site."""
+    try:
+        return Path(os.path.abspath(path)).relative_to(site.resolve()).as_posix()
+    except ValueError:
+        return str(path)

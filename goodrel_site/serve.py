@@ -33,12 +33,18 @@ from urllib.parse import unquote, urlsplit
 import watchfiles
 
 from . import limits, sitefiles
-from .cli import build_date, environment_error, report
 from .live import Live, Snapshot
+from .options import Options, build_date
 from .output import running
-from .options import Options
 from .pipeline import build
-from .problems import ContentError, ImageError, Problem, UsageError
+from .problems import (
+    ContentError,
+    ImageError,
+    Problem,
+    UsageError,
+    environment_error,
+    report,
+)
 from .theme import Theme
 
 WATCHED = ("stories", "events", "pages", "theme")  # folders; site.yaml is polled

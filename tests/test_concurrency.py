@@ -60,7 +60,9 @@ def test_a_later_withdrawal_is_never_overwritten_by_an_earlier_build(site: Path,
     slug = front(story, "slug")
     earlier = subprocess.Popen(_command(site, out, "--jobs", "1"), stderr=subprocess.DEVNULL)
     time.sleep(0.3)  # the earlier build has read the story as public
-    story.write_text(story.read_text("utf-8").replace("  status: given", "  status: withdrawn"), "utf-8")
+    saved = story.with_suffix(".saving")  # saved whole, as an editor's program does (a build
+    saved.write_text(story.read_text("utf-8").replace("  status: given", "  status: withdrawn"), "utf-8")
+    saved.replace(story)  # reading a file half written would refuse it, rightly)
     later = subprocess.run(_command(site, out), capture_output=True, text=True)
     assert later.returncode == 0, later.stderr
     assert earlier.wait(timeout=120) == 0
