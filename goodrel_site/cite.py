@@ -113,6 +113,18 @@ def ris(src: Source) -> str:
     return "".join(f"{tag}  - {_one_line(value)}\r\n" for tag, value in lines)
 
 
+def highwire(src: Source) -> tuple[tuple[str, str], ...]:
+    """The citation as the `citation_*` meta tags (Highwire Press's names) that Zotero,
+    Mendeley and Google Scholar read from a page: the RIS file's values, tag by tag
+    (the website's name is the page's og:site_name)."""
+    day = src.published
+    tags = [("citation_title", src.title), ("citation_author", src.author),
+            ("citation_publication_date", f"{day.year}/{day.month:02d}/{day.day:02d}"),
+            ("citation_publisher", src.author), ("citation_language", src.lang),
+            ("citation_abstract", src.summary), ("citation_public_url", src.url)]
+    return tuple(tags + [("citation_keywords", word) for word in src.keywords])
+
+
 def csl_json(src: Source) -> str:
     """CSL-JSON: a list holding one item, as Zotero and Pandoc read it."""
     item = {"id": src.key, "type": "webpage", "title": src.title,

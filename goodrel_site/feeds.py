@@ -1,4 +1,6 @@
-"""Feeds and discovery files: Atom, JSON Feed 1.1, sitemap and robots.txt."""
+"""Feeds and discovery files: JSON Feed 1.1 and robots.txt (the Atom feeds and the
+sitemap are templates, planned in plan.py). A story told in several languages is one
+item, its lead version (site.py)."""
 
 from __future__ import annotations
 
@@ -18,14 +20,11 @@ def timestamp(day: date) -> str:
 
 
 def latest(site: Site) -> tuple[Entry, ...]:
-    return site.stories[:FEED_LENGTH]
+    return site.listed[:FEED_LENGTH]
 
 
-def last_change(entries) -> date | None:
-    return max((e.updated or e.date for e in entries), default=None)
-
-
-def json_feed(site: Site) -> str:
+def json_feed(site: Site, default_image: str) -> str:
+    """`default_image`: the absolute URL of the picture for a story without its own."""
     settings = site.settings
     items = []
     for story in latest(site):
@@ -39,6 +38,7 @@ def json_feed(site: Site) -> str:
             "date_modified": timestamp(story.updated or story.date),
             "language": story.lang or settings.language,
             "tags": [settings.categories[key].label for key in story.categories],
+            "image": default_image,
         }
         if story.image:  # the picture a feed reader shows: the fallback format, about 960 wide
             found = images.plan(image_path(site.root, story, story.image.src))

@@ -2,16 +2,16 @@
 as horizontal bar charts (drawn as inline SVG by the template, which also prints every
 number in a table).
 
-A translation tells the same story again, so charts count each story once: a
-translation counts only when its original is not public."""
+A translation tells the same story again, so each story counts once, by the rule
+every listing and tile follows (Site.once): the numbers here are the site's numbers."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
 
-from .models import VOCABULARIES, Entry
-from .site import TERM_FIELDS, Site
+from .models import VOCABULARIES
+from .site import Site
 
 WIDTH = 400  # SVG user units; the chart scales to its column
 VALUE_ROOM = 48  # room right of the longest bar for its number
@@ -43,21 +43,12 @@ class Chart:
         return sum(bar.value for bar in self.bars)
 
 
-def stories_counted(site: Site) -> tuple[Entry, ...]:
-    """Each story once: originals, and translations whose original is not public."""
-    public = {s.slug for s in site.stories}
-    return tuple(s for s in site.stories if not (s.translation_of and s.translation_of in public))
-
-
 def charts(site: Site) -> tuple[Chart, ...]:
-    stories = stories_counted(site)
     result = []
     for vocab in VOCABULARIES:
-        field_name = TERM_FIELDS[vocab]
-        counts = Counter(key for s in stories for key in _values(s, field_name))
-        result.append(_chart(f"by_{vocab}", [(t.label, counts[t.key], t.url, None)
+        result.append(_chart(f"by_{vocab}", [(t.label, len(site.once(t.stories)), t.url, None)
                                              for t in site.terms[vocab]]))
-    years = Counter(s.date.year for s in stories)
+    years = Counter(s.date.year for s in site.listed)
     span = range(min(years), max(years) + 1) if years else range(0)
     # every year in the span, so a gap in the record shows as a gap
     result.append(_chart("by_year", [(str(y), years[y], None, None) for y in span]))
@@ -68,8 +59,7 @@ def charts(site: Site) -> tuple[Chart, ...]:
 
 
 def totals(site: Site) -> dict[str, int]:
-    counted = stories_counted(site)
-    return {"stories": len(counted), "translations": len(site.stories) - len(counted),
+    return {"stories": len(site.listed), "translations": len(site.stories) - len(site.listed),
             "events": len(site.events),
             "attendees": sum(e.attendees or 0 for e in site.events),
             "organisations_represented": sum(e.organisations_represented or 0 for e in site.events),
@@ -82,7 +72,3 @@ def _chart(chart_id: str, rows: list[tuple[str, int, str | None, int | None]]) -
     return Chart(chart_id, tuple(Bar(label, value, url, ROW * n, round(value * scale, 1), extra)
                                  for n, (label, value, url, extra) in enumerate(rows)))
 
-
-def _values(entry: Entry, field_name: str) -> list[str]:
-    value = getattr(entry.meta, field_name)
-    return value if isinstance(value, list) else [value]

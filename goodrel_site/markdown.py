@@ -1,6 +1,7 @@
 """Markdown to HTML with markdown-it-py: tables, footnotes and heading anchors; raw
 HTML escaped (and reported), unsafe link schemes left unlinked, and relative links
-to other content files turned into those items' URLs.
+to other content files turned into those items' URLs; a paragraph that is only
+`[pull quote]` places the story's pull quote (its front matter's `quote`) there.
 
 What a text reads of the site (where each content file it links to is, and the
 picture files it shows) is noted as it is read, here and nowhere else, so that a page
@@ -17,6 +18,7 @@ from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -26,6 +28,7 @@ from .records import signature
 
 UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|file):", re.IGNORECASE)
 HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+PULL_QUOTE = "[pull quote]"  # the marker, alone in a paragraph (any letter case)
 
 
 @dataclass
@@ -36,6 +39,7 @@ class Links:
     urls: dict[str, str]  # source path -> url, for the items in the site
     withheld: frozenset[str]  # source paths of content files that are not shown
     prefix: str = ""  # the path the site is served below ("/stories" for example.org/stories/)
+    quoted: frozenset[str] = frozenset()  # source paths of the stories with a pull quote to place
 
 
 @dataclass
@@ -46,6 +50,7 @@ class Rendered:
     # What the text read: ("link", source, its url or None, whether it is withheld) and
     # ("file", picture path, its signature).
     reads: list[tuple] = field(default_factory=list)
+    quote_placed: bool = False  # the text placed the pull quote (else the page shows it after)
 
 
 def still(reads: tuple | list, links: Links) -> bool:
@@ -68,18 +73,23 @@ def _parser() -> MarkdownIt:
     md.add_render_rule("html_block", lambda self, tokens, i, options, env: f"<p>{escape(tokens[i].content)}</p>\n")
     md.add_render_rule("html_inline", lambda self, tokens, i, options, env: escape(tokens[i].content))
     md.add_render_rule("image", _render_image)
+    md.add_render_rule("pull_quote", lambda self, tokens, i, options, env:
+                       (env["quote"] or "") + "\n" if tokens[i].meta.get("placed") else "")
     return md
 
 
-def render(path: str, body: str, body_line: int, links: Links) -> Rendered:
+def render(path: str, body: str, body_line: int, links: Links, pull_quote: str | None = None) -> Rendered:
+    """`pull_quote`: the markup of the story's pull quote, for where the text places it
+    (without it, as when only checking, the marker is checked and left out)."""
     result = Rendered("")
-    env = {"path": path, "first": body_line, "links": links, "result": result}
+    env = {"path": path, "first": body_line, "links": links, "result": result, "quote": pull_quote}
     result.html = _MD.render(body, env)
     return result
 
 
 def _resolve_links(state: StateCore) -> None:
     env = state.env
+    _place_quote(state)
     for block in state.tokens:
         if block.map is None:
             continue
@@ -90,6 +100,9 @@ def _resolve_links(state: StateCore) -> None:
         for token in block.children or ():
             if token.type in ("softbreak", "hardbreak"):  # a paragraph's next line
                 line += 1
+            elif token.type == "text" and PULL_QUOTE in token.content.lower():
+                _problem(env, line, f"'{PULL_QUOTE}' must be a paragraph of its own: put it on a line by "
+                                    "itself with an empty line before and after (not in a list or a quote)")
             elif token.type == "html_inline":
                 _problem(env, line, f"raw HTML '{token.content}' is shown as text: "
                                     "use Markdown instead", "warning")
@@ -100,6 +113,34 @@ def _resolve_links(state: StateCore) -> None:
                 if not token.content.strip():
                     _problem(env, line, f"the image '{token.attrGet('src')}' needs alt text: "
                                         "write it between the brackets, ![like this](photo.jpg)")
+
+
+def _place_quote(state: StateCore) -> None:
+    """Each paragraph that is only the marker becomes the place of the pull quote: the
+    first, when the story has a quote; any other is reported."""
+    env, tokens, placed = state.env, state.tokens, None
+    i = 0
+    while i < len(tokens) - 2:
+        block = tokens[i]
+        if not (block.type == "paragraph_open" and block.level == 0
+                and tokens[i + 1].content.strip().lower() == PULL_QUOTE):
+            i += 1
+            continue
+        line = env["first"] + block.map[0]
+        marker = Token("pull_quote", "", 0)
+        marker.map = block.map
+        if env["path"] not in env["links"].quoted:
+            _problem(env, line, f"'{PULL_QUOTE}' places the story's pull quote, but this file has no quote "
+                                "in its front matter (only stories have one): add quote: with its text, "
+                                "or remove this line")
+        elif placed is not None:
+            _problem(env, line, f"the pull quote is placed once, and already is at line {placed}: "
+                                f"remove this '{PULL_QUOTE}'")
+        else:
+            placed = line
+            marker.meta["placed"] = env["result"].quote_placed = True
+        tokens[i:i + 3] = [marker]
+        i += 1
 
 
 def _content_url(href: str, env: dict, line: int) -> str:
@@ -150,14 +191,15 @@ def _render_image(self, tokens, i, options, env) -> str:
 
 
 def picture(image: images.ImageSet, alt: str, prefix: str = "",
-            sizes: str = "(min-width: 50rem) 48rem, 100vw") -> str:
-    """A responsive, lazily loaded picture with explicit size (no layout shift); its
-    files' URLs below `prefix`."""
+            sizes: str = "(min-width: 50rem) 48rem, 100vw", eager: bool = False) -> str:
+    """A responsive picture with explicit size (no layout shift), its files' URLs below
+    `prefix`: loaded lazily, or, `eager` (the one picture a page opens on), at once
+    and before other pictures."""
     default = image.default
+    loading = 'loading="eager" fetchpriority="high"' if eager else 'loading="lazy" decoding="async"'
     return (f'<picture><source type="image/webp" srcset="{image.srcset("webp", prefix)}" sizes="{sizes}">'
             f'<img src="{prefix}{default.fallback}" srcset="{image.srcset("fallback", prefix)}" sizes="{sizes}" '
-            f'width="{default.width}" height="{default.height}" alt="{escape(alt)}" '
-            f'loading="lazy" decoding="async"></picture>')
+            f'width="{default.width}" height="{default.height}" alt="{escape(alt)}" {loading}></picture>')
 
 
 def _problem(env: dict, line: int, message: str, level: str = "error") -> None:

@@ -254,6 +254,7 @@ class Settings(Model):
     licence: Licence
     sample_content: bool = False
     per_page: Annotated[int, Field(ge=1, le=1000)] = 20
+    contact: Optional[Contact] = None  # the editors': on story pages that name no media contact
     categories: Vocabulary
     approaches: Vocabulary
     divides: Vocabulary

@@ -9,13 +9,14 @@ and keys.py can tell whether it would come out the same without rendering it."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, NamedTuple
 
 from . import cite, codebook, feeds, figures, search
 from .models import VOCABULARIES, Entry, Settings
 from .output import relpath
 from .problems import Problem
-from .site import Organisation, Site, Term, alias_url
+from .site import Organisation, Site, Term, alias_url, newest_first
 
 SETTINGS = "site.yaml"  # the source of the site's own pages
 CITATIONS = "cite"  # the "template" of a story's citation files, made in Python (cite.py) at
@@ -78,6 +79,30 @@ class OrgTile(NamedTuple):
     events: int
 
 
+class Version(NamedTuple):
+    """A story's version in another language, as a card links to it."""
+
+    url: str
+    lang: str
+
+
+class Listed(NamedTuple):
+    """An item as a listing or a feed shows it: a story by its lead version, with its
+    other languages (an event has none)."""
+
+    entry: Entry
+    versions: tuple[Version, ...]
+
+
+class Feed(NamedTuple):
+    """An Atom feed: the site's newest stories ("site"), its events ("events"), or a
+    term's stories and events ("term", with the term's label)."""
+
+    url: str
+    kind: str
+    label: str = ""
+
+
 def terms(settings: Settings) -> dict[str, tuple[TermInfo, ...]]:
     """Every vocabulary's terms, in site.yaml's order."""
     return {vocab: tuple(TermInfo(vocab, key, term.label, term.description, f"/{vocab}/{key}/")
@@ -92,11 +117,14 @@ def links(site: Site) -> tuple[Link, ...]:
 
 def plan(site: Site) -> list[Page]:
     """Every page, in a fixed order."""
+    events_feed = Feed("/events/feed.xml", "events")
     pages = [_home(site),
              _page(site, "/search/", "search.html", groups=search.filter_groups(site)),
-             _page(site, "/404.html", "404.html", latest=site.stories[:3])]
-    pages += _paginated(site, "/stories/", "list.html", site.stories, kind="stories", total=len(site.stories))
-    pages += _paginated(site, "/events/", "list.html", site.events, kind="events", total=len(site.events))
+             _page(site, "/404.html", "404.html", latest=listed(site, site.listed[:3]))]
+    pages += _paginated(site, "/stories/", "list.html", listed(site, site.listed), kind="stories",
+                        total=len(site.listed))
+    pages += _paginated(site, "/events/", "list.html", site.events, kind="events", total=len(site.events),
+                        feed=events_feed)
     for entry in site.entries:
         pages.append(_item(site, entry))
         if entry.kind == "story":
@@ -111,21 +139,50 @@ def plan(site: Site) -> list[Page]:
         pages.append(_page(site, f"/{vocab}/", "vocabulary.html", vocabulary=vocab, tiles=tiles,
                            regions=tiles if vocab == "regions" else ()))
         for term, tile in zip(site.terms[vocab], tiles):
-            pages += _paginated(site, term.url, "term.html", term.stories, term=tile, events=term.events)
+            feed = Feed(term.url + "feed.xml", "term", term.label)
+            pages += _paginated(site, term.url, "term.html", listed(site, site.once(term.stories)), term=tile,
+                                events=term.events, feed=feed)
+            pages.append(_feed(site, feed, term.url, site.once(term.stories) + term.events))
     pages.append(_page(site, "/organisations/", "organisations.html",
-                       organisations=tuple(_org_tile(o) for o in site.organisations)))
+                       organisations=tuple(_org_tile(site, o) for o in site.organisations)))
     pages += [_page(site, "/figures/", "figures.html", charts=figures.charts(site), totals=figures.totals(site)),
               _page(site, "/data/", "data.html", datasets=codebook.DATASETS,
                     counts={"stories": len(site.stories), "events": len(site.events)})]
     for org in site.organisations:
-        pages.append(_page(site, org.url, "organisation.html", organisation=_org_tile(org),
-                           stories=org.stories, events=org.events))
-    latest = feeds.latest(site)
-    pages += [_page(site, "/feed.xml", "feed.xml", entries=latest,
-                    feed_updated=feeds.timestamp(feeds.last_change(latest) or site.now)),
-              _page(site, "/sitemap.xml", "sitemap.xml", pages=sitemap_urls(pages)),
+        pages.append(_page(site, org.url, "organisation.html", organisation=_org_tile(site, org),
+                           stories=listed(site, site.once(org.stories)), events=org.events))
+    pages += [_feed(site, Feed("/feed.xml", "site"), "/", site.listed),
+              _feed(site, events_feed, "/events/", site.events)]
+    pages += [_page(site, "/sitemap.xml", "sitemap.xml", pages=sitemap_urls(pages, last_change(site.entries))),
               Page("(site files)", SITE_FILES, SETTINGS, {"site": site})]
     return pages
+
+
+def listed(site: Site, items: tuple[Entry, ...]) -> tuple[Listed, ...]:
+    """Items as listings show them (stories already each once, by their leads)."""
+    language = site.settings.language
+    return tuple(Listed(item, tuple(Version(other.url, other.lang or language)
+                                    for other in site.translations.get(item.url, ())))
+                 for item in items)
+
+
+def _feed(site: Site, feed: Feed, page_url: str, items: tuple[Entry, ...]) -> Page:
+    """An Atom feed of the newest items (stories each once, with their languages)."""
+    latest = listed(site, tuple(sorted(items, key=newest_first))[:feeds.FEED_LENGTH])
+    return _page(site, feed.url, "feed.xml", feed=feed, page_url=page_url, entries=latest,
+                 feed_updated=feeds.timestamp(last_change(latest) or site.now))
+
+
+def last_change(items) -> date | None:
+    """The newest date among stories and events (a Listed counts by its entry)."""
+    return max((_changed(item) for item in items if _changed(item)), default=None)
+
+
+def _changed(item: Entry | Listed) -> date | None:
+    entry = item.entry if isinstance(item, Listed) else item
+    if entry.kind == "story":
+        return entry.updated or entry.date
+    return entry.date if entry.kind == "event" else None
 
 
 def outputs(page: Page) -> tuple[str, ...]:
@@ -168,10 +225,31 @@ def _taken(rel: str, files: dict[str, str]) -> str | None:
     return None
 
 
-def sitemap_urls(pages: list[Page]) -> list[str]:
-    """Every public HTML page, except redirects and the not-found page."""
-    return sorted(p.url for p in pages if p.url.endswith("/") and p.template.endswith(".html")
-                  and p.template != "alias.html")
+def sitemap_urls(pages: list[Page], site_changed: date | None) -> list[tuple[str, date | None]]:
+    """Every public HTML page, except redirects and the not-found page, with the day it
+    last changed (see _lastmod)."""
+    return sorted((p.url, _lastmod(p, site_changed)) for p in pages if p.url.endswith("/")
+                  and p.template.endswith(".html") and p.template != "alias.html")
+
+
+def _lastmod(page: Page, site_changed: date | None) -> date | None:
+    """A story or event page: its own date (updated, else published); a free page:
+    none known; any other page: the newest item it lists, or, where it lists none (the
+    figures, the data, the vocabularies), the newest in the site it is made from."""
+    entry = page.context.get("entry")
+    if entry is not None:
+        return _changed(entry)
+    shown = [value for key, value in page.context.items() if key != "lang"]
+    return last_change(_items(shown)) or site_changed
+
+
+def _items(value: Any):
+    """The stories and events in a page's context."""
+    if isinstance(value, (Entry, Listed)):
+        yield value
+    elif isinstance(value, (tuple, list)) and not hasattr(value, "_fields"):
+        for part in value:
+            yield from _items(part)
 
 
 def _page(site: Site, url: str, template: str, **context: Any) -> Page:
@@ -186,9 +264,9 @@ def _item(site: Site, entry: Entry) -> Page:
     context: dict[str, Any] = {"lang": _lang(site, entry), "preview": entry.url in site.previews, "entry": entry}
     if entry.kind == "story":
         context.update(translations=site.translations.get(entry.url, ()), original=original(site, entry),
-                       event=site.story_event.get(entry.url), related=site.related.get(entry.url, ()))
+                       event=site.story_event.get(entry.url), related=listed(site, site.related.get(entry.url, ())))
     elif entry.kind == "event":
-        context.update(stories=site.event_stories.get(entry.url, ()))
+        context.update(stories=listed(site, site.once(site.event_stories.get(entry.url, ()))))
     return Page(entry.url, f"{entry.kind}.html", entry.path, context)
 
 
@@ -199,24 +277,25 @@ def original(site: Site, story: Entry) -> Entry | None:
 
 
 def _home(site: Site) -> Page:
-    featured = tuple(s for s in site.stories if s.featured)[:FEATURED]
-    latest = tuple(s for s in site.stories if s not in featured)[:LATEST]
-    return _page(site, "/", "home.html", featured=featured, latest=latest, total=len(site.stories),
+    featured = tuple(s for s in site.listed if s.featured)[:FEATURED]
+    latest = tuple(s for s in site.listed if s not in featured)[:LATEST]
+    return _page(site, "/", "home.html", featured=listed(site, featured), latest=listed(site, latest),
+                 total=len(site.listed),
                  kinds=_tiles(site, "categories"), regions=_tiles(site, "regions"),
                  totals=figures.totals(site), events=site.events[:3])
 
 
 def _tiles(site: Site, vocab: str) -> tuple[Tile, ...]:
-    return tuple(_tile(t) for t in site.terms[vocab])
+    return tuple(_tile(site, t) for t in site.terms[vocab])
 
 
-def _tile(term: Term) -> Tile:
+def _tile(site: Site, term: Term) -> Tile:
     return Tile(term.vocabulary, term.key, term.label, term.description, term.url,
-                len(term.stories), len(term.events))
+                len(site.once(term.stories)), len(term.events))
 
 
-def _org_tile(org: Organisation) -> OrgTile:
-    return OrgTile(org.name, org.slug, org.url, len(org.stories), len(org.events))
+def _org_tile(site: Site, org: Organisation) -> OrgTile:
+    return OrgTile(org.name, org.slug, org.url, len(site.once(org.stories)), len(org.events))
 
 
 def _paginated(site: Site, url: str, template: str, items: tuple, **context: Any) -> list[Page]:

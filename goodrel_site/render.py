@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import functools
 import hashlib
+import io
 import multiprocessing
 import os
 import shutil
@@ -40,6 +41,16 @@ from .validate import image_path
 
 RTL_LANGUAGES = {"ar", "fa", "he", "ps", "sd", "ug", "ur", "yi", "dv", "ckb"}
 _BODIES = {"story.html", "event.html", "page.html"}  # the templates that print their entry's text
+SHARE_IMAGE = "share.png"  # the theme's picture for link previews of a page with none of its own
+
+
+class Shared(NamedTuple):
+    """The picture a link preview shows for a page (og:image)."""
+
+    url: str  # absolute
+    width: int
+    height: int
+    alt: str | None
 
 
 class Output(NamedTuple):
@@ -52,7 +63,8 @@ class Output(NamedTuple):
 
 
 def links(site: Site, prefix: str = "") -> Links:
-    return Links(site.root, {e.path: e.url for e in site.entries}, site.withheld, prefix)
+    return Links(site.root, {e.path: e.url for e in site.entries}, site.withheld, prefix,
+                 frozenset(s.path for s in site.stories if s.quote))
 
 
 class Renderer:
@@ -79,6 +91,7 @@ class Renderer:
             bytecode_cache=_compiled(cache) if cache else None)
         self._assets: dict[str, str] = {}
         self._cards: dict[tuple, Markup] = {}
+        self._shared: Shared | None = None
         terms = plan.terms(site.settings)
         self._terms = {(t.vocabulary, t.key): t for found in terms.values() for t in found}
         # Filters that depend on this build's settings must not be folded into the
@@ -90,7 +103,8 @@ class Renderer:
             settings=site.settings, drafts=site.drafts, free_pages=self.free_pages, vocabularies=VOCABULARIES,
             terms=terms, term=self.term, organisation_url=organisation_url, strings_for=self.strings_for,
             lang_dir=lang_dir, asset=self.asset, picture=self.picture, image_of=self.image_of,
-            thumbnail=self.thumbnail, json_ld=self.json_ld, citation=self.citation, card=self.card,
+            thumbnail=self.thumbnail, sharing_image=self.sharing_image, json_ld=self.json_ld,
+            citation=self.citation, citation_meta=self.citation_meta, card=self.card,
             region_map=regionmap,
             every_page_word=search.EVERY_PAGE_WORD, prefix=self.prefix)
 
@@ -111,16 +125,35 @@ class Renderer:
     def image_of(self, entry: Entry) -> ImageSet:
         return images.plan(image_path(self.root, entry, entry.image.src))
 
-    def picture(self, entry: Entry, sizes: str | None = None, decorative: bool = False) -> Markup:
+    def picture(self, entry: Entry, sizes: str | None = None, decorative: bool = False,
+                eager: bool = False) -> Markup:
         """The entry's own image as a responsive picture; `decorative` where it only
-        repeats what the text beside it says (a card's thumbnail)."""
+        repeats what the text beside it says (a card's thumbnail); `eager` for the one
+        picture a page opens on (loaded at once, the others as they scroll into view)."""
         alt = "" if decorative else (entry.image.alt or "")
         extra = {"sizes": sizes} if sizes else {}
-        return Markup(markdown.picture(self.image_of(entry), alt, self.prefix, **extra))
+        return Markup(markdown.picture(self.image_of(entry), alt, self.prefix, eager=eager, **extra))
 
     def thumbnail(self, entry: Entry) -> str:
-        """The URL of the entry's image at its smallest width (for search results)."""
-        return self.href(self.image_of(entry).variants[0].webp)
+        """The URL of an item's picture in search results: its own image at its smallest
+        width, else the site's sharing image (never another item's)."""
+        if entry.image:
+            return self.href(self.image_of(entry).variants[0].webp)
+        return self.asset(SHARE_IMAGE)
+
+    def sharing_image(self, entry: Entry | None = None) -> Shared:
+        """The picture link previews show for a page: its story's or event's own image,
+        else the site's sharing image."""
+        if entry is not None and entry.image:
+            found = self.image_of(entry).default
+            return Shared(absolute_url(self.settings, found.fallback), found.width, found.height, entry.image.alt)
+        if self._shared is None:
+            from PIL import Image
+
+            with Image.open(io.BytesIO(self.theme.static_bytes(SHARE_IMAGE))) as image:
+                size = image.size
+            self._shared = Shared(self.asset(SHARE_IMAGE, absolute=True), *size, None)
+        return self._shared
 
     def json_ld(self, entry: Entry | None = None, original: Entry | None = None) -> dict:
         """The page's schema.org description, for `tojson` in a script element."""
@@ -135,23 +168,31 @@ class Renderer:
         source = cite.source(self.settings, self.now, story, original)
         return {"apa": cite.apa(source), "harvard": cite.harvard(source)}
 
-    def asset(self, name: str) -> str:
-        """A theme file's URL, versioned by its content so browsers never keep a stale copy."""
+    def citation_meta(self, story: Entry, original: Entry | None) -> tuple[tuple[str, str], ...]:
+        """The story's citation as the meta tags reference managers read (cite.highwire)."""
+        return cite.highwire(cite.source(self.settings, self.now, story, original))
+
+    def asset(self, name: str, absolute: bool = False) -> str:
+        """A theme file's URL (with the site's address, `absolute`), versioned by its
+        content so browsers never keep a stale copy."""
         url = self._assets.get(name)
         if url is None:
             digest = hashlib.sha256(self.theme.static_bytes(name)).hexdigest()[:10]
-            url = self._assets[name] = self.href(f"/assets/{name}?v={digest}")
-        return url
+            url = self._assets[name] = f"/assets/{name}?v={digest}"
+        return absolute_url(self.settings, url) if absolute else self.href(url)
 
-    def card(self, story: Entry, lang: str, level: int = 3, feature: bool = False) -> Markup:
-        """A story's card (the theme's story_card macro) on a page in `lang`: a function
-        of its arguments and what every page shares, so made once in a build and reused
-        on every listing that shows the story."""
-        key = story.path, lang, level, feature
+    def card(self, item: plan.Listed, lang: str, level: int = 3, feature: bool = False,
+             category: str | None = None) -> Markup:
+        """A story's card (the theme's story_card macro) on a page in `lang`, labelled
+        with `category` (on that category's page) or else its first: a function of its
+        arguments and what every page shares, so made once in a build and reused on
+        every listing that shows the story."""
+        key = item.entry.path, item.versions, lang, level, feature, category
         found = self._cards.get(key)
         if found is None:
             macro = self.env.get_template(self.HELPERS[0]).module.story_card
-            found = self._cards[key] = Markup(macro(story, self.strings_for(lang), lang, level, feature))
+            found = self._cards[key] = Markup(macro(item.entry, item.versions, self.strings_for(lang), lang,
+                                                    level, feature, category or item.entry.categories[0]))
         return found
 
     def template_problem(self, err: jinja2.TemplateError, url: str | None = None) -> Problem:
@@ -191,18 +232,23 @@ class Renderer:
         if page.template == plan.SITE_FILES:
             site = context["site"]
             texts = Memo(self.cache / "texts" if self.cache else None, export.plain_text)
-            made = {"/feed.json": feeds.json_feed(site), "/robots.txt": feeds.robots(site),
+            made = {"/feed.json": feeds.json_feed(site, self.sharing_image().url), "/robots.txt": feeds.robots(site),
                     **export.files(site, texts), **hosting.files(site), **cms.files(site)}
             texts.save()
             return Output(tuple(made.items()), [], [], ())
         body = None
         if page.template in _BODIES:
             entry = context["entry"]
-            body = markdown.render(entry.path, entry.body, entry.body_line, self.links)
+            quote = None
+            if entry.kind == "story" and entry.quote:
+                macro = self.env.get_template(self.HELPERS[0]).module.pull_quote
+                quote = str(macro(entry.quote))
+            body = markdown.render(entry.path, entry.body, entry.body_line, self.links, quote)
         try:
             html = self.env.get_template(page.template).render(
                 url=page.url, t=self.strings_for(context["lang"]),
-                body=Markup(body.html) if body else "", **context)
+                body=Markup(body.html) if body else "", quote_placed=bool(body and body.quote_placed),
+                **context)
         except jinja2.TemplateError as err:
             raise ContentError([self.template_problem(err, page.url)]) from None
         if body is None:

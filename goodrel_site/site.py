@@ -53,12 +53,21 @@ class Site:
     story_event: dict[str, Entry]  # story url -> its public event
     event_stories: dict[str, tuple[Entry, ...]]  # event url -> its public stories
     translations: dict[str, tuple[Entry, ...]]  # story url -> its other language versions
-    related: dict[str, tuple[Entry, ...]]  # story url -> related stories
+    related: dict[str, tuple[Entry, ...]]  # story url -> related stories (each a lead)
+    # A story told in several languages is one story: where stories are listed or
+    # counted, each is shown once, by its lead version (see _leads).
+    leads: dict[str, Entry] = field(default_factory=dict)  # story url -> its story's lead version
+    listed: tuple[Entry, ...] = ()  # each story once, by its lead, newest first
     withheld: frozenset[str] = field(default=frozenset())  # source paths of items not shown
 
     @property
     def entries(self) -> tuple[Entry, ...]:
         return self.stories + self.events + self.pages
+
+    def once(self, stories: tuple[Entry, ...]) -> tuple[Entry, ...]:
+        """Stories as a listing shows them: each story once, by its lead version, newest
+        first; a story is in the listing when any of its versions is."""
+        return tuple(sorted(dict.fromkeys(self.leads[s.url] for s in stories), key=newest_first))
 
     def absolute(self, url: str) -> str:
         return absolute_url(self.settings, url)
@@ -96,6 +105,10 @@ def visibility(entry: Entry, now: date) -> str:
     return "public"
 
 
+def newest_first(entry: Entry) -> tuple:
+    return -entry.date.toordinal(), entry.slug
+
+
 def build_site(content: Content, now: date, drafts: bool = False) -> Site:
     shown_in_preview = {"draft", "embargoed", "consent pending"} if drafts else set()
     shown, previews, withheld = [], set(), set()
@@ -107,7 +120,6 @@ def build_site(content: Content, now: date, drafts: bool = False) -> Site:
                 previews.add(entry.url)
         else:
             withheld.add(entry.path)
-    newest_first = lambda e: (-e.date.toordinal(), e.slug)  # noqa: E731
     stories = tuple(sorted((e for e in shown if e.kind == "story"), key=newest_first))
     events = tuple(sorted((e for e in shown if e.kind == "event"), key=newest_first))
     pages = tuple(sorted((e for e in shown if e.kind == "page"),
@@ -118,6 +130,7 @@ def build_site(content: Content, now: date, drafts: bool = False) -> Site:
     for story in stories:
         if story.url in story_event:
             event_stories[story_event[story.url].url].append(story)
+    leads = _leads(stories, content.settings.language)
     return Site(
         root=content.root, settings=content.settings, now=now, drafts=drafts,
         stories=stories, events=events, pages=pages, previews=frozenset(previews),
@@ -126,7 +139,9 @@ def build_site(content: Content, now: date, drafts: bool = False) -> Site:
         story_event=story_event,
         event_stories={url: tuple(s) for url, s in event_stories.items()},
         translations=_translations(stories),
-        related=_related(stories),
+        related=_related(stories, leads),
+        leads=leads,
+        listed=tuple(s for s in stories if leads[s.url] is s),
         withheld=frozenset(withheld),
     )
 
@@ -166,55 +181,72 @@ def _organisations(stories, events) -> tuple[Organisation, ...]:
         key=lambda o: (o.name.casefold(), o.slug)))
 
 
-def _translations(stories) -> dict[str, tuple[Entry, ...]]:
-    """Each story's other language versions: the original and all its translations."""
+def _versions(stories) -> list[list[Entry]]:
+    """The public versions of each story: an original and its translations."""
     groups = defaultdict(list)
     for story in stories:
         groups[story.translation_of or story.slug].append(story)
+    return list(groups.values())
+
+
+def _leads(stories, language: str) -> dict[str, Entry]:
+    """Each version's lead: the version that stands for the story where stories are
+    listed and counted. The original when it is public, else the translation in the
+    site's language, else the first by language."""
+    leads = {}
+    for group in _versions(stories):
+        lead = min(group, key=lambda s: (s.translation_of is not None, (s.lang or language) != language,
+                                         s.lang or language, s.slug))
+        leads.update((s.url, lead) for s in group)
+    return leads
+
+
+def _translations(stories) -> dict[str, tuple[Entry, ...]]:
+    """Each story's other language versions: the original and all its translations."""
     result = {}
-    for group in groups.values():
+    for group in _versions(stories):
         for story in group:
             result[story.url] = tuple(sorted((s for s in group if s is not story),
                                              key=lambda s: (s.translation_of is not None, s.lang or "", s.slug)))
     return result
 
 
-def _related(stories) -> dict[str, tuple[Entry, ...]]:
-    """Stories sharing the most vocabulary terms (a shared region counts one), newest
-    first among equals: deterministic for a given content."""
+def _related(stories, leads: dict[str, Entry]) -> dict[str, tuple[Entry, ...]]:
+    """Other stories (each by its lead) sharing the most vocabulary terms (a shared
+    region counts one), newest first among equals: deterministic for a given content."""
     features = tuple(_features(s) for s in stories)
-    originals = [s for s in stories if s.translation_of is None]
-    rankings = _rankings(features, tuple(s.translation_of is None for s in stories))
+    is_lead = tuple(leads[s.url] is s for s in stories)
+    candidates = [s for s, lead in zip(stories, is_lead) if lead]
+    rankings = _rankings(features, is_lead)
     related = {}
     for story, ranking in zip(stories, rankings):
-        own = {story.slug, story.translation_of}
-        related[story.url] = tuple(originals[i] for i in ranking
-                                   if originals[i].slug not in own)[:RELATED_COUNT]
+        own = leads[story.url]
+        related[story.url] = tuple(candidates[i] for i in ranking if candidates[i] is not own)[:RELATED_COUNT]
     return related
 
 
 @lru_cache(maxsize=2)  # a preview makes the Site again on every save, and most saves change no terms
-def _rankings(features: tuple[frozenset, ...], original: tuple[bool, ...]) -> tuple[tuple[int, ...], ...]:
-    """For each story (by its features), the best candidates among the originals (the
-    stories with `original` set), as indices in that order.
+def _rankings(features: tuple[frozenset, ...], candidate: tuple[bool, ...]) -> tuple[tuple[int, ...], ...]:
+    """For each story (by its features), the best candidates (the stories with
+    `candidate` set), as indices among the candidates.
 
     Scores are counted with bitsets: bit i of a feature's mask is set when the i-th
-    original story (newest first) has that feature, and a story's masks are summed
+    candidate (newest first) has that feature, and a story's masks are summed
     bit-sliced (counter bit j of every candidate at once), so the work per story is a
     few dozen whole-site integer operations rather than a loop over every story
     sharing a term. Stories with the same features share one ranking."""
     postings = defaultdict(list)
-    for index, found in enumerate(f for f, keep in zip(features, original) if keep):
+    for index, found in enumerate(f for f, keep in zip(features, candidate) if keep):
         for feature in found:
             postings[feature].append(index)
-    count = sum(original)
+    count = sum(candidate)
     masks = {feature: _mask(indices, count) for feature, indices in postings.items()}
     everyone = (1 << count) - 1
     rankings: dict[frozenset, tuple[int, ...]] = {}
     for found in features:
         if found not in rankings:
             rankings[found] = tuple(_best([masks[f] for f in found if f in masks], everyone,
-                                          RELATED_COUNT + 2))  # room for the two a story may skip
+                                          RELATED_COUNT + 1))  # room for the story's own, skipped
     return tuple(rankings[found] for found in features)
 
 

@@ -1,5 +1,7 @@
 """Citations and the press kit: ready APA and Harvard text, BibTeX, RIS and CSL-JSON
-files that reference managers can read, and a press kit on every story page."""
+files that reference managers can read, the same citation in `citation_*` meta tags
+(which Zotero reads from the page), and a press kit on every story page with someone
+to call: the story's media contact, or the editors'."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import json
 import re
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 
 from conftest import NOW, REPO, build, story, write
@@ -29,6 +32,11 @@ def source(site, slug):
 
 def cited(site, story):
     return cite.source(site.settings, site.now, story, original(site, story))
+
+
+def strings(lang):
+    path = REPO / "theme" / "strings" / f"{lang}.yaml"
+    return yaml.safe_load(path.read_text("utf-8")) if path.exists() else {}
 
 
 def presskit(bundled, slug):
@@ -137,7 +145,66 @@ def test_press_kit_without_contact_and_anonymised(bundled):
     text = kit.get_text(" ", strip=True)
     assert "This story has no media contact" in text
     assert "Names and identifying details have been changed" in text
-    assert not kit.select("a[href^='mailto:']")
+    # the editors' address from site.yaml instead
+    assert [a["href"] for a in kit.select("a[href^='mailto:']")] == ["mailto:stories@goodrel.example.org"]
+
+
+def ris_fields(text: str) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for line in text.split("\r\n"):
+        if line[2:6] == "  - ":
+            fields.setdefault(line[:2], []).append(line[6:])
+    return fields
+
+
+def test_reference_managers_find_the_citation_in_meta_tags(bundled, public):
+    """Zotero's page reader takes citation_title, citation_author, citation_publication_date,
+    citation_publisher, citation_language, citation_abstract, citation_keywords and
+    citation_public_url: each holds what the story's .ris file says."""
+    for story in public.stories:
+        soup = BeautifulSoup((bundled / story.url.lstrip("/") / "index.html").read_text("utf-8"), "html.parser")
+        tags: dict[str, list[str]] = {}
+        for meta in soup.head.find_all("meta", attrs={"name": re.compile("^citation_")}):
+            tags.setdefault(meta["name"], []).append(meta["content"])
+        ris = ris_fields((bundled / story.url.lstrip("/") / "cite.ris").read_bytes().decode("utf-8"))
+        assert tags["citation_title"] == ris["TI"] and tags["citation_author"] == ris["AU"]
+        assert tags["citation_publisher"] == ris["PB"] and tags["citation_language"] == ris["LA"]
+        assert tags["citation_abstract"] == ris["AB"] and tags["citation_keywords"] == ris["KW"]
+        assert tags["citation_public_url"] == ris["UR"] == [BASE + story.url]
+        assert [d + "/" for d in tags["citation_publication_date"]] == ris["DA"]
+        assert soup.head.find("meta", property="og:site_name")["content"] == ris["T2"][0]
+    for page in ("/", "/events/oldham-2013/", "/about/"):
+        html = (bundled / page.lstrip("/") / "index.html").read_text("utf-8")
+        assert 'name="citation_' not in html, page
+
+
+def test_every_story_page_names_someone_to_call(bundled, public):
+    """The story's media contact, else the editors' (site.yaml's contact), at a glance and
+    in the press kit."""
+    editors = public.settings.contact
+    assert editors and editors.email
+    for story in public.stories:
+        soup = BeautifulSoup((bundled / story.url.lstrip("/") / "index.html").read_text("utf-8"), "html.parser")
+        who = story.contact or editors
+        routes = {f"mailto:{who.email}" if who.email else None, f"tel:{who.phone.replace(' ', '')}" if who.phone else None}
+        routes.discard(None)
+        glance = soup.select_one("aside.facts dd.contact")
+        assert routes <= {a["href"] for a in glance.find_all("a")}, story.url
+        assert routes <= {a["href"] for a in soup.select(".presskit .presskit-contact a")}, story.url
+        label = glance.find_previous_sibling("dt").get_text(strip=True)
+        words = {**strings("en"), **strings(story.lang or "en")}
+        assert label == words["contact" if story.contact else "editors_contact"], story.url
+
+
+def test_a_site_without_the_editors_contact_points_to_its_journalists_page(site, tmp_path):
+    text = (site / "site.yaml").read_text("utf-8")
+    (site / "site.yaml").write_text(re.sub(r"(?m)^contact: .*\n", "", text), "utf-8")
+    assert "stories@" not in (site / "site.yaml").read_text("utf-8")
+    write(site, "pages/for-journalists.md", "---\ntitle: For journalists\n---\n\nHow to use the press kit.\n")
+    assert build(site, tmp_path / "out") == 0
+    kit = presskit(tmp_path / "out", "first")
+    assert "This story has no media contact" in kit.get_text(" ", strip=True)
+    assert kit.select_one("a[href='/for-journalists/']") and not kit.select("a[href^='mailto:']")
 
 
 def test_every_story_page_has_a_press_kit_outside_the_indexed_article(bundled, public):

@@ -1,5 +1,7 @@
-"""Feeds and discovery: valid Atom and JSON Feed 1.1 of the latest public stories, a
-sitemap of exactly the public pages, and robots.txt pointing at it."""
+"""Feeds and discovery: valid Atom and JSON Feed 1.1 of the latest public stories (a
+story and its translations one entry), an Atom feed for every term and one for the
+events, each linked from its page; a sitemap of exactly the public pages with the day
+each last changed, and robots.txt pointing at it."""
 
 from __future__ import annotations
 
@@ -44,14 +46,19 @@ def test_atom_feed_is_valid_and_lists_the_latest_public_stories(bundled, public)
     assert feed.feed.id == BASE + "/"
     assert feed.feed.author == public.settings.publisher  # Atom needs an author; entries inherit it
     assert any(link.rel == "self" and link.href == BASE + "/feed.xml" for link in feed.feed.links)
-    latest = public.stories[:FEED_LENGTH]
+    latest = public.listed[:FEED_LENGTH]
     assert [e.id for e in feed.entries] == [BASE + s.url for s in latest]
     for entry, story in zip(feed.entries, latest):
         assert entry.title == story.title
-        assert entry.link == BASE + story.url
+        assert entry.links[0].rel == "alternate" and entry.links[0].href == BASE + story.url
         assert entry.summary == story.summary
         assert entry.published.startswith(story.date.isoformat())
         assert entry.updated.startswith((story.updated or story.date).isoformat())
+        # its other languages are links of the one entry, each with its language
+        own = story.lang or "en"
+        alternates = {link.get("hreflang", own): link.href for link in entry.links if link.rel == "alternate"}
+        versions = public.translations.get(story.url, ())
+        assert alternates == {own: BASE + story.url, **{(s.lang or "en"): BASE + s.url for s in versions}}
     # the Atom namespace and required elements, checked without feedparser's leniency
     root = ET.fromstring((bundled / "feed.xml").read_bytes())
     ns = {"a": "http://www.w3.org/2005/Atom"}
@@ -68,7 +75,7 @@ def test_json_feed_has_every_required_field_of_version_1_1(bundled, public):
     assert feed["home_page_url"] == BASE + "/" and feed["feed_url"] == BASE + "/feed.json"
     assert isinstance(feed["items"], list) and feed["items"]
     assert all(author.get("name") for author in feed["authors"])
-    latest = public.stories[:FEED_LENGTH]
+    latest = public.listed[:FEED_LENGTH]
     assert [item["id"] for item in feed["items"]] == [BASE + s.url for s in latest]
     for item, story in zip(feed["items"], latest):
         assert isinstance(item["id"], str) and item["id"]
@@ -77,17 +84,59 @@ def test_json_feed_has_every_required_field_of_version_1_1(bundled, public):
         assert RFC3339.match(item["date_published"]) and RFC3339.match(item["date_modified"])
         assert datetime.fromisoformat(item["date_published"].replace("Z", "+00:00")).date() == story.date
         assert item["language"] == (story.lang or public.settings.language)
-        if story.image:
-            assert item["image"].startswith(BASE + "/media/")
-            assert (bundled / item["image"][len(BASE) + 1:]).is_file()
+        # its own picture, else the site's sharing picture: never another story's
+        assert item["image"].startswith(BASE + ("/media/" if story.image else "/assets/share.png?v="))
+        assert (bundled / item["image"][len(BASE) + 1:].split("?")[0]).is_file()
+
+
+def atom_feeds(out: Path) -> list[Path]:
+    return sorted(p for p in out.rglob("feed.xml") if not p.relative_to(out).as_posix().startswith("pagefind"))
+
+
+def test_every_term_and_the_events_have_a_well_formed_feed_linked_from_their_pages(bundled, public):
+    feeds = atom_feeds(bundled)
+    expected = {"feed.xml", "events/feed.xml"} | {f"{t.url[1:]}feed.xml" for ts in public.terms.values() for t in ts}
+    assert {p.relative_to(bundled).as_posix() for p in feeds} == expected
+    for path in feeds:
+        raw = path.read_bytes()
+        ET.fromstring(raw)  # well-formed XML
+        feed = feedparser.parse(raw)
+        assert not feed.bozo and feed.version == "atom10", (path, feed.get("bozo_exception"))
+        url = "/" + path.relative_to(bundled).as_posix()
+        assert any(link.rel == "self" and link.href == BASE + url for link in feed.feed.links)
+        page = url[: -len("feed.xml")]
+        assert feed.feed.link == BASE + page and feed.feed.id == BASE + page
+        assert all(e.title and e.id and e.updated for e in feed.entries)
+        # Atom: at most one alternate link per language in an entry
+        for entry in feed.entries:
+            langs = [link.get("hreflang") for link in entry.links if link.rel == "alternate"]
+            assert len(langs) == len(set(langs)), (url, entry.id)
+        if page == "/":
+            continue
+        html = BeautifulSoup((bundled / page.lstrip("/") / "index.html").read_text("utf-8"), "html.parser")
+        linked = [link for link in html.find_all("link", rel="alternate", type="application/atom+xml")]
+        assert linked[0]["href"] == url and feed.feed.title == linked[0]["title"], url
+        assert html.select_one(f"a.feed-link[href='{url}']"), url
+
+
+def test_a_term_feed_has_its_newest_stories_each_once_and_a_region_its_events(bundled, public):
+    region = next(t for t in public.terms["regions"] if t.events and len(public.once(t.stories)) > 1
+                  and any(public.translations.get(s.url) for s in t.stories))
+    feed = feedparser.parse((bundled / region.url.lstrip("/") / "feed.xml").read_bytes())
+    items = sorted(public.once(region.stories) + region.events, key=lambda e: (-e.date.toordinal(), e.slug))
+    assert [e.id for e in feed.entries] == [BASE + e.url for e in items[:FEED_LENGTH]]
+    assert feed.feed.title == f"{region.label} · {public.settings.title}"
+    events = feedparser.parse((bundled / "events/feed.xml").read_bytes())
+    assert [e.id for e in events.entries] == [BASE + e.url for e in public.events[:FEED_LENGTH]]
+    assert events.feed.title == f"Events · {public.settings.title}"
 
 
 def test_feeds_leave_out_everything_withheld(bundled, public):
     hidden = withheld_slugs(public)
-    for name in ("feed.xml", "feed.json", "sitemap.xml"):
-        body = (bundled / name).read_text("utf-8")
+    for path in [bundled / "feed.json", bundled / "sitemap.xml", *atom_feeds(bundled)]:
+        body = path.read_text("utf-8")
         for slug in hidden:
-            assert f"/stories/{slug}/" not in body, (name, slug)
+            assert f"/stories/{slug}/" not in body, (path, slug)
 
 
 def public_pages(out: Path) -> set[str]:
@@ -115,6 +164,25 @@ def test_sitemap_lists_exactly_the_public_pages(bundled, public):
     assert listed == public_pages(bundled)
     assert {s.url for s in public.stories} | {e.url for e in public.events} <= listed
     assert "/404.html" not in listed
+
+
+def test_sitemap_says_when_each_page_last_changed(bundled, public):
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    found = {url.find("s:loc", ns).text[len(BASE):]: url.find("s:lastmod", ns)
+             for url in ET.fromstring((bundled / "sitemap.xml").read_bytes()).findall("s:url", ns)}
+    lastmod = {url: node.text for url, node in found.items() if node is not None}
+    for story in public.stories:
+        assert lastmod[story.url] == (story.updated or story.date).isoformat()
+    for event in public.events:
+        assert lastmod[event.url] == event.date.isoformat()
+    changed = lambda items: max((getattr(i, "updated", None) or i.date) for i in items).isoformat()  # noqa: E731
+    assert lastmod["/stories/"] == changed(public.listed[:public.settings.per_page])
+    term = public.terms["categories"][0]
+    assert lastmod[term.url] == changed(public.once(term.stories)[:public.settings.per_page])
+    assert lastmod["/figures/"] == changed(public.stories + public.events)
+    # a free page has no date of its own to give
+    assert all(page.url not in lastmod for page in public.pages)
+    assert all(re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) for day in lastmod.values())
 
 
 def test_robots_points_at_the_sitemap(bundled):

@@ -103,7 +103,7 @@ def test_camera_rotation_is_applied_before_the_metadata_goes(site):
             assert im.height > im.width, path.name  # shot sideways, shown upright
 
 
-def test_widths_srcset_sizes_and_lazy_loading(site):
+def test_widths_srcset_sizes_and_loading(site):
     photo_with_gps(site / "stories/images/bench.jpg", size=(2000, 1000))
     with_image(site, f"  src: images/bench.jpg\n  alt: {ALT}\n  caption: Moving day.\n  credit: A. Neighbour\n")
     assert build(site) == 0
@@ -116,7 +116,8 @@ def test_widths_srcset_sizes_and_lazy_loading(site):
     for url, width in webp + fallback:
         with Image.open(site / "public" / url.lstrip("/")) as im:
             assert f"{im.width}w" == width and im.height == round(im.width / 2)
-    assert img["alt"] == ALT and img["loading"] == "lazy" and img["decoding"] == "async"
+    # The lead picture is what the page opens on: fetched at once (test_loading.py).
+    assert img["alt"] == ALT and img["loading"] == "eager" and img["fetchpriority"] == "high"
     assert (img["width"], img["height"]) == ("960", "480")
     assert img["src"] in [url for url, _ in fallback] and source.get("sizes") == img.get("sizes")
     assert "Moving day." in figure.figcaption.get_text() and "A. Neighbour" in figure.figcaption.get_text()
