@@ -36,6 +36,9 @@ def test_init_makes_a_site_that_checks_and_builds_with_the_default_theme(new_sit
     assert "/events/an-example-gathering/" in story  # the story names its event
     assert (out / "events/an-example-gathering/index.html").is_file()
     assert (out / "assets/site.css").read_bytes() == (REPO / "theme/static/site.css").read_bytes()
+    # Someone to call, from site.yaml's contact, and a sharing picture that names no other site.
+    assert 'href="mailto:stories@example.org"' in story
+    assert (out / "assets/share.png").read_bytes() == (REPO / "theme/static/share.png").read_bytes()
 
 
 def test_init_writes_the_reports_vocabularies(new_site: Path):

@@ -271,6 +271,22 @@ def test_vocabulary_index_and_term_pages_give_descriptions_and_counts(bundled, p
             assert text(page.select_one(".page-head .meta")).startswith(f"{len(public.once(term.stories))} ")
 
 
+def test_cards_on_a_categorys_page_say_that_category(bundled, public):
+    """Browsing a category, every card is labelled with it (not with its story's first
+    category); elsewhere a card says its story's first category."""
+    labels = {t.key: t.label for t in public.terms["categories"]}
+    by_url = {s.url: s for s in public.stories}
+    for term in public.terms["categories"]:
+        cards = soup_of(bundled, term.url).select("section[aria-labelledby=term-stories] .card")
+        assert cards and all(text(card.select_one(".eyebrow")) == term.label for card in cards), term.url
+    others = [card for url in ("/stories/", "/regions/london/")
+              for card in soup_of(bundled, url).select(".card:not(.event-card)")]
+    for card in others:
+        story = by_url[card.select_one("h2 a, h3 a")["href"]]
+        assert text(card.select_one(".eyebrow")) == labels[story.categories[0]]
+    assert any(len(by_url[c.select_one("h2 a, h3 a")["href"]].categories) > 1 for c in others)
+
+
 def test_organisation_index_and_pages_list_their_stories_and_events(bundled, public):
     index = soup_of(bundled, "/organisations/")
     assert [a["href"] for a in index.select(".org-list a")] == [o.url for o in public.organisations]
