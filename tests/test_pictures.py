@@ -7,13 +7,15 @@ title, summary, date)."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from conftest import NOW, REPO
+from conftest import NOW, REPO, build, serve_folder
 from goodrel_site import images
 from goodrel_site.stages import load_site
 from goodrel_site.validate import image_path
@@ -110,8 +112,6 @@ def test_excerpts_come_from_the_text_not_the_head(page, bundled_url, public):
 
 
 def test_a_fixture_without_pictures_shares_the_sites_picture_everywhere(site, tmp_path):
-    from conftest import build
-
     out = tmp_path / "out"
     assert build(site, out) == 0
     for page in ("stories/first/index.html", "events/leeds-2013/index.html"):
@@ -119,3 +119,26 @@ def test_a_fixture_without_pictures_shares_the_sites_picture_everywhere(site, tm
         assert re.search(r'data-pagefind-meta="image">/assets/share\.png\?v=', html), page
         assert not re.search(r'og:image" content="[^"]*/media/', html), page
     assert Path(out / "assets/share.png").read_bytes() == (REPO / "theme/static/share.png").read_bytes()
+
+
+def test_without_an_image_of_its_own_pagefind_takes_the_first_picture_on_the_page(page, tmp_path):
+    """Why every story and event page gives its search thumbnail (_search_data.html):
+    left to itself, Pagefind takes the first picture after the h1 anywhere on the page,
+    outside the indexed article too (a related story's card)."""
+    folder = tmp_path / "site"
+    (folder / "story").mkdir(parents=True)
+    (folder / "story/index.html").write_text(
+        "<html><body><article data-pagefind-body><h1>A story</h1><p>Words about allotments.</p>"
+        "</article><aside><img src='/media/someone-elses.png' alt=''></aside></body></html>", "utf-8")
+    subprocess.run([sys.executable, "-m", "pagefind", "--site", str(folder)], check=True, capture_output=True)
+    server, url = serve_folder(folder)
+    try:
+        page.goto(url + "/story/")
+        found = page.evaluate("""async () => {
+            const pf = await import('/pagefind/pagefind.js');
+            const search = await pf.search('allotments');
+            return (await search.results[0].data()).meta;
+        }""")
+    finally:
+        server.shutdown()
+    assert found["image"] == "/media/someone-elses.png"
