@@ -77,6 +77,17 @@ def test_an_english_word_finds_its_story(page, bundled_url):
     assert marked and all(word.lower() == "football" for word in marked)
 
 
+@pytest.mark.parametrize("query, first", [("football", "/stories/five-a-side-in-the-rain/"),
+                                          ("rumour clinic", "/stories/rumour-clinic/"),
+                                          ("allotment", "/stories/allotment-across-the-fence/"),
+                                          ("phone tree", "/stories/lockdown-phone-tree/")])
+def test_words_of_a_title_or_summary_rank_its_story_first(page, bundled_url, query, first):
+    """The head of a page is not indexed (excerpts come from the text), so its title and
+    summary count through the metadata, weighted by the search page."""
+    open_search(page, bundled_url, [("q", query)])
+    assert results(page)[0] == first
+
+
 def test_the_index_holds_only_each_page_main_content(page, bundled_url):
     open_search(page, bundled_url)
     record = page.evaluate("""async () => {

@@ -135,14 +135,18 @@ async function loadPagefind() {
     // index, and the addresses of results, are below it too.
     const base = strings.base;
     const pf = await import(`${base}/pagefind/pagefind.js`);
-    await pf.options({ baseUrl: `${base}/` });
+    // A page's head (title, summary) is not indexed, so that excerpts come from the text:
+    // its words count through the page's metadata instead, weighted about as the
+    // heading and the opening paragraph were. (Each index merged in takes its own.)
+    const options = { baseUrl: `${base}/`, ranking: { metaWeights: { title: 10, summary: 5 } } };
+    await pf.options(options);
     await pf.init();
     // The index comes in shards of runs of dates, newest first (see search.py): the
     // others are merged in, each marked with a "shard" filter of its own.
     const folders = await fetch(`${base}/pagefind/shards.json`).then((r) => (r.ok ? r.json() : []), () => []);
     for (const [i, folder] of folders.entries()) {
       shards.push(String(i + 2));
-      await pf.mergeIndex(`${base}/${folder}/`, { baseUrl: `${base}/`, mergeFilter: { shard: String(i + 2) } });
+      await pf.mergeIndex(`${base}/${folder}/`, { ...options, mergeFilter: { shard: String(i + 2) } });
     }
     pagefind = pf;
   }
