@@ -34,11 +34,17 @@ from .site import Site
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
           "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 PRIMARY_ONLY = ("pagefind.js", "pagefind-worker.js", "wasm.")
-# Pages per shard, at most (unless one day has more). A shard is indexed again whole
-# when one of its pages changes: Pagefind takes 3 to 5 ms a page (and about 0.5 MB of
-# memory), so an edit costs about 2 s at this size; more shards mean more (small)
-# requests on a reader's first search.
+# Pages per shard, at most (unless one day has more), for a site of up to SHARD_SITE
+# pages; for each doubling of a larger site, twice as many, up to SHARD_MOST. A shard
+# is indexed again whole when one of its pages changes: Pagefind takes about 3 ms a
+# page, so smaller shards make an edit quicker; but each Pagefind run costs some
+# setting up, and each shard is more (small) requests on a reader's first search.
+# Measured at 5,000 stories, two at a time: 16.4 s in shards of 500 pages, 13.7 s in
+# shards of 1,000, 16.8 s in one (docs/performance.md). SHARD_MOST bounds Pagefind's
+# memory, about 0.5 MB a page: two processes at once stay under 2 GB.
 SHARD_PAGES = 500
+SHARD_SITE = 4000
+SHARD_MOST = 2000
 SHARDS_FILE = "shards.json"
 # A word on every indexed page (hidden from readers), so that browsing with no query is
 # a search for it. Pagefind's own filter-only search, search(null), fetches every chunk
@@ -76,9 +82,18 @@ def filter_groups(site: Site) -> list[tuple[str, str, list[tuple[str, str]]]]:
     return groups
 
 
+def shard_limit(pages: int) -> int:
+    """The most pages a shard of a site of this many indexed pages holds (SHARD_PAGES…).
+    It changes only as a site doubles in size (when every shard is made again, once)."""
+    limit = SHARD_PAGES
+    while pages > SHARD_SITE * limit // SHARD_PAGES and limit < SHARD_MOST:
+        limit *= 2
+    return min(limit, SHARD_MOST)
+
+
 def shards(pages: list[Indexed], limit: int | None = None) -> list[list[Indexed]]:
     """The pages in shards of runs of dates, newest shard first (see the module)."""
-    limit = limit or SHARD_PAGES
+    limit = limit or shard_limit(len(pages))
     units = _units(sorted(pages, key=lambda p: (p.day, p.rel)), limit, (lambda d: d.year, lambda d: d.month))
     found: list[list[Indexed]] = []
     for unit in units:  # oldest first: neighbours together while they fit

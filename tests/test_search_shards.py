@@ -80,3 +80,9 @@ def test_sharded_search_finds_what_the_whole_index_finds(page, outputs, params, 
     assert want and sorted(got) == sorted(want)
     if by_date:  # in date order across the shards (pages of one date may come in any order)
         assert got_dates == want_dates
+
+
+def test_shards_grow_with_the_site_in_doublings_up_to_a_bound() -> None:
+    assert [search.shard_limit(n) for n in (60, 4000, 4001, 8000, 8001, 50_000)] == \
+        [search.SHARD_PAGES, search.SHARD_PAGES, 2 * search.SHARD_PAGES, 2 * search.SHARD_PAGES,
+         4 * search.SHARD_PAGES, search.SHARD_MOST]
