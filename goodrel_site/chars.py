@@ -29,7 +29,11 @@ def describe(char: str) -> str:
 
 def first_forbidden(text: str) -> re.Match | None:
     """The first forbidden character in `text`, or None."""
-    return None if text.isprintable() else FORBIDDEN.search(text)  # (printable: no Cc, no Cn)
+    # Printable text holds no control character (Cc) and no non-character (Cn): most
+    # texts are answered so, ten times quicker than by the pattern.
+    if text.replace("\n", "").replace("\t", "").replace("\r", "").isprintable():
+        return None
+    return FORBIDDEN.search(text)
 
 
 def one_line(text: str) -> str:

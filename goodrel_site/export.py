@@ -12,10 +12,7 @@ import io
 import json
 from typing import Any, Callable
 
-from markdown_it import MarkdownIt
-from mdit_py_plugins.footnote import footnote_plugin
-
-from . import images
+from . import images, markdown
 from .codebook import DATASETS, SINGULAR, csv_columns, resource_name, schema, table_schema, vocabularies_schema
 from .slugs import slugify
 from .models import VOCABULARIES, Entry
@@ -31,13 +28,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def record(site: Site, entry: Entry, text: Callable[[str], str] | None = None) -> dict[str, Any]:
     """One item as exported: its public front matter (dates as YYYY-MM-DD) and what the
-    build derives (slug, URL, language, the text as plain text by `text`, plain_text by
-    default), in codebook order. Links to other items are kept only when those items are
+    build derives (slug, URL, language, the text as plain text by `text`, markdown.plain
+    by default), in codebook order. Links to other items are kept only when those items are
     public."""
     meta = entry.meta.model_dump(mode="json")
     derived = {"slug": entry.slug, "url": site.absolute(entry.url),
                "lang": entry.lang or site.settings.language, "image": None,
-               "text": (text or plain_text)(entry.body)}
+               "text": (text or markdown.plain)(entry.body)}
     if entry.image:
         found = images.plan(image_path(site.root, entry, entry.image.src))
         derived["image"] = {"url": site.absolute(found.default.fallback),
@@ -82,7 +79,7 @@ def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
 
 
 def files(site: Site, text: Callable[[str], str] | None = None) -> dict[str, str]:
-    """Every file of /data/; `text` makes an item's plain text (plain_text, or a
+    """Every file of /data/; `text` makes an item's plain text (markdown.plain, or a
     memo of it: see records.Memo)."""
     result = {}
     for dataset, entries in (("stories", site.stories), ("events", site.events)):
@@ -144,64 +141,6 @@ def _json_file(name: str, path: str, title: str, media: str, description: str | 
     return {"name": name, "path": path, "type": "json", "title": title,
             **({"description": description} if description else {}),
             "format": "json", "mediatype": media, "encoding": "utf-8"}
-
-
-# Plain text is made from the same Markdown the pages show, parsed again without the
-# links and pictures the page needs (markdown.py): only the words are kept. (About 1 ms
-# for an 800-word story, paid for every story whenever the site's files are made again,
-# that is after any edit to any item.)
-_PLAIN = MarkdownIt("commonmark").enable("table").use(footnote_plugin)
-
-
-def plain_text(body: str) -> str:
-    """A Markdown body as plain text: a blank line between paragraphs, headings, lists,
-    tables and footnotes; list items and table rows one a line; links as their words,
-    pictures as their alt text, footnotes numbered."""
-    blocks: list[str] = []
-    lists = 0  # how deep in lists the next words are
-    marker = ""  # what the next words start with: a list item's bullet or a footnote's number
-    cells: list[str] | None = None
-    for token in _PLAIN.parse(body):
-        kind = token.type
-        if kind in ("bullet_list_open", "ordered_list_open", "table_open"):
-            lists += kind != "table_open"
-            if lists <= 1:
-                blocks.append("")
-        elif kind in ("bullet_list_close", "ordered_list_close"):
-            lists -= 1
-        elif kind == "list_item_open":
-            marker = "  " * (lists - 1) + (f"{token.info}. " if token.markup in (".", ")") else "- ")
-        elif kind == "footnote_open":
-            marker = f"[{token.meta['id'] + 1}] "
-        elif kind == "tr_open":
-            cells = []
-        elif kind == "tr_close":
-            blocks[-1] += ("\n" if blocks[-1] else "") + " | ".join(cells)
-            cells = None
-        elif kind in ("fence", "code_block", "html_block"):
-            blocks.append(token.content.strip("\n"))
-        elif kind == "inline":
-            words = marker + "".join(_words(t) for t in token.children or ())
-            marker = ""
-            if cells is not None:
-                cells.append(words)
-            elif lists:
-                blocks[-1] += ("\n" if blocks[-1] else "") + words
-            else:
-                blocks.append(words)
-    return "\n\n".join(block for block in blocks if block.strip())
-
-
-def _words(token) -> str:
-    if token.type in ("text", "code_inline", "html_inline", "image"):
-        return token.content
-    if token.type == "softbreak":
-        return " "
-    if token.type == "hardbreak":
-        return "\n"
-    if token.type == "footnote_ref":
-        return f"[{token.meta['id'] + 1}]"
-    return ""
 
 
 def vocabularies(site: Site) -> dict[str, list[dict[str, str]]]:

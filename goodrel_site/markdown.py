@@ -50,6 +50,7 @@ class Rendered:
     # What the text read: ("link", source, its url or None, whether it is withheld) and
     # ("file", picture path, its signature).
     reads: list[tuple] = field(default_factory=list)
+    text: str = ""  # the text as plain text (see plain)
     quote_placed: bool = False  # the text placed the pull quote (else the page shows it after)
 
 
@@ -83,7 +84,9 @@ def render(path: str, body: str, body_line: int, links: Links, pull_quote: str |
     (without it, as when only checking, the marker is checked and left out)."""
     result = Rendered("")
     env = {"path": path, "first": body_line, "links": links, "result": result, "quote": pull_quote}
-    result.html = _MD.render(body, env)
+    tokens = _MD.parse(body, env)
+    result.html = _MD.renderer.render(tokens, _MD.options, env)
+    result.text = _plain_text(tokens)
     return result
 
 
@@ -204,6 +207,66 @@ def picture(image: images.ImageSet, alt: str, prefix: str = "",
 
 def _problem(env: dict, line: int, message: str, level: str = "error") -> None:
     env["result"].problems.append(Problem(env["path"], line, message, level))
+
+
+_NOWHERE = Links(Path("/nonexistent/goodrel"), {}, frozenset())  # (a site of no files: nothing is read)
+
+
+def plain(body: str) -> str:
+    """A text as plain text (the open data's `text`): what render() gives, for a text
+    rendered on its own (the site's links and pictures do not change its words)."""
+    return render("", body, 1, _NOWHERE).text
+
+
+def _plain_text(tokens: list) -> str:
+    """Markdown's tokens as plain text: a blank line between paragraphs, headings, lists,
+    tables and footnotes; list items and table rows one a line; links as their words,
+    pictures as their alt text, footnotes numbered."""
+    blocks: list[str] = []
+    lists = 0  # how deep in lists the next words are
+    marker = ""  # what the next words start with: a list item's bullet or a footnote's number
+    cells: list[str] | None = None
+    for token in tokens:
+        kind = token.type
+        if kind in ("bullet_list_open", "ordered_list_open", "table_open"):
+            lists += kind != "table_open"
+            if lists <= 1:
+                blocks.append("")
+        elif kind in ("bullet_list_close", "ordered_list_close"):
+            lists -= 1
+        elif kind == "list_item_open":
+            marker = "  " * (lists - 1) + (f"{token.info}. " if token.markup in (".", ")") else "- ")
+        elif kind == "footnote_open":
+            marker = f"[{token.meta['id'] + 1}] "
+        elif kind == "tr_open":
+            cells = []
+        elif kind == "tr_close":
+            blocks[-1] += ("\n" if blocks[-1] else "") + " | ".join(cells)
+            cells = None
+        elif kind in ("fence", "code_block", "html_block"):
+            blocks.append(token.content.strip("\n"))
+        elif kind == "inline":
+            words = marker + "".join(_words(t) for t in token.children or ())
+            marker = ""
+            if cells is not None:
+                cells.append(words)
+            elif lists:
+                blocks[-1] += ("\n" if blocks[-1] else "") + words
+            else:
+                blocks.append(words)
+    return "\n\n".join(block for block in blocks if block.strip())
+
+
+def _words(token) -> str:
+    if token.type in ("text", "code_inline", "html_inline", "image"):
+        return token.content
+    if token.type == "softbreak":
+        return " "
+    if token.type == "hardbreak":
+        return "\n"
+    if token.type == "footnote_ref":
+        return f"[{token.meta['id'] + 1}]"
+    return ""
 
 
 _MD = _parser()

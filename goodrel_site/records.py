@@ -89,6 +89,10 @@ class Memo:
             self._used[key] = self._known[key] if key in self._known else self.make(text)
         return self._used[key]
 
+    def remember(self, text: str, result: Any) -> None:
+        """What the function gives for `text`, as made elsewhere (by the same code)."""
+        self._used[file_digest(text.encode())] = result
+
     def save(self) -> None:
         if self.path and self._used != self._known:
             write_record(self.path, code_version(), self._used)

@@ -40,7 +40,7 @@ from .theme import Theme
 from .validate import image_path
 
 RTL_LANGUAGES = {"ar", "fa", "he", "ps", "sd", "ug", "ur", "yi", "dv", "ckb"}
-_BODIES = {"story.html", "event.html", "page.html"}  # the templates that print their entry's text
+BODIES = {"story.html", "event.html", "page.html"}  # the templates that print their entry's text
 SHARE_IMAGE = "share.png"  # the theme's picture for link previews of a page with none of its own
 
 
@@ -60,6 +60,7 @@ class Output(NamedTuple):
     problems: list[Problem]
     images: list[ImageSet]
     reads: tuple
+    text: str | None = None  # its item's text as plain text (markdown.plain), if it shows one
 
 
 def links(site: Site, prefix: str = "") -> Links:
@@ -76,7 +77,10 @@ class Renderer:
         """`cache`: the site's cache folder, where Jinja keeps compiled templates between
         runs; `prefix`: the path links start with (by default the path of the site's
         base_url)."""
-        self.root, self.settings, self.now, self.cache = site.root, site.settings, site.now, cache
+        self.root, self.settings, self.now = site.root, site.settings, site.now
+        # Each text's plain form, for the open data: remembered from the pages that show
+        # the texts, kept between builds in the cache (records.Memo).
+        self.texts = Memo(cache / "texts" if cache else None, markdown.plain)
         self.prefix = url_prefix(site.settings) if prefix is None else prefix
         self.links = links(site, self.prefix)
         self.theme = theme
@@ -231,13 +235,11 @@ class Renderer:
             return Output(tuple((url + name, make(source)) for name, make in cite.FORMATS.items()), [], [], ())
         if page.template == plan.SITE_FILES:
             site = context["site"]
-            texts = Memo(self.cache / "texts" if self.cache else None, export.plain_text)
             made = {"/feed.json": feeds.json_feed(site, self.sharing_image().url), "/robots.txt": feeds.robots(site),
-                    **export.files(site, texts), **hosting.files(site), **cms.files(site)}
-            texts.save()
+                    **export.files(site, self.texts), **hosting.files(site), **cms.files(site)}
             return Output(tuple(made.items()), [], [], ())
         body = None
-        if page.template in _BODIES:
+        if page.template in BODIES:
             entry = context["entry"]
             quote = None
             if entry.kind == "story" and entry.quote:
@@ -253,7 +255,7 @@ class Renderer:
             raise ContentError([self.template_problem(err, page.url)]) from None
         if body is None:
             return Output(((page.url, html),), [], [], ())
-        return Output(((page.url, html),), body.problems, body.images, tuple(body.reads))
+        return Output(((page.url, html),), body.problems, body.images, tuple(body.reads), body.text)
 
 
 DEFAULT_PREFIX = "default:"  # "default:base.html" is always the default theme's base.html
@@ -322,11 +324,21 @@ def lang_dir(lang: str) -> str:
 
 # -- writing every page, shared among worker processes -------------------------------
 
+class Made(NamedTuple):
+    """A page rendered and written: its record for the store, the pictures its text
+    shows, and its item's text as plain text (or None)."""
+
+    url: str
+    record: PageRecord
+    images: list[ImageSet]
+    text: str | None
+
+
 def write(renderer: Renderer, pages: list[tuple[plan.Page, str]], tree: Tree, store: Store | None,
-          jobs: int, done: Callable[[int, int], None]) -> list[tuple[str, PageRecord, list[ImageSet]]]:
+          jobs: int, done: Callable[[int, int], None]) -> list[Made]:
     """Render each (page, key) and write its files into `tree` (keeping them in the
-    store); each page's record and pictures, in the order given, telling `done` how
-    many are made so far. The result does not depend on `jobs`."""
+    store), in the order given, telling `done` how many are made so far. The result
+    does not depend on `jobs`."""
     in_process = jobs <= 1 or len(pages) < 50  # (a few pages are quicker made than workers started)
     ranges = list(_ranges(len(pages), 1 if in_process else jobs))
     if in_process:
@@ -345,15 +357,14 @@ def _gathered(parts: Iterable[list], total: int, done: Callable[[int, int], None
     return made
 
 
-def _write(renderer: Renderer, pages: list[tuple[plan.Page, str]], tree: Tree,
-           store: Store | None) -> list[tuple[str, PageRecord, list[ImageSet]]]:
+def _write(renderer: Renderer, pages: list[tuple[plan.Page, str]], tree: Tree, store: Store | None) -> list[Made]:
     made = []
     for page, key in pages:
         output = renderer.render(page)
         names = tuple((url, _put(tree, store, url, text)) for url, text in output.files)
         problems = tuple((p.path, p.line, p.message, p.level) for p in output.problems)
         record = PageRecord(key, names, problems, tuple(str(i.source) for i in output.images), output.reads)
-        made.append((page.url, record, output.images))
+        made.append(Made(page.url, record, output.images, output.text))
     return made
 
 
@@ -386,7 +397,7 @@ def _die_with(parent: int) -> None:
         os._exit(1)
 
 
-def _write_range(start: int, stop: int) -> list[tuple[str, PageRecord, list[ImageSet]]]:
+def _write_range(start: int, stop: int) -> list[Made]:
     renderer, pages, tree, store = _worker
     return _write(renderer, pages[start:stop], tree, store)
 

@@ -18,11 +18,11 @@ from .keys import Keys
 from .models import Settings
 from .options import Options
 from .output import Tree, output_tree, relpath
-from .plan import Page, clashes, plan
+from .plan import SITE_FILES, Page, clashes, plan
 from .problems import ContentError, Problem, UsageError
 from .progress import Silent
 from .records import FOLDER, file_digest
-from .render import Renderer, links, write
+from .render import BODIES, Renderer, links, write
 from .site import Site, build_site
 from .sources import Sources
 from .store import PageRecord, Store
@@ -123,9 +123,20 @@ def _pages(pages: list[Page], keys: Keys, renderer: Renderer, store: Store | Non
             shown += [images.plan(Path(p)) for p in record.images]
         else:
             todo.append((page, key))
-    for url, record, found in write(renderer, todo, tree, store, jobs, progress.count):
-        records[url] = record
-        shown += found
+    # The files made from the whole site come after the pages: the open data holds every
+    # text in plain words, which the pages that show the texts have made on the way.
+    shows = {page.url: page.context["entry"].body for page, _ in todo if page.template in BODIES}
+    site_files = [item for item in todo if item[0].template == SITE_FILES]
+    made = write(renderer, [item for item in todo if item not in site_files], tree, store, jobs, progress.count)
+    for page in made:
+        if page.text is not None:
+            renderer.texts.remember(shows[page.url], page.text)
+    if site_files:
+        made += write(renderer, site_files, tree, store, 1, progress.count)
+        renderer.texts.save()
+    for page in made:
+        records[page.url] = page.record
+        shown += page.images
     tree.made.update(relpath(url) for record in records.values() for url, _ in record.files)
     return {page.url: records[page.url] for page in pages}, shown
 
