@@ -10,6 +10,7 @@ and keys.py can tell whether it would come out the same without rendering it."""
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from . import cite, codebook, feeds, figures, search
@@ -160,9 +161,9 @@ def plan(site: Site) -> list[Page]:
 
 def listed(site: Site, items: tuple[Entry, ...]) -> tuple[Listed, ...]:
     """Items as listings show them (stories already each once, by their leads)."""
-    language = site.settings.language
+    language, translations = site.settings.language, site.translations
     return tuple(Listed(item, tuple(Version(other.url, other.lang or language)
-                                    for other in site.translations.get(item.url, ())))
+                                    for other in translations[item.url]) if translations.get(item.url) else ())
                  for item in items)
 
 
@@ -179,7 +180,11 @@ def last_change(items) -> date | None:
 
 
 def _changed(item: Entry | Listed) -> date | None:
-    entry = item.entry if isinstance(item, Listed) else item
+    return _day(item.entry if isinstance(item, Listed) else item)
+
+
+@lru_cache(maxsize=1 << 16)  # (every page's lastmod asks for the items it lists)
+def _day(entry: Entry) -> date | None:
     if entry.kind == "story":
         return entry.updated or entry.date
     return entry.date if entry.kind == "event" else None

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .models import VOCABULARIES, Entry, Settings
@@ -67,7 +67,13 @@ class Site:
     def once(self, stories: tuple[Entry, ...]) -> tuple[Entry, ...]:
         """Stories as a listing shows them: each story once, by its lead version, newest
         first; a story is in the listing when any of its versions is."""
-        return tuple(sorted(dict.fromkeys(self.leads[s.url] for s in stories), key=newest_first))
+        rank = self._rank
+        return tuple(sorted({self.leads[s.url] for s in stories}, key=lambda lead: rank[lead.url]))
+
+    @cached_property
+    def _rank(self) -> dict[str, int]:
+        """Each lead's place among the listed stories (newest first)."""
+        return {story.url: n for n, story in enumerate(self.listed)}
 
     def absolute(self, url: str) -> str:
         return absolute_url(self.settings, url)
