@@ -63,7 +63,7 @@ def run(site: Path, out: Path, jobs: int) -> int:
         _setup(out)
         return _chunk(paths)
     size = max(1, min(200, len(paths) // (jobs * 4)))
-    chunks = [paths[i:i + size] for i in range(0, len(paths), size)]
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
     with multiprocessing.get_context("fork").Pool(jobs, _setup, (out,)) as pool:
         return sum(pool.imap_unordered(_chunk, chunks))
 
@@ -80,8 +80,16 @@ def main(argv: list[str] | None = None) -> int:
     seconds = time.perf_counter() - started
     if args.out is None:
         shutil.rmtree(out)
-    print(json.dumps({"files": files, "jobs": args.jobs, "seconds": round(seconds, 4),
-                      "ms_per_file": round(1000 * seconds / files, 3)}))
+    print(
+        json.dumps(
+            {
+                "files": files,
+                "jobs": args.jobs,
+                "seconds": round(seconds, 4),
+                "ms_per_file": round(1000 * seconds / files, 3),
+            }
+        )
+    )
     return 0
 
 

@@ -25,8 +25,10 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-HEAD = ("title: Hostile\nsummary: S\ndate: 2014-03-01\nstatus: published\ncategories: [common-purpose]\n"
-        "region: london\nconsent: {status: given, date: 2014-01-10}\n")
+HEAD = (
+    "title: Hostile\nsummary: S\ndate: 2014-03-01\nstatus: published\ncategories: [common-purpose]\n"
+    "region: london\nconsent: {status: given, date: 2014-01-10}\n"
+)
 LIMIT = 64 * 1024 - 1
 
 
@@ -45,7 +47,7 @@ def _fill(make) -> str:
 
 
 def bomb(levels: int) -> str:
-    return "".join(f'b{i}: &b{i} [{", ".join([f"*b{i - 1}"] * 9) if i else "lol"}]\n' for i in range(levels))
+    return "".join(f"b{i}: &b{i} [{', '.join([f'*b{i - 1}'] * 9) if i else 'lol'}]\n" for i in range(levels))
 
 
 CASES = {
@@ -59,7 +61,9 @@ CASES = {
     "list of mappings, 64 KB": lambda: _fill(lambda n: HEAD + "outcomes:\n" + "  - {indicator: a, value: 1}\n" * n),
     "64 KB of unknown keys": lambda: _fill(lambda n: HEAD + "".join(f"k{i}: v\n" for i in range(n))),
     "a 64 KB number": lambda: _fill(lambda n: HEAD + "outcomes: [{indicator: a, value: " + "9" * n + "}]\n"),
-    "20-digit numbers, 64 KB": lambda: _fill(lambda n: HEAD + "outcomes:\n" + "  - {indicator: a, value: 99999999999999999999}\n" * n),
+    "20-digit numbers, 64 KB": lambda: _fill(
+        lambda n: HEAD + "outcomes:\n" + "  - {indicator: a, value: 99999999999999999999}\n" * n
+    ),
     "anchors without aliases": lambda: _fill(lambda n: HEAD + "".join(f"k{i}: &a{i} v\n" for i in range(n))),
     "escaped control characters": lambda: _fill(lambda n: HEAD + 'place: "' + "\\x07" * n + '"\n'),
 }
@@ -107,8 +111,10 @@ def main() -> None:
     options.add_argument("--runs", type=int, default=3)
     runs = options.parse_args().runs
     goodrel = [sys.executable, str(REPO / "build.py")]
-    print(f"{'case':28} {'bytes':>6} | {'check s':>7} {'MB':>4} | {'build s':>7} {'MB':>4} | "
-          f"{'serve s':>7} {'MB':>4} {'load':>5} | result")
+    print(
+        f"{'case':28} {'bytes':>6} | {'check s':>7} {'MB':>4} | {'build s':>7} {'MB':>4} | "
+        f"{'serve s':>7} {'MB':>4} {'load':>5} | result"
+    )
     for name, make in CASES.items():
         front = make()
         assert len(front) < 64 * 1024, name
@@ -119,18 +125,35 @@ def main() -> None:
                 shutil.rmtree(root / ".goodrel-cache", ignore_errors=True)  # a build from scratch
                 shutil.rmtree(Path(folder) / "out", ignore_errors=True)
                 check = measured(goodrel + ["check", "--site", str(root), "--now", "2026-11-28"])
-                build = measured(goodrel + ["build", "--site", str(root), "--out", str(Path(folder) / "out"),
-                                            "--now", "2026-11-28", "--no-search", "--jobs", "1"])
-                serve = measured(goodrel + ["serve", "--site", str(root), "--port", str(free_port())],
-                                 until=r"^(Ready|Failed) .*")
+                build = measured(
+                    goodrel
+                    + [
+                        "build",
+                        "--site",
+                        str(root),
+                        "--out",
+                        str(Path(folder) / "out"),
+                        "--now",
+                        "2026-11-28",
+                        "--no-search",
+                        "--jobs",
+                        "1",
+                    ]
+                )
+                serve = measured(
+                    goodrel + ["serve", "--site", str(root), "--port", str(free_port())], until=r"^(Ready|Failed) .*"
+                )
                 load = float(re.search(r"(?:Ready in |Failed \()([0-9.]+) s", serve[2])[1])
                 rows.append((check, build, serve, load))
             result = next((line for line in check[2].splitlines() if "stories/hostile.md" in line), "loaded")
             med = statistics.median
-            print(f"{name:28} {len(front):>6} | {med(r[0][0] for r in rows):7.2f} {max(r[0][1] for r in rows):4.0f} | "
-                  f"{med(r[1][0] for r in rows):7.2f} {max(r[1][1] for r in rows):4.0f} | "
-                  f"{med(r[2][0] for r in rows):7.2f} {max(r[2][1] for r in rows):4.0f} "
-                  f"{med(r[3] for r in rows):5.2f} | {result[:90]}", flush=True)
+            print(
+                f"{name:28} {len(front):>6} | {med(r[0][0] for r in rows):7.2f} {max(r[0][1] for r in rows):4.0f} | "
+                f"{med(r[1][0] for r in rows):7.2f} {max(r[1][1] for r in rows):4.0f} | "
+                f"{med(r[2][0] for r in rows):7.2f} {max(r[2][1] for r in rows):4.0f} "
+                f"{med(r[3] for r in rows):5.2f} | {result[:90]}",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

@@ -54,24 +54,53 @@ agreed disagreed argued asked answered explained described remembered noticed fo
 felt thought believed wanted needed tried decided planned organised invited welcomed
 brought met shared cooked played painted sang wrote read walked cleaned repaired planted
 """.split()
-SYLLABLES = ("ba be bi bo bu da de di do du fa fe fi fo ga ge go ka ke ki ko la le li "
-             "lo lu ma me mi mo mu na ne ni no nu pa pe pi po ra re ri ro ru sa se si "
-             "so su ta te ti to tu va ve vi wa we wi ya yo za zo bar ber dan del fen "
-             "gar hol kin lan mar nor pen quin ros sal tan ton ver win").split()
+SYLLABLES = (
+    "ba be bi bo bu da de di do du fa fe fi fo ga ge go ka ke ki ko la le li "
+    "lo lu ma me mi mo mu na ne ni no nu pa pe pi po ra re ri ro ru sa se si "
+    "so su ta te ti to tu va ve vi wa we wi ya yo za zo bar ber dan del fen "
+    "gar hol kin lan mar nor pen quin ros sal tan ton ver win"
+).split()
 INVENTED = 30_000
 TOWNS = """Oldham Bradford Leicester Lewisham Hull Bristol Newcastle Birmingham Coventry
 Peterborough Southampton Boston Crawley Luton Burnley Rochdale Dewsbury Keighley Slough
 Wolverhampton Sunderland Middlesbrough Plymouth Exeter Norwich Ipswich Derby Nottingham
 Sheffield Leeds Liverpool Preston Blackburn Stoke Walsall Dudley Reading Oxford Cambridge
 Brighton Hastings Margate Dover Gloucester Swindon Truro Carlisle Barrow Grimsby""".split()
-ORG_KINDS = ["Community Trust", "Neighbour Mediation", "Youth Forum", "Faith Network",
-             "Tenants' Association", "Arts Collective", "Sports Club", "Women's Centre",
-             "Refugee Welcome", "Residents' Alliance", "Listening Project", "Good Neighbours"]
+ORG_KINDS = [
+    "Community Trust",
+    "Neighbour Mediation",
+    "Youth Forum",
+    "Faith Network",
+    "Tenants' Association",
+    "Arts Collective",
+    "Sports Club",
+    "Women's Centre",
+    "Refugee Welcome",
+    "Residents' Alliance",
+    "Listening Project",
+    "Good Neighbours",
+]
 LANGS = ["ur", "pl", "pa", "bn", "ar", "so", "ro", "gu"]
-SECTORS = ["community and voluntary", "local authority", "faith", "housing", "education",
-           "health", "police", "arts", "sport", "business"]
-INDICATORS = ["people taking part", "sessions held", "volunteers trained",
-              "complaints resolved", "new groups formed", "families reached"]
+SECTORS = [
+    "community and voluntary",
+    "local authority",
+    "faith",
+    "housing",
+    "education",
+    "health",
+    "police",
+    "arts",
+    "sport",
+    "business",
+]
+INDICATORS = [
+    "people taking part",
+    "sessions held",
+    "volunteers trained",
+    "complaints resolved",
+    "new groups formed",
+    "families reached",
+]
 
 
 class Words:
@@ -82,7 +111,7 @@ class Words:
         while len(invented) < INVENTED:
             invented.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
         self.types = COMMON + sorted(invented - set(COMMON))
-        rng.shuffle(self.types[len(COMMON):])
+        rng.shuffle(self.types[len(COMMON) :])
         self.cumulative = list(itertools.accumulate(1 / (rank + 8) for rank in range(len(self.types))))
         self.rng = rng
 
@@ -136,20 +165,26 @@ def generate(out: Path, stories: int, events: int, seed: int = 1, copy_theme: bo
     if copy_theme:
         shutil.copytree(REPO / "theme", theme)
 
-    organisations = sorted({f"{rng.choice(TOWNS)} {words.title(1, 1)} {rng.choice(ORG_KINDS)}"
-                            for _ in range(max(20, stories // 8))})
+    organisations = sorted(
+        {f"{rng.choice(TOWNS)} {words.title(1, 1)} {rng.choice(ORG_KINDS)}" for _ in range(max(20, stories // 8))}
+    )
     event_slugs = [_event(out, words, rng, i, vocab, organisations) for i in range(events)]
     # Decide every story's slug and visibility first, so links point only at public stories.
     slugs = [f"{'-'.join(words.take(rng.randint(2, 4)))}-{i}".replace("'", "") for i in range(stories)]
-    hidden = {i: rng.choice(["draft", "withdrawn", "embargoed"])
-              for i in range(stories) if rng.random() < 0.03}
+    hidden = {i: rng.choice(["draft", "withdrawn", "embargoed"]) for i in range(stories) if rng.random() < 0.03}
     public = [i for i in range(stories) if i not in hidden]
     for i in range(stories):
         _story(out, words, rng, i, slugs, hidden.get(i), public, event_slugs, vocab, organisations)
     (out / "pages" / "about.md").write_text(
-        "---\n" + _yaml({"title": "About this benchmark site",
-                         "summary": "A generated site for measuring build speed.", "nav": 1})
-        + "---\n\n" + "\n\n".join(words.paragraph(5) for _ in range(4)) + "\n", "utf-8")
+        "---\n"
+        + _yaml(
+            {"title": "About this benchmark site", "summary": "A generated site for measuring build speed.", "nav": 1}
+        )
+        + "---\n\n"
+        + "\n\n".join(words.paragraph(5) for _ in range(4))
+        + "\n",
+        "utf-8",
+    )
 
 
 def _day(rng: random.Random, first: date, last: date) -> date:
@@ -159,13 +194,19 @@ def _day(rng: random.Random, first: date, last: date) -> date:
 def _event(out: Path, words: Words, rng: random.Random, i: int, vocab: dict, orgs: list[str]) -> str:
     slug = f"{rng.choice(TOWNS).lower()}-gathering-{i}"
     start = _day(rng, date(2012, 1, 1), date(2026, 6, 30))
-    front = {"title": f"{words.title(2, 4)}: a gathering", "summary": words.sentence(12, 30),
-             "date": start.isoformat(), "status": "published",
-             "region": vocab["regions"][i % len(vocab["regions"])], "place": rng.choice(TOWNS),
-             "hosts": rng.sample(orgs, rng.randint(1, 2)), "attendees": rng.randint(5, 300),
-             "organisations_represented": rng.randint(2, 80),
-             "sectors": rng.sample(SECTORS, rng.randint(1, 4)),
-             "questions": [words.sentence(6, 12).rstrip(".!") + "?" for _ in range(rng.randint(2, 5))]}
+    front = {
+        "title": f"{words.title(2, 4)}: a gathering",
+        "summary": words.sentence(12, 30),
+        "date": start.isoformat(),
+        "status": "published",
+        "region": vocab["regions"][i % len(vocab["regions"])],
+        "place": rng.choice(TOWNS),
+        "hosts": rng.sample(orgs, rng.randint(1, 2)),
+        "attendees": rng.randint(5, 300),
+        "organisations_represented": rng.randint(2, 80),
+        "sectors": rng.sample(SECTORS, rng.randint(1, 4)),
+        "questions": [words.sentence(6, 12).rstrip(".!") + "?" for _ in range(rng.randint(2, 5))],
+    }
     if rng.random() < 0.3:
         front["end_date"] = (start + timedelta(days=rng.randint(1, 2))).isoformat()
     body = [words.paragraph(4)]
@@ -175,8 +216,18 @@ def _event(out: Path, words: Words, rng: random.Random, i: int, vocab: dict, org
     return slug
 
 
-def _story(out: Path, words: Words, rng: random.Random, i: int, slugs: list[str], hidden: str | None,
-           public: list[int], events: list[str], vocab: dict, orgs: list[str]) -> None:
+def _story(
+    out: Path,
+    words: Words,
+    rng: random.Random,
+    i: int,
+    slugs: list[str],
+    hidden: str | None,
+    public: list[int],
+    events: list[str],
+    vocab: dict,
+    orgs: list[str],
+) -> None:
     when = _day(rng, date(2012, 1, 1), date(2026, 6, 30))
     front: dict = {"title": words.title(), "summary": words.sentence(14, 40), "date": when.isoformat()}
     if rng.random() < 0.1:
@@ -195,20 +246,30 @@ def _story(out: Path, words: Words, rng: random.Random, i: int, slugs: list[str]
     front["organisations"] = rng.sample(orgs, rng.randint(1, 3))
     if events and rng.random() < 0.3:
         front["event"] = rng.choice(events)
-    consent = {"status": "withdrawn" if hidden == "withdrawn" else "given",
-               "date": (when - timedelta(days=rng.randint(1, 60))).isoformat()}
+    consent = {
+        "status": "withdrawn" if hidden == "withdrawn" else "given",
+        "date": (when - timedelta(days=rng.randint(1, 60))).isoformat(),
+    }
     if rng.random() < 0.2:
         consent["anonymised"] = True
     front["consent"] = consent
     if rng.random() < 0.5:
         front["quote"] = {"text": words.sentence(10, 30), "attribution": f"A volunteer in {front['place']}"}
     if rng.random() < 0.3:
-        front["outcomes"] = [{"indicator": rng.choice(INDICATORS), "value": rng.randint(3, 400),
-                              "evidence": rng.choice(["self-reported", "observed", "evaluated"])}
-                             for _ in range(rng.randint(1, 3))]
+        front["outcomes"] = [
+            {
+                "indicator": rng.choice(INDICATORS),
+                "value": rng.randint(3, 400),
+                "evidence": rng.choice(["self-reported", "observed", "evaluated"]),
+            }
+            for _ in range(rng.randint(1, 3))
+        ]
     if rng.random() < 0.1:
-        front["contact"] = {"name": words.title(2, 2), "organisation": front["organisations"][0],
-                            "email": f"press{i}@example.org"}
+        front["contact"] = {
+            "name": words.title(2, 2),
+            "organisation": front["organisations"][0],
+            "email": f"press{i}@example.org",
+        }
     # A translation of an earlier public original; links point only at public stories.
     original = rng.choice([j for j in public[:50] if j < i] or [None]) if i > 50 and rng.random() < 0.01 else None
     if original is not None and hidden is None:
@@ -225,6 +286,7 @@ def _story(out: Path, words: Words, rng: random.Random, i: int, slugs: list[str]
 
 def _body(words: Words, rng: random.Random, i: int, slugs: list[str], public: list[int], front: dict) -> str:
     """About 800 words: paragraphs under a few headings, a list, a quote, links."""
+
     def link() -> str:
         other = rng.choice(public)
         return f"[{' '.join(words.take(rng.randint(2, 4)))}](../stories/{slugs[other]}.md)"
@@ -242,8 +304,10 @@ def _body(words: Words, rng: random.Random, i: int, slugs: list[str], public: li
             parts.append(f"### {words.title(2, 4)}")
             parts.append(words.paragraph(3) + f" Compare {link()} and {link()}.")
         elif rng.random() < 0.5:
-            parts.append("| Activity | People |\n|---|---|\n" + "\n".join(
-                f"| {words.title(1, 3)} | {rng.randint(2, 90)} |" for _ in range(3)))
+            parts.append(
+                "| Activity | People |\n|---|---|\n"
+                + "\n".join(f"| {words.title(1, 3)} | {rng.randint(2, 90)} |" for _ in range(3))
+            )
         else:
             parts.append("\n".join(f"{n}. {words.sentence(4, 10)}" for n in range(1, 4)))
     if "event" in front:
@@ -257,7 +321,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--stories", type=int, default=1000)
     parser.add_argument("--events", type=int, default=None, help="default: one per 25 stories")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--copy-theme", action="store_true", help="copy the default theme into the site (without it: no theme folder)")
+    parser.add_argument(
+        "--copy-theme", action="store_true", help="copy the default theme into the site (without it: no theme folder)"
+    )
     args = parser.parse_args(argv)
     events = args.events if args.events is not None else max(1, args.stories // 25)
     generate(args.out, args.stories, events, args.seed, args.copy_theme)

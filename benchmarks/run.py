@@ -20,6 +20,7 @@ workers count once), sampled from /proc every 50 ms.
 Prints a Markdown table: seconds, and the ratios to Hugo + Pagefind and to the
 all-cores floor measured in the same run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -72,12 +73,14 @@ def measure(argv: list[str], cwd: Path = REPO) -> dict:
     """Run a command; its wall time, the largest single-process peak RSS (from a fresh
     wrapper's RUSAGE_CHILDREN, so earlier runs do not count) and the sampled peak
     memory of the whole process tree."""
-    wrapper = ("import resource, subprocess, sys, json, time\n"
-               "t = time.perf_counter()\n"
-               "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
-               "t = time.perf_counter() - t\n"
-               "print(json.dumps({'rc': r.returncode, 'seconds': t, 'stderr': r.stderr.decode()[-2000:],"
-               " 'max_rss': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024}))\n")
+    wrapper = (
+        "import resource, subprocess, sys, json, time\n"
+        "t = time.perf_counter()\n"
+        "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)\n"
+        "t = time.perf_counter() - t\n"
+        "print(json.dumps({'rc': r.returncode, 'seconds': t, 'stderr': r.stderr.decode()[-2000:],"
+        " 'max_rss': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024}))\n"
+    )
     proc = subprocess.Popen([sys.executable, "-c", wrapper, *argv], cwd=cwd, stdout=subprocess.PIPE)
     peak = 0
     done = threading.Event()
@@ -101,8 +104,7 @@ def measure(argv: list[str], cwd: Path = REPO) -> dict:
 
 
 def build_cmd(site: Path, out: Path, search: bool, jobs: int | None = None) -> list[str]:
-    cmd = [sys.executable, str(REPO / "build.py"), "build", "--site", str(site), "--out", str(out),
-           "--now", NOW]
+    cmd = [sys.executable, str(REPO / "build.py"), "build", "--site", str(site), "--out", str(out), "--now", NOW]
     if jobs:
         cmd += ["--jobs", str(jobs)]
     return cmd + ([] if search else ["--no-search"])
@@ -131,9 +133,15 @@ def bench_size(n: int, runs: int, work: Path, search: bool) -> list[dict]:
 
     def row(what: str, results: list[dict]) -> dict:
         seconds = statistics.median(r["seconds"] for r in results)
-        found = {"stories": n, "what": what, "seconds": seconds, "ms_per_story": 1000 * seconds / files,
-                 "max_rss": max(r["max_rss"] for r in results), "tree_pss": max(r["tree_pss"] for r in results),
-                 "runs": [round(r["seconds"], 3) for r in results]}
+        found = {
+            "stories": n,
+            "what": what,
+            "seconds": seconds,
+            "ms_per_story": 1000 * seconds / files,
+            "max_rss": max(r["max_rss"] for r in results),
+            "tree_pss": max(r["tree_pss"] for r in results),
+            "runs": [round(r["seconds"], 3) for r in results],
+        }
         rows.append(found)
         print(f"  {what}: {seconds:.2f} s (runs {found['runs']})", file=sys.stderr, flush=True)
         return found
@@ -159,9 +167,20 @@ def bench_size(n: int, runs: int, work: Path, search: bool) -> list[dict]:
         if search:
             for _ in range(runs):  # Hugo's whole build, then Pagefind over all of its output
                 shutil.rmtree(root / "public", ignore_errors=True)
-                with_search.append(measure(["sh", "-c", f'"$1" --source "$2" --destination "$2/public" --quiet && '
-                                                        f'"$3" -m pagefind --site "$2/public" --quiet',
-                                            "hugo+pagefind", hugo, str(root), sys.executable]))
+                with_search.append(
+                    measure(
+                        [
+                            "sh",
+                            "-c",
+                            f'"$1" --source "$2" --destination "$2/public" --quiet && '
+                            f'"$3" -m pagefind --site "$2/public" --quiet',
+                            "hugo+pagefind",
+                            hugo,
+                            str(root),
+                            sys.executable,
+                        ]
+                    )
+                )
             row(HUGO_PAGEFIND, with_search)
         shutil.rmtree(root)
 
@@ -212,15 +231,19 @@ def bench_size(n: int, runs: int, work: Path, search: bool) -> list[dict]:
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| stories | what | median s | × Hugo + Pagefind | × floor (all cores) | peak memory, largest process | peak memory, all processes |",
-             "|---:|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        "| stories | what | median s | × Hugo + Pagefind | × floor (all cores) | peak memory, largest process | peak memory, all processes |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+    ]
     floors = {r["stories"]: r["seconds"] for r in rows if r["what"] == "floor, all cores"}
     hugos = {r["stories"]: r["seconds"] for r in rows if r["what"] == HUGO_PAGEFIND}
     for r in rows:
         versus = f"{r['seconds'] / hugos[r['stories']]:.2f}" if r["stories"] in hugos else "–"
-        lines.append(f"| {r['stories']:,} | {r['what']} | {r['seconds']:.2f} | {versus} | "
-                     f"{r['seconds'] / floors[r['stories']]:.2f} | {r['max_rss'] / 2**20:,.0f} MB | "
-                     f"{r['tree_pss'] / 2**20:,.0f} MB |")
+        lines.append(
+            f"| {r['stories']:,} | {r['what']} | {r['seconds']:.2f} | {versus} | "
+            f"{r['seconds'] / floors[r['stories']]:.2f} | {r['max_rss'] / 2**20:,.0f} MB | "
+            f"{r['tree_pss'] / 2**20:,.0f} MB |"
+        )
     return "\n".join(lines)
 
 
@@ -234,9 +257,11 @@ def machine() -> str:
     except OSError:
         pass
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    return (f"{len(os.sched_getaffinity(0))} cores ({cpu}), {memory:.0f} GB memory, "
-            f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
-            f"load average before the run {os.getloadavg()[0]:.1f}")
+    return (
+        f"{len(os.sched_getaffinity(0))} cores ({cpu}), {memory:.0f} GB memory, "
+        f"{platform.system()} {platform.release()}, Python {platform.python_version()}, "
+        f"load average before the run {os.getloadavg()[0]:.1f}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -245,8 +270,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--large", action="store_true", help="also 50,000 stories")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--no-search", dest="search", action="store_false", help="skip the search-index rows")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/goodrel-bench"),
-                        help="where generated sites and outputs go (default: %(default)s)")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path("/tmp/goodrel-bench"),
+        help="where generated sites and outputs go (default: %(default)s)",
+    )
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
     args = parser.parse_args(argv)
     sizes = args.sizes + ([50_000] if args.large and 50_000 not in args.sizes else [])
@@ -260,8 +289,7 @@ def main(argv: list[str] | None = None) -> int:
         rows += bench_size(n, args.runs if n < 50_000 else max(1, min(args.runs, 2)), args.work, args.search)
     if args.json:
         args.json.write_text(json.dumps({"machine": header, "rows": rows}, indent=2))
-    print(f"Machine: {header}. Medians of {args.runs} runs; "
-          f"all in {time.perf_counter() - started:.0f} s.\n")
+    print(f"Machine: {header}. Medians of {args.runs} runs; all in {time.perf_counter() - started:.0f} s.\n")
     print(table(rows))
     return 0
 

@@ -29,8 +29,15 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-KINDS = (("fragment/", "fragments"), ("index/", "index chunks"), ("filter/", "filter chunks"),
-         (".pf_meta", "metadata"), ("wasm", "WebAssembly"), (".js", "script"), (".json", "entry"))
+KINDS = (
+    ("fragment/", "fragments"),
+    ("index/", "index chunks"),
+    ("filter/", "filter chunks"),
+    (".pf_meta", "metadata"),
+    ("wasm", "WebAssembly"),
+    (".js", "script"),
+    (".json", "entry"),
+)
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -51,8 +58,10 @@ def measure(browser, site: Path, base: str, query: str | None) -> tuple[Counter,
     # Requests from the page and from Pagefind's worker alike.
     context.on("request", lambda request: paths.add(urlsplit(request.url).path))
     page.goto(base + "/search/" + (f"?q={quote(query)}" if query else ""))
-    page.wait_for_function("() => document.getElementById('search-status').textContent !== ''"
-                           " && !document.querySelector('.search-results[aria-busy]')")
+    page.wait_for_function(
+        "() => document.getElementById('search-status').textContent !== ''"
+        " && !document.querySelector('.search-results[aria-busy]')"
+    )
     page.wait_for_timeout(500)  # let any request still in flight land
     context.close()
     sizes: Counter = Counter()
@@ -88,8 +97,10 @@ def main(argv: list[str] | None = None) -> int:
                 sizes, compressed = measure(browser, args.site, base, query)
                 parts = ", ".join(f"{name} {size / 1024:.1f}" for name, size in sizes.most_common())
                 label = f"q={query!r}" if query else "browse (no query)"
-                print(f"  {label}: {sum(sizes.values()) / 1024:.1f} KiB from /pagefind/ as served "
-                      f"({parts}); {compressed / 1024:.1f} KiB with the scripts gzipped")
+                print(
+                    f"  {label}: {sum(sizes.values()) / 1024:.1f} KiB from /pagefind/ as served "
+                    f"({parts}); {compressed / 1024:.1f} KiB with the scripts gzipped"
+                )
             browser.close()
     finally:
         server.shutdown()

@@ -57,14 +57,16 @@ def wait_for(condition, timeout: float, step: float = 0.01) -> float:
 def measure(site: Path, runs: int) -> dict:
     port, log = free_port(), site.parent / "serve.log"
     with log.open("w") as out:
-        server = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--site", str(site),
-                                   "--port", str(port)], stdout=out, stderr=subprocess.STDOUT)
+        server = subprocess.Popen(
+            [sys.executable, str(REPO / "build.py"), "serve", "--site", str(site), "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     try:
         startup = wait_for(lambda: "Previewing" in log.read_text(), timeout=900, step=0.1)
         search = lambda: get(port, "/pagefind/pagefind-entry.json")  # noqa: E731
         wait_for(lambda: search()[0] == 200, timeout=900, step=0.1)
-        story = next(p for p in sorted((site / "stories").glob("*.md"))
-                     if get(port, f"/stories/{p.stem}/")[0] == 200)
+        story = next(p for p in sorted((site / "stories").glob("*.md")) if get(port, f"/stories/{p.stem}/")[0] == 200)
         url, original = f"/stories/{story.stem}/", story.read_text("utf-8")
         pages, indexes = [], []
         for run in range(runs):
@@ -78,8 +80,13 @@ def measure(site: Path, runs: int) -> dict:
             indexes.append(time.perf_counter() - started)
         story.write_text(original, "utf-8")
         loads = [float(s) for s in re.findall(r"Ready in ([0-9.]+) s", log.read_text())]
-        return {"startup": startup, "first load": loads[0], "page": pages, "search": indexes,
-                "reloads": loads[1:1 + runs]}
+        return {
+            "startup": startup,
+            "first load": loads[0],
+            "page": pages,
+            "search": indexes,
+            "reloads": loads[1 : 1 + runs],
+        }
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=60)
@@ -96,15 +103,23 @@ def bundled_copy(folder: Path) -> Path:
 
 def generated(folder: Path, stories: int) -> Path:
     site = folder / f"generated-{stories}"
-    subprocess.run([sys.executable, str(REPO / "benchmarks" / "generate.py"), str(site),
-                    "--stories", str(stories), "--copy-theme"], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "benchmarks" / "generate.py"),
+            str(site),
+            "--stories",
+            str(stories),
+            "--copy-theme",
+        ],
+        check=True,
+    )
     return site
 
 
 def report(name: str, pages: int, found: dict) -> None:
     def spread(values: list[float]) -> str:
-        return (f"median {statistics.median(values):.2f} s (fastest {min(values):.2f}, "
-                f"slowest {max(values):.2f})")
+        return f"median {statistics.median(values):.2f} s (fastest {min(values):.2f}, slowest {max(values):.2f})"
 
     print(f"\n{name}: {pages} story files")
     print(f"  start-up to serving: {found['startup']:.1f} s (reading the site {found['first load']:.1f} s)")

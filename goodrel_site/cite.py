@@ -17,8 +17,20 @@ from .chars import FORBIDDEN
 from .models import Entry, Settings
 from .site import absolute_url
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
 
 
 @dataclass(frozen=True)
@@ -53,19 +65,24 @@ class Source:
 def source(settings: Settings, now: date, story: Entry, original: Entry | None) -> Source:
     """A story's citation; `original` is the public story it translates, if any."""
     return Source(
-        key=f"goodrel-{story.slug}", author=settings.publisher, title=_one_line(story.title),
+        key=f"goodrel-{story.slug}",
+        author=settings.publisher,
+        title=_one_line(story.title),
         original_title=_one_line(original.title) if original else None,
-        website=settings.title, published=story.date, accessed=now,
-        url=absolute_url(settings, story.url), summary=_one_line(story.summary),
+        website=settings.title,
+        published=story.date,
+        accessed=now,
+        url=absolute_url(settings, story.url),
+        summary=_one_line(story.summary),
         lang=story.lang or settings.language,
-        keywords=tuple(settings.categories[key].label for key in story.categories) + tuple(story.tags))
+        keywords=tuple(settings.categories[key].label for key in story.categories) + tuple(story.tags),
+    )
 
 
 def apa(src: Source) -> Citation:
     """Group author. (Year, Month Day). *Title* [Translated title]. Website. URL"""
     day = src.published
-    runs = [(f"{src.author}. ({day.year}, {MONTHS[day.month - 1]} {day.day}). ", False),
-            (src.title, True)]
+    runs = [(f"{src.author}. ({day.year}, {MONTHS[day.month - 1]} {day.day}). ", False), (src.title, True)]
     if src.original_title:
         runs.append((f" [{src.original_title}]", False))
     if src.website != src.author:  # APA leaves out a site name that repeats the author
@@ -86,11 +103,18 @@ def harvard(src: Source) -> Citation:
 def bibtex(src: Source) -> str:
     """A biblatex @online entry; the publisher in double braces, as a name that must not
     be split into first and last names."""
-    fields = [("author", "{" + _tex(src.author) + "}"), ("title", _tex(src.title)),
-              ("organization", _tex(src.website)), ("date", src.published.isoformat()),
-              ("year", str(src.published.year)), ("url", _url(src.url)),
-              ("urldate", src.accessed.isoformat()), ("langid", _tex(src.lang)),
-              ("abstract", _tex(src.summary)), ("keywords", _tex(", ".join(src.keywords)))]
+    fields = [
+        ("author", "{" + _tex(src.author) + "}"),
+        ("title", _tex(src.title)),
+        ("organization", _tex(src.website)),
+        ("date", src.published.isoformat()),
+        ("year", str(src.published.year)),
+        ("url", _url(src.url)),
+        ("urldate", src.accessed.isoformat()),
+        ("langid", _tex(src.lang)),
+        ("abstract", _tex(src.summary)),
+        ("keywords", _tex(", ".join(src.keywords))),
+    ]
     if src.original_title:
         fields.insert(2, ("titleaddon", _tex(f"[{src.original_title}]")))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
@@ -104,10 +128,16 @@ def ris(src: Source) -> str:
     lines = [("TY", "ELEC"), ("ID", src.key), ("AU", src.author), ("TI", src.title)]
     if src.original_title:
         lines.append(("TT", src.original_title))
-    lines += [("T2", src.website), ("PB", src.author), ("PY", str(day.year)),
-              ("DA", f"{day.year}/{day.month:02d}/{day.day:02d}/"), ("UR", _url(src.url)),
-              ("Y2", src.accessed.isoformat().replace("-", "/")), ("LA", src.lang),
-              ("AB", src.summary)]
+    lines += [
+        ("T2", src.website),
+        ("PB", src.author),
+        ("PY", str(day.year)),
+        ("DA", f"{day.year}/{day.month:02d}/{day.day:02d}/"),
+        ("UR", _url(src.url)),
+        ("Y2", src.accessed.isoformat().replace("-", "/")),
+        ("LA", src.lang),
+        ("AB", src.summary),
+    ]
     lines += [("KW", word) for word in src.keywords]
     lines.append(("ER", ""))
     return "".join(f"{tag}  - {_one_line(value)}\r\n" for tag, value in lines)
@@ -118,20 +148,34 @@ def highwire(src: Source) -> tuple[tuple[str, str], ...]:
     Mendeley and Google Scholar read from a page: the RIS file's values, tag by tag
     (the website's name is the page's og:site_name)."""
     day = src.published
-    tags = [("citation_title", src.title), ("citation_author", src.author),
-            ("citation_publication_date", f"{day.year}/{day.month:02d}/{day.day:02d}"),
-            ("citation_publisher", src.author), ("citation_language", src.lang),
-            ("citation_abstract", src.summary), ("citation_public_url", src.url)]
+    tags = [
+        ("citation_title", src.title),
+        ("citation_author", src.author),
+        ("citation_publication_date", f"{day.year}/{day.month:02d}/{day.day:02d}"),
+        ("citation_publisher", src.author),
+        ("citation_language", src.lang),
+        ("citation_abstract", src.summary),
+        ("citation_public_url", src.url),
+    ]
     return tuple(tags + [("citation_keywords", word) for word in src.keywords])
 
 
 def csl_json(src: Source) -> str:
     """CSL-JSON: a list holding one item, as Zotero and Pandoc read it."""
-    item = {"id": src.key, "type": "webpage", "title": src.title,
-            "author": [{"literal": src.author}], "container-title": src.website,
-            "publisher": src.author, "issued": _date_parts(src.published),
-            "accessed": _date_parts(src.accessed), "URL": src.url, "abstract": src.summary,
-            "language": src.lang, "keyword": ", ".join(src.keywords)}
+    item = {
+        "id": src.key,
+        "type": "webpage",
+        "title": src.title,
+        "author": [{"literal": src.author}],
+        "container-title": src.website,
+        "publisher": src.author,
+        "issued": _date_parts(src.published),
+        "accessed": _date_parts(src.accessed),
+        "URL": src.url,
+        "abstract": src.summary,
+        "language": src.lang,
+        "keyword": ", ".join(src.keywords),
+    }
     if src.original_title:
         item["original-title"] = src.original_title
     return json.dumps([item], ensure_ascii=False, indent=2) + "\n"
@@ -164,9 +208,20 @@ def _date_parts(day: date) -> dict:
 
 # Braces as commands, not \{ and \}: BibTeX counts every brace, escaped or not, and a
 # field's braces must balance.
-_TEX = str.maketrans({"\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
-                      "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
-                      "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"})
+_TEX = str.maketrans(
+    {
+        "\\": r"\textbackslash{}",
+        "{": r"\textbraceleft{}",
+        "}": r"\textbraceright{}",
+        "&": r"\&",
+        "%": r"\%",
+        "$": r"\$",
+        "#": r"\#",
+        "_": r"\_",
+        "~": r"\textasciitilde{}",
+        "^": r"\textasciicircum{}",
+    }
+)
 
 
 def _tex(text: str) -> str:

@@ -46,8 +46,7 @@ def parser(default_site: Path) -> argparse.ArgumentParser:
     commands = main.add_subparsers(dest="command")
 
     def site_option(p):
-        p.add_argument("--site", type=Path, default=default_site,
-                       help=f"the site root (default: {default_site})")
+        p.add_argument("--site", type=Path, default=default_site, help=f"the site root (default: {default_site})")
 
     b = commands.add_parser("build", help="build the site (the default command)")
     site_option(b)
@@ -62,8 +61,12 @@ def parser(default_site: Path) -> argparse.ArgumentParser:
     c = commands.add_parser("check", help="validate everything without writing")
     site_option(c)
     c.add_argument("--now", type=_date, help="check as on this date YYYY-MM-DD")
-    c.add_argument("--format", choices=("text", "json", "github"), default="text",
-                   help="text (PATH:LINE: message), json, or GitHub workflow annotations")
+    c.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="text (PATH:LINE: message), json, or GitHub workflow annotations",
+    )
 
     n = commands.add_parser("new", help="start a new story or event from a template")
     n.add_argument("kind", choices=("story", "event"))
@@ -73,9 +76,13 @@ def parser(default_site: Path) -> argparse.ArgumentParser:
     s = commands.add_parser("serve", help="preview on 127.0.0.1, rebuilding when files change")
     site_option(s)
     s.add_argument("--port", type=int, default=8000)
-    s.add_argument("--drafts", action=argparse.BooleanOptionalAction, default=True,
-                   help="show drafts and embargoed items, marked as drafts (the default); "
-                        "--no-drafts shows only what would be published")
+    s.add_argument(
+        "--drafts",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="show drafts and embargoed items, marked as drafts (the default); "
+        "--no-drafts shows only what would be published",
+    )
 
     i = commands.add_parser("init", help="start a new site in an empty or new folder")
     i.add_argument("folder", type=Path)
@@ -118,14 +125,26 @@ def main(argv: list[str] | None = None, default_site: Path | None = None) -> int
 def run_build(args) -> int:
     started = time.perf_counter()
     out = args.out or args.site / "public"
-    result = build(Options(site=args.site, out=out, now=build_date(args.now), drafts=args.drafts,
-                           jobs=args.jobs, base_url=args.base_url, search=args.search),
-                   Printed(quiet=args.quiet))
+    result = build(
+        Options(
+            site=args.site,
+            out=out,
+            now=build_date(args.now),
+            drafts=args.drafts,
+            jobs=args.jobs,
+            base_url=args.base_url,
+            search=args.search,
+        ),
+        Printed(quiet=args.quiet),
+    )
     report(list(result.notes))
     what = f"{result.files} files ({result.stories} stories, {result.events} events)"
     seconds = time.perf_counter() - started
-    print(f"Up to date: nothing has changed since the last build of {what} into {out} ({seconds:.2f} s)"
-          if result.skipped else f"Built {what} into {out} in {seconds:.2f} s")
+    print(
+        f"Up to date: nothing has changed since the last build of {what} into {out} ({seconds:.2f} s)"
+        if result.skipped
+        else f"Built {what} into {out} in {seconds:.2f} s"
+    )
     return 0
 
 
@@ -134,8 +153,11 @@ def run_check(args) -> int:
 
     problems = check(args.site.resolve(), build_date(args.now))
     if args.format == "json":
-        print(json.dumps([{"path": p.path, "line": p.line, "level": p.level, "message": p.message}
-                          for p in problems], indent=2))
+        print(
+            json.dumps(
+                [{"path": p.path, "line": p.line, "level": p.level, "message": p.message} for p in problems], indent=2
+            )
+        )
     elif args.format == "github":
         for p in problems:
             level = {"error": "error", "warning": "warning"}.get(p.level, "notice")
@@ -160,9 +182,11 @@ def run_new(args) -> int:
     from .new import create
 
     path = create(args.site.resolve(), args.kind, args.title, date.today(), again(args.site, "serve"))
-    print(f"Created {path}: fill in the fields and write the text below them.\n"
-          f"See it as you write (drafts are shown, marked): {again(args.site, 'serve')}\n"
-          f"Before publishing, check it:                    {again(args.site, 'check')}")
+    print(
+        f"Created {path}: fill in the fields and write the text below them.\n"
+        f"See it as you write (drafts are shown, marked): {again(args.site, 'serve')}\n"
+        f"Before publishing, check it:                    {again(args.site, 'check')}"
+    )
     return 0
 
 
@@ -170,6 +194,7 @@ def again(site: Path, command: str) -> str:
     """The command line that runs `command` on this site the way this program was run,
     typed in the current folder (the project's, for an editor): `.venv/bin/goodrel
     serve`, or `.venv/bin/python build.py serve`, with --site only if it is elsewhere."""
+
     def typed(path: str | Path, program: bool = True) -> str:
         """As one would type it here: a program by name if that finds it; else a path,
         relative when it lies below this folder."""
@@ -220,5 +245,11 @@ def run_schema(args) -> int:
     return 0
 
 
-COMMANDS = {"build": run_build, "check": run_check, "new": run_new, "serve": run_serve,
-            "schema": run_schema, "init": run_init}
+COMMANDS = {
+    "build": run_build,
+    "check": run_check,
+    "new": run_new,
+    "serve": run_serve,
+    "schema": run_schema,
+    "init": run_init,
+}

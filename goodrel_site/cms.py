@@ -23,8 +23,11 @@ from .site import Site
 from .validate import VOCAB_FIELDS
 
 DECAP = Path(__file__).parent / "decap"
-COLLECTIONS = {"story": ("stories", "Stories", "Story"), "event": ("events", "Event reports", "Event report"),
-               "page": ("pages", "Pages", "Page")}
+COLLECTIONS = {
+    "story": ("stories", "Stories", "Story"),
+    "event": ("events", "Event reports", "Event report"),
+    "page": ("pages", "Pages", "Page"),
+}
 # Fields that name another entry by its file's slug.
 RELATIONS = {"event": "events", "translation_of": "stories"}
 LONG_TEXT = 400  # strings allowed this long or longer get a text box, not a line
@@ -36,27 +39,29 @@ def files(site: Site) -> dict[str, str | bytes]:
     settings = site.settings
     if settings.cms is None:
         return {}
-    found: dict[str, str | bytes] = {"/admin/": page(settings),
-                                     "/admin/config.yml": yaml.safe_dump(config(settings), sort_keys=False,
-                                                                         allow_unicode=True, width=100)}
+    found: dict[str, str | bytes] = {
+        "/admin/": page(settings),
+        "/admin/config.yml": yaml.safe_dump(config(settings), sort_keys=False, allow_unicode=True, width=100),
+    }
     for path in sorted(DECAP.iterdir()):
         found[f"/admin/{path.name}"] = path.read_bytes()
     return found
 
 
 def page(settings: Settings) -> str:
-    return ("<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-            "<meta name=\"robots\" content=\"noindex, nofollow\">\n"
-            f"<title>Editor · {escape(settings.title)}</title>\n</head>\n<body>\n"
-            "<noscript>The editor needs JavaScript.</noscript>\n"
-            "<script src=\"decap-cms.js\"></script>\n</body>\n</html>\n")
+    return (
+        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<meta name="robots" content="noindex, nofollow">\n'
+        f"<title>Editor · {escape(settings.title)}</title>\n</head>\n<body>\n"
+        "<noscript>The editor needs JavaScript.</noscript>\n"
+        '<script src="decap-cms.js"></script>\n</body>\n</html>\n'
+    )
 
 
 def config(settings: Settings) -> dict[str, Any]:
     """Decap's config.yml."""
-    backend = {"name": "github", "repo": settings.cms.repo, "branch": settings.cms.branch,
-               "squash_merges": True}
+    backend = {"name": "github", "repo": settings.cms.repo, "branch": settings.cms.branch, "squash_merges": True}
     if settings.cms.auth_url:
         backend["base_url"] = settings.cms.auth_url
     return {
@@ -75,14 +80,31 @@ def config(settings: Settings) -> dict[str, Any]:
 def collection(kind: str, settings: Settings) -> dict[str, Any]:
     folder, label, singular = COLLECTIONS[kind]
     schema = META_MODELS[kind].model_json_schema()
-    fields = [_field(name, schema["properties"][name], name in schema["required"], schema.get("$defs", {}),
-                     _hints(kind), (name,), settings)
-              for name in _order(kind, schema)]
-    found = {"name": folder, "label": label, "label_singular": singular, "folder": folder,
-             "create": True, "delete": False,  # a story is taken down through its consent or status, not deleted
-             "extension": "md", "format": "frontmatter", "slug": "{{slug}}",
-             "summary": "{{title}} ({{status}})",
-             "fields": [*fields, {"label": "Text", "name": "body", "widget": "markdown"}]}
+    fields = [
+        _field(
+            name,
+            schema["properties"][name],
+            name in schema["required"],
+            schema.get("$defs", {}),
+            _hints(kind),
+            (name,),
+            settings,
+        )
+        for name in _order(kind, schema)
+    ]
+    found = {
+        "name": folder,
+        "label": label,
+        "label_singular": singular,
+        "folder": folder,
+        "create": True,
+        "delete": False,  # a story is taken down through its consent or status, not deleted
+        "extension": "md",
+        "format": "frontmatter",
+        "slug": "{{slug}}",
+        "summary": "{{title}} ({{status}})",
+        "fields": [*fields, {"label": "Text", "name": "body", "widget": "markdown"}],
+    }
     if kind != "page":  # pictures beside the entries, as the blanks say: images/photo.jpg
         found.update(media_folder="images", public_folder="images")
     return found
@@ -100,8 +122,9 @@ def _order(kind: str, schema: dict) -> list[str]:
     return list(dict.fromkeys(named + list(schema["properties"])))
 
 
-def _field(name: str, prop: dict, required: bool, defs: dict, hints: dict, path: tuple[str, ...],
-           settings: Settings) -> dict[str, Any]:
+def _field(
+    name: str, prop: dict, required: bool, defs: dict, hints: dict, path: tuple[str, ...], settings: Settings
+) -> dict[str, Any]:
     options = [p for p in prop.get("anyOf", [prop]) if p.get("type") != "null"]
     required = required and len(options) == len(prop.get("anyOf", [prop]))
     found: dict[str, Any] = {"label": name.replace("_", " ").capitalize(), "name": name, "required": required}
@@ -118,8 +141,9 @@ def _field(name: str, prop: dict, required: bool, defs: dict, hints: dict, path:
     return found
 
 
-def _widget(name: str, options: list[dict], prop: dict, defs: dict, hints: dict,
-            path: tuple[str, ...], settings: Settings) -> dict[str, Any]:
+def _widget(
+    name: str, options: list[dict], prop: dict, defs: dict, hints: dict, path: tuple[str, ...], settings: Settings
+) -> dict[str, Any]:
     """Decap's widget for a field of these JSON Schema types."""
     if len(options) > 1:  # a number or some words (an outcome's value): written as typed
         return {"widget": "string"}
@@ -134,37 +158,58 @@ def _widget(name: str, options: list[dict], prop: dict, defs: dict, hints: dict,
             select.update(multiple=True, min=option.get("minItems", 0))
         return select
     if name in RELATIONS:
-        return {"widget": "relation", "collection": RELATIONS[name], "value_field": "{{slug}}",
-                "search_fields": ["title"], "display_fields": ["title"]}
+        return {
+            "widget": "relation",
+            "collection": RELATIONS[name],
+            "value_field": "{{slug}}",
+            "search_fields": ["title"],
+            "display_fields": ["title"],
+        }
     kind = option.get("type")
     if kind == "array":
         item = option["items"]
         if "$ref" in item:
             model = defs[item["$ref"].rsplit("/", 1)[1]]
             return {"widget": "list", "fields": _object_fields(model, defs, hints, path, settings)}
-        return {"widget": "list", "field": {"label": "Item", "name": "item", **_widget(name, [item], item, defs, hints, path, settings)}}
+        return {
+            "widget": "list",
+            "field": {"label": "Item", "name": "item", **_widget(name, [item], item, defs, hints, path, settings)},
+        }
     if kind == "boolean":  # (no default: one would be written, and would fill an empty section)
         return {"widget": "boolean"}
     if kind == "integer":
         return {"widget": "number", "value_type": "int", **({"min": option["minimum"]} if "minimum" in option else {})}
     if option.get("format") == "date":
-        return {"widget": "datetime", "format": "YYYY-MM-DD", "date_format": "YYYY-MM-DD", "time_format": False,
-                "picker_utc": True}
+        return {
+            "widget": "datetime",
+            "format": "YYYY-MM-DD",
+            "date_format": "YYYY-MM-DD",
+            "time_format": False,
+            "picker_utc": True,
+        }
     if "enum" in option:
-        return {"widget": "select", "options": list(option["enum"]),
-                **({"default": prop["default"]} if prop.get("default") else {})}
+        return {
+            "widget": "select",
+            "options": list(option["enum"]),
+            **({"default": prop["default"]} if prop.get("default") else {}),
+        }
     if path[-1] == "src":  # an image's file
         return {"widget": "image", "choose_url": False}
     found: dict[str, Any] = {"widget": "text" if option.get("maxLength", 0) >= LONG_TEXT else "string"}
     if "pattern" in option:
-        found["pattern"] = [option["pattern"], f"{name.replace('_', ' ')}: {_PATTERN_HELP.get(option['pattern'], 'not in the expected form')}"]
+        found["pattern"] = [
+            option["pattern"],
+            f"{name.replace('_', ' ')}: {_PATTERN_HELP.get(option['pattern'], 'not in the expected form')}",
+        ]
     return found
 
 
 def _object_fields(model: dict, defs: dict, hints: dict, path: tuple[str, ...], settings: Settings) -> list[dict]:
     required = set(model.get("required", ()))
-    fields = [_field(name, prop, name in required, defs, hints, path + (name,), settings)
-              for name, prop in model["properties"].items()]
+    fields = [
+        _field(name, prop, name in required, defs, hints, path + (name,), settings)
+        for name, prop in model["properties"].items()
+    ]
     if path == ("consent",):
         fields[0]["default"] = "pending"  # until the storyteller agrees
     return fields

@@ -45,20 +45,31 @@ class Field:
 
 
 def _vocab_list(name: str, vocab: str, description: str, at_least: int = 0) -> Field:
-    return Field(name, {"type": "array", "items": {"type": "string"}, "minItems": at_least},
-                 description, vocabulary=vocab)
+    return Field(
+        name, {"type": "array", "items": {"type": "string"}, "minItems": at_least}, description, vocabulary=vocab
+    )
 
 
-IMAGE = Field("image", {"type": "object"}, "The item's picture.", nullable=True, parts=(
-    Field("url", URL, "Address of the picture, about 960 pixels wide."),
-    Field("alt", STRING, "Text alternative describing the picture; null for a decorative one.", nullable=True),
-    Field("caption", STRING, "Caption shown with the picture.", nullable=True),
-    Field("credit", STRING, "Who made the picture.", nullable=True),
-    Field("licence", STRING, "The picture's licence, when it differs from the site's.", nullable=True),
-))
-TEXT = Field("text", {"type": "string"}, "The text as plain text, made from the page's Markdown: "
-             "a blank line between paragraphs, headings and lists; list items and table rows "
-             "one a line; links as their words, pictures as their text alternatives.")
+IMAGE = Field(
+    "image",
+    {"type": "object"},
+    "The item's picture.",
+    nullable=True,
+    parts=(
+        Field("url", URL, "Address of the picture, about 960 pixels wide."),
+        Field("alt", STRING, "Text alternative describing the picture; null for a decorative one.", nullable=True),
+        Field("caption", STRING, "Caption shown with the picture.", nullable=True),
+        Field("credit", STRING, "Who made the picture.", nullable=True),
+        Field("licence", STRING, "The picture's licence, when it differs from the site's.", nullable=True),
+    ),
+)
+TEXT = Field(
+    "text",
+    {"type": "string"},
+    "The text as plain text, made from the page's Markdown: "
+    "a blank line between paragraphs, headings and lists; list items and table rows "
+    "one a line; links as their words, pictures as their text alternatives.",
+)
 COMMON_START = (
     Field("slug", SLUG, "Short name, unique within its kind; the last part of the item's address."),
     Field("url", URL, "The item's permanent address on the site."),
@@ -69,8 +80,11 @@ COMMON_START = (
 STORY = COMMON_START + (
     Field("date", DATE, "Date the story was first published."),
     Field("updated", DATE, "Date of the last substantial change.", nullable=True),
-    Field("lang", {"type": "string", "pattern": LANG_PATTERN},
-          "Language of the story, as a BCP 47 tag such as en, ur or pl."),
+    Field(
+        "lang",
+        {"type": "string", "pattern": LANG_PATTERN},
+        "Language of the story, as a BCP 47 tag such as en, ur or pl.",
+    ),
     Field("translation_of", SLUG, "For a translation: the slug of the story it translates.", nullable=True),
     _vocab_list("categories", "categories", "Kinds of good-relations work the story shows (at least one).", 1),
     _vocab_list("approaches", "approaches", "Approaches the work used."),
@@ -80,30 +94,51 @@ STORY = COMMON_START + (
     Field("place", STRING, "Town or district (never an address).", nullable=True),
     Field("organisations", STRINGS, "Organisations involved, by name."),
     Field("event", SLUG, "Slug of the event at which the story was told.", nullable=True),
-    Field("quote", {"type": "object"}, "A pull quote.", nullable=True, parts=(
-        Field("text", STRING, "The words quoted."),
-        Field("attribution", STRING, "Who said them, as they agreed to be named.", nullable=True),
-    )),
-    Field("outcomes", {"type": "array", "items": {"type": "object"}},
-          "Measured results. In the CSV, the whole list as JSON text.", parts=(
-              Field("indicator", STRING, "What was measured."),
-              Field("value", {"type": ["number", "string"]}, "The result."),
-              Field("unit", STRING, "Unit of the value and baseline.", nullable=True),
-              Field("baseline", {"type": ["number", "string"]}, "The value before the work began.", nullable=True),
-              Field("evidence", {"type": "string", "enum": ["self-reported", "observed", "evaluated"]},
-                    "How the result is known: self-reported, observed or evaluated.", nullable=True),
-          )),
-    Field("contact", {"type": "object"}, "Media contact, who has agreed to be approached about "
-          "this story. Anonymised stories have none.", nullable=True, parts=(
-              Field("name", STRING, "Name.", nullable=True),
-              Field("organisation", STRING, "Organisation.", nullable=True),
-              Field("email", STRING, "Email address.", nullable=True),
-              Field("phone", STRING, "Telephone number.", nullable=True),
-          )),
+    Field(
+        "quote",
+        {"type": "object"},
+        "A pull quote.",
+        nullable=True,
+        parts=(
+            Field("text", STRING, "The words quoted."),
+            Field("attribution", STRING, "Who said them, as they agreed to be named.", nullable=True),
+        ),
+    ),
+    Field(
+        "outcomes",
+        {"type": "array", "items": {"type": "object"}},
+        "Measured results. In the CSV, the whole list as JSON text.",
+        parts=(
+            Field("indicator", STRING, "What was measured."),
+            Field("value", {"type": ["number", "string"]}, "The result."),
+            Field("unit", STRING, "Unit of the value and baseline.", nullable=True),
+            Field("baseline", {"type": ["number", "string"]}, "The value before the work began.", nullable=True),
+            Field(
+                "evidence",
+                {"type": "string", "enum": ["self-reported", "observed", "evaluated"]},
+                "How the result is known: self-reported, observed or evaluated.",
+                nullable=True,
+            ),
+        ),
+    ),
+    Field(
+        "contact",
+        {"type": "object"},
+        "Media contact, who has agreed to be approached about this story. Anonymised stories have none.",
+        nullable=True,
+        parts=(
+            Field("name", STRING, "Name.", nullable=True),
+            Field("organisation", STRING, "Organisation.", nullable=True),
+            Field("email", STRING, "Email address.", nullable=True),
+            Field("phone", STRING, "Telephone number.", nullable=True),
+        ),
+    ),
     IMAGE,
     Field("tags", STRINGS, "Free keywords chosen by the editors."),
     Field("featured", {"type": "boolean"}, "Whether the editors feature the story on the home page."),
-    Field("anonymised", {"type": "boolean"}, "Whether names and details were changed to protect the people in the story."),
+    Field(
+        "anonymised", {"type": "boolean"}, "Whether names and details were changed to protect the people in the story."
+    ),
     TEXT,
 )
 
@@ -129,20 +164,33 @@ SINGULAR = {"stories": "story", "events": "event"}
 
 def schema(site: Site, dataset: str) -> dict[str, Any]:
     """The JSON Schema of one export (a list of records), vocabularies as enums."""
-    return {"$schema": SCHEMA_DRAFT, "$id": site.absolute(f"/data/{dataset}.schema.json"),
-            "title": f"{site.settings.title}: {dataset}",
-            "description": f"Every public {SINGULAR[dataset]} on the site. Codebook: {site.absolute('/data/')}",
-            "type": "array", "items": _object(DATASETS[dataset], site)}
+    return {
+        "$schema": SCHEMA_DRAFT,
+        "$id": site.absolute(f"/data/{dataset}.schema.json"),
+        "title": f"{site.settings.title}: {dataset}",
+        "description": f"Every public {SINGULAR[dataset]} on the site. Codebook: {site.absolute('/data/')}",
+        "type": "array",
+        "items": _object(DATASETS[dataset], site),
+    }
 
 
 def vocabularies_schema(site: Site) -> dict[str, Any]:
-    term = {"type": "object", "additionalProperties": False, "required": ["key", "label", "description"],
-            "properties": {"key": SLUG, "label": STRING, "description": STRING}}
-    return {"$schema": SCHEMA_DRAFT, "$id": site.absolute("/data/vocabularies.schema.json"),
-            "title": f"{site.settings.title}: vocabularies",
-            "description": "The terms used to classify stories: key, label and description.",
-            "type": "object", "additionalProperties": False, "required": list(VOCABULARIES),
-            "properties": {v: {"type": "array", "items": term} for v in VOCABULARIES}}
+    term = {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["key", "label", "description"],
+        "properties": {"key": SLUG, "label": STRING, "description": STRING},
+    }
+    return {
+        "$schema": SCHEMA_DRAFT,
+        "$id": site.absolute("/data/vocabularies.schema.json"),
+        "title": f"{site.settings.title}: vocabularies",
+        "description": "The terms used to classify stories: key, label and description.",
+        "type": "object",
+        "additionalProperties": False,
+        "required": list(VOCABULARIES),
+        "properties": {v: {"type": "array", "items": term} for v in VOCABULARIES},
+    }
 
 
 def csv_columns(fields: tuple[Field, ...]) -> list[str]:
@@ -179,11 +227,15 @@ def table_schema(site: Site, dataset: str, fmt: str) -> dict[str, Any]:
             fields += [_table_field(f"{f.name}.{part.name}", part, site, csv, in_object=True) for part in f.parts]
         else:
             fields.append(_table_field(f.name, f, site, csv))
-    links = [{"fields": name, "reference": {"resource": "" if target == dataset else resource_name(target, fmt),
-                                            "fields": "slug"}}
-             for (source, name), target in REFERENCES.items() if source == dataset]
-    return {"fields": fields, "primaryKey": ["slug"], "foreignKeys": links,
-            "missingValues": [""] if csv else []}
+    links = [
+        {
+            "fields": name,
+            "reference": {"resource": "" if target == dataset else resource_name(target, fmt), "fields": "slug"},
+        }
+        for (source, name), target in REFERENCES.items()
+        if source == dataset
+    ]
+    return {"fields": fields, "primaryKey": ["slug"], "foreignKeys": links, "missingValues": [""] if csv else []}
 
 
 def _table_field(name: str, f: Field, site: Site, csv: bool, in_object: bool = False) -> dict[str, Any]:
@@ -208,8 +260,9 @@ def _table_field(name: str, f: Field, site: Site, csv: bool, in_object: bool = F
         constraints["minimum"] = f.schema["minimum"]
     # Never null; in the CSV never an empty cell either (lists may be empty, and so may
     # a text; an object's parts are empty when it is null).
-    may_be_empty = (kind == "array" and not f.schema.get("minItems")) or \
-        (kind == "string" and "minLength" not in f.schema and "pattern" not in f.schema and not f.vocabulary)
+    may_be_empty = (kind == "array" and not f.schema.get("minItems")) or (
+        kind == "string" and "minLength" not in f.schema and "pattern" not in f.schema and not f.vocabulary
+    )
     if not (f.nullable or in_object or (csv and may_be_empty)):
         constraints["required"] = True
     if constraints:
@@ -226,8 +279,12 @@ def _whole(pattern: str) -> str:
 
 
 def _object(fields: tuple[Field, ...], site: Site) -> dict[str, Any]:
-    return {"type": "object", "additionalProperties": False, "required": [f.name for f in fields],
-            "properties": {f.name: _value(f, site) for f in fields}}
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [f.name for f in fields],
+        "properties": {f.name: _value(f, site) for f in fields},
+    }
 
 
 def _value(f: Field, site: Site) -> dict[str, Any]:

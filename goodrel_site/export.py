@@ -32,24 +32,32 @@ def record(site: Site, entry: Entry, text: Callable[[str], str] | None = None) -
     by default), in codebook order. Links to other items are kept only when those items are
     public."""
     meta = entry.meta.model_dump(mode="json")
-    derived = {"slug": entry.slug, "url": site.absolute(entry.url),
-               "lang": entry.lang or site.settings.language, "image": None,
-               "text": (text or markdown.plain)(entry.body)}
+    derived = {
+        "slug": entry.slug,
+        "url": site.absolute(entry.url),
+        "lang": entry.lang or site.settings.language,
+        "image": None,
+        "text": (text or markdown.plain)(entry.body),
+    }
     if entry.image:
         found = images.plan(image_path(site.root, entry, entry.image.src))
-        derived["image"] = {"url": site.absolute(found.default.fallback),
-                            **entry.image.model_dump(mode="json", exclude={"src", "decorative"})}
+        derived["image"] = {
+            "url": site.absolute(found.default.fallback),
+            **entry.image.model_dump(mode="json", exclude={"src", "decorative"}),
+        }
     if entry.kind == "story":
         # The original is public when it is among this story's public language versions
         # (looked up there, not in all stories: once per record would be quadratic).
         public = {s.slug for s in site.translations.get(entry.url, ())}
         event = site.story_event.get(entry.url)
-        derived.update(anonymised=entry.consent.anonymised, event=event.slug if event else None,
-                       translation_of=entry.translation_of if entry.translation_of in public else None)
+        derived.update(
+            anonymised=entry.consent.anonymised,
+            event=event.slug if event else None,
+            translation_of=entry.translation_of if entry.translation_of in public else None,
+        )
     else:
         derived["stories"] = [s.slug for s in site.event_stories.get(entry.url, ())]
-    return {f.name: derived[f.name] if f.name in derived else meta[f.name]
-            for f in DATASETS[_dataset(entry)]}
+    return {f.name: derived[f.name] if f.name in derived else meta[f.name] for f in DATASETS[_dataset(entry)]}
 
 
 def records(site: Site, entries, text: Callable[[str], str] | None = None) -> list[dict[str, Any]]:
@@ -99,33 +107,65 @@ def datapackage(site: Site, files: dict[str, str]) -> dict[str, Any]:
     constraints and links. Researchers' tools read the build date, the licence and the
     sample flag from here."""
     settings = site.settings
-    sample = (" These are sample stories and events, made up to show how the site works, "
-              "not records of real work.") if settings.sample_content else ""
+    sample = (
+        (" These are sample stories and events, made up to show how the site works, not records of real work.")
+        if settings.sample_content
+        else ""
+    )
     resources = []
     for dataset in DATASETS:
         for fmt, media in (("csv", "text/csv"), ("json", "application/json")):
-            resources.append({
-                "name": resource_name(dataset, fmt), "path": f"{dataset}.{fmt}", "profile": "tabular-data-resource",
-                "title": f"{dataset.capitalize()} ({fmt.upper()})",
-                "description": f"Every public {SINGULAR[dataset]}, one {'row' if fmt == 'csv' else 'record'} each.",
-                "format": fmt, "mediatype": media, "encoding": "utf-8",
-                **({"dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True}} if fmt == "csv" else {}),
-                "schema": table_schema(site, dataset, fmt),
-            })
-        resources.append(_json_file(resource_name(dataset, "schema"), f"{dataset}.schema.json", f"JSON Schema of {dataset}.json",
-                                    "application/schema+json"))
-    resources += [_json_file("vocabularies", "vocabularies.json", "Vocabularies", "application/json",
-                             "The terms that classify stories, by vocabulary: key, label and description."),
-                  _json_file("vocabularies-schema", "vocabularies.schema.json", "JSON Schema of vocabularies.json",
-                             "application/schema+json")]
+            resources.append(
+                {
+                    "name": resource_name(dataset, fmt),
+                    "path": f"{dataset}.{fmt}",
+                    "profile": "tabular-data-resource",
+                    "title": f"{dataset.capitalize()} ({fmt.upper()})",
+                    "description": f"Every public {SINGULAR[dataset]}, one {'row' if fmt == 'csv' else 'record'} each.",
+                    "format": fmt,
+                    "mediatype": media,
+                    "encoding": "utf-8",
+                    **(
+                        {"dialect": {"delimiter": ",", "lineTerminator": "\r\n", "header": True}}
+                        if fmt == "csv"
+                        else {}
+                    ),
+                    "schema": table_schema(site, dataset, fmt),
+                }
+            )
+        resources.append(
+            _json_file(
+                resource_name(dataset, "schema"),
+                f"{dataset}.schema.json",
+                f"JSON Schema of {dataset}.json",
+                "application/schema+json",
+            )
+        )
+    resources += [
+        _json_file(
+            "vocabularies",
+            "vocabularies.json",
+            "Vocabularies",
+            "application/json",
+            "The terms that classify stories, by vocabulary: key, label and description.",
+        ),
+        _json_file(
+            "vocabularies-schema",
+            "vocabularies.schema.json",
+            "JSON Schema of vocabularies.json",
+            "application/schema+json",
+        ),
+    ]
     # Each file's SHA-256 (not its size: Frictionless cannot count a JSON table's bytes,
     # and would report every such file as wrong).
     for resource in resources:
         resource["hash"] = "sha256:" + hashlib.sha256(files["/data/" + resource["path"]].encode("utf-8")).hexdigest()
     return {
-        "profile": "data-package", "name": slugify(settings.title), "title": settings.title,
+        "profile": "data-package",
+        "name": slugify(settings.title),
+        "title": settings.title,
         "description": f"Every public story and event on {settings.title}, with the codebook at "
-                       f"{site.absolute('/data/')}.{sample}",
+        f"{site.absolute('/data/')}.{sample}",
         "homepage": site.absolute("/data/"),
         "created": f"{site.now.isoformat()}T00:00:00Z",
         "sample_content": settings.sample_content,
@@ -138,14 +178,22 @@ def datapackage(site: Site, files: dict[str, str]) -> dict[str, Any]:
 def _json_file(name: str, path: str, title: str, media: str, description: str | None = None) -> dict[str, Any]:
     """A JSON file that is not a table. ("type": "json" keeps tools that guess a type
     from the name from reading "*.schema.json" as a Table Schema.)"""
-    return {"name": name, "path": path, "type": "json", "title": title,
-            **({"description": description} if description else {}),
-            "format": "json", "mediatype": media, "encoding": "utf-8"}
+    return {
+        "name": name,
+        "path": path,
+        "type": "json",
+        "title": title,
+        **({"description": description} if description else {}),
+        "format": "json",
+        "mediatype": media,
+        "encoding": "utf-8",
+    }
 
 
 def vocabularies(site: Site) -> dict[str, list[dict[str, str]]]:
-    return {v: [{"key": t.key, "label": t.label, "description": t.description} for t in site.terms[v]]
-            for v in VOCABULARIES}
+    return {
+        v: [{"key": t.key, "label": t.label, "description": t.description} for t in site.terms[v]] for v in VOCABULARIES
+    }
 
 
 def _dataset(entry: Entry) -> str:

@@ -46,29 +46,44 @@ class Chart:
 def charts(site: Site) -> tuple[Chart, ...]:
     result = []
     for vocab in VOCABULARIES:
-        result.append(_chart(f"by_{vocab}", [(t.label, len(site.once(t.stories)), t.url, None)
-                                             for t in site.terms[vocab]]))
+        result.append(
+            _chart(f"by_{vocab}", [(t.label, len(site.once(t.stories)), t.url, None) for t in site.terms[vocab]])
+        )
     years = Counter(s.date.year for s in site.listed)
     span = range(min(years), max(years) + 1) if years else range(0)
     # every year in the span, so a gap in the record shows as a gap
     result.append(_chart("by_year", [(str(y), years[y], None, None) for y in span]))
-    result.append(_chart("attendance_by_region", [
-        (t.label, sum(e.attendees or 0 for e in t.events), t.url, len(t.events))
-        for t in site.terms["regions"] if t.events]))
+    result.append(
+        _chart(
+            "attendance_by_region",
+            [
+                (t.label, sum(e.attendees or 0 for e in t.events), t.url, len(t.events))
+                for t in site.terms["regions"]
+                if t.events
+            ],
+        )
+    )
     return tuple(result)
 
 
 def totals(site: Site) -> dict[str, int]:
-    return {"stories": len(site.listed), "translations": len(site.stories) - len(site.listed),
-            "events": len(site.events),
-            "attendees": sum(e.attendees or 0 for e in site.events),
-            "organisations_represented": sum(e.organisations_represented or 0 for e in site.events),
-            "organisations": len(site.organisations)}
+    return {
+        "stories": len(site.listed),
+        "translations": len(site.stories) - len(site.listed),
+        "events": len(site.events),
+        "attendees": sum(e.attendees or 0 for e in site.events),
+        "organisations_represented": sum(e.organisations_represented or 0 for e in site.events),
+        "organisations": len(site.organisations),
+    }
 
 
 def _chart(chart_id: str, rows: list[tuple[str, int, str | None, int | None]]) -> Chart:
     most = max((value for _, value, _, _ in rows), default=0) or 1
     scale = (WIDTH - VALUE_ROOM) / most
-    return Chart(chart_id, tuple(Bar(label, value, url, ROW * n, round(value * scale, 1), extra)
-                                 for n, (label, value, url, extra) in enumerate(rows)))
-
+    return Chart(
+        chart_id,
+        tuple(
+            Bar(label, value, url, ROW * n, round(value * scale, 1), extra)
+            for n, (label, value, url, extra) in enumerate(rows)
+        ),
+    )

@@ -25,8 +25,7 @@ if TYPE_CHECKING:
 def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
     """A git command's output, or None when git is missing or the command fails."""
     try:
-        result = subprocess.run(["git", "-C", str(root), *args], input=stdin,
-                                capture_output=True, check=False)
+        result = subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True, check=False)
     except OSError:
         return None
     return result.stdout if result.returncode == 0 else None
@@ -73,18 +72,30 @@ def with_updated_dates(content: Content, now: date) -> Content:
     if not is_checkout(root):
         return content
     if _git(root, "rev-parse", "--is-shallow-repository") == b"true\n":
-        note = Problem("site.yaml", 1, "this is a shallow git checkout, so the stories' "
-                       "'updated' dates cannot be read from history; fetch the full history "
-                       "(for GitHub Actions, 'fetch-depth: 0')", "info")
+        note = Problem(
+            "site.yaml",
+            1,
+            "this is a shallow git checkout, so the stories' "
+            "'updated' dates cannot be read from history; fetch the full history "
+            "(for GitHub Actions, 'fetch-depth: 0')",
+            "info",
+        )
         return dataclasses.replace(content, notes=tuple(sorted((*content.notes, note))))
     changed = last_changes(root, now)
     entries = []
     for entry in content.entries:
         when = changed.get(entry.path)
         if entry.kind == "story" and entry.updated is None and when and entry.date < when:
-            entry = type(entry)(entry.kind, entry.path, entry.slug, entry.url,
-                                entry.meta.model_copy(update={"updated": when}),
-                                entry.body, entry.body_line, entry.lines)
+            entry = type(entry)(
+                entry.kind,
+                entry.path,
+                entry.slug,
+                entry.url,
+                entry.meta.model_copy(update={"updated": when}),
+                entry.body,
+                entry.body_line,
+                entry.lines,
+            )
         entries.append(entry)
     return dataclasses.replace(content, entries=tuple(entries))
 
@@ -109,19 +120,24 @@ def story_files_at(root: Path, rev: str) -> dict[str, str]:
     for item in (listing or b"").decode("utf-8", "replace").split("\0"):
         info, _, path = item.partition("\t")
         mode, kind, _, size = (info.split() + ["", "", "", ""])[:4]
-        if path.endswith(".md") and path.count("/") == 1 and mode in ("100644", "100755") and kind == "blob" \
-                and size.isdigit() and int(size) <= limits.CONTENT_FILE_BYTES:
+        if (
+            path.endswith(".md")
+            and path.count("/") == 1
+            and mode in ("100644", "100755")
+            and kind == "blob"
+            and size.isdigit()
+            and int(size) <= limits.CONTENT_FILE_BYTES
+        ):
             paths.append(path)
     paths.sort()
     if not paths:
         return {}
-    out = _git(root, "cat-file", "--batch",
-               stdin="".join(f"{rev}:{p}\n" for p in paths).encode()) or b""
+    out = _git(root, "cat-file", "--batch", stdin="".join(f"{rev}:{p}\n" for p in paths).encode()) or b""
     files, pos = {}, 0
     for path in paths:
         header_end = out.index(b"\n", pos)
         size = int(out[pos:header_end].split()[2])
-        files[path] = out[header_end + 1:header_end + 1 + size].decode("utf-8", "replace")
+        files[path] = out[header_end + 1 : header_end + 1 + size].decode("utf-8", "replace")
         pos = header_end + 1 + size + 1  # the object, then a newline
     return files
 

@@ -11,10 +11,14 @@ from .site import Site, alias_url, url_prefix
 def files(site: Site) -> dict[str, str]:
     """url -> text: `/_redirects` when the site has aliases."""
     prefix = url_prefix(site.settings)  # a site served below a path
-    rules = [f"{prefix}{alias_url(alias)} {prefix}{entry.url} 301!"
-             for entry in site.entries for alias in entry.aliases]
+    rules = [
+        f"{prefix}{alias_url(alias)} {prefix}{entry.url} 301!" for entry in site.entries for alias in entry.aliases
+    ]
     if not rules:
         return {}
     # "!": Netlify serves a file that exists (the alias page) before a plain rule.
-    return {"/_redirects": "# Made by goodrel from the aliases: old address, new address.\n"
-                           + "\n".join(sorted(rules)) + "\n"}
+    return {
+        "/_redirects": "# Made by goodrel from the aliases: old address, new address.\n"
+        + "\n".join(sorted(rules))
+        + "\n"
+    }

@@ -63,8 +63,9 @@ def find(root: Path, owner: str, src: str) -> ImageSet:
         real = sitefiles.inspect(root, path)
     except sitefiles.Refused as err:
         if err.problem.message == "does not exist":
-            raise ImageError(path, f"image file not found: '{src}' (the path is relative to "
-                                   f"{owner}, e.g. 'images/photo.jpg')") from None
+            raise ImageError(
+                path, f"image file not found: '{src}' (the path is relative to {owner}, e.g. 'images/photo.jpg')"
+            ) from None
         raise ImageError(path, f"the image '{src}' {err.problem.message}") from None
     try:
         return plan(Path(real))
@@ -79,8 +80,7 @@ def plan(source: Path) -> ImageSet:
     try:
         st = os.stat(source)
     except OSError as err:
-        raise ImageError(source, f"cannot be read ({err.strerror}): was it moved or deleted "
-                                 "meanwhile?") from None
+        raise ImageError(source, f"cannot be read ({err.strerror}): was it moved or deleted meanwhile?") from None
     return _plan(source, (st.st_size, st.st_mtime_ns, st.st_ino))
 
 
@@ -103,9 +103,14 @@ def _plan(source: Path, signature: tuple[int, int, int]) -> ImageSet:
     widths = sorted({w for w in WIDTHS if w < width} | {min(width, WIDTHS[-1])})
     stem = source.stem.lower()
     variants = tuple(
-        Variant(w, max(1, round(height * w / width)),
-                f"/media/{stem}-{digest}-{w}.webp", f"/media/{stem}-{digest}-{w}.{fallback_ext}")
-        for w in widths)
+        Variant(
+            w,
+            max(1, round(height * w / width)),
+            f"/media/{stem}-{digest}-{w}.webp",
+            f"/media/{stem}-{digest}-{w}.{fallback_ext}",
+        )
+        for w in widths
+    )
     return ImageSet(source, digest, width, height, alpha, variants)
 
 
@@ -115,8 +120,7 @@ def _read(source: Path) -> bytes:
     except sitefiles.Refused as err:
         raise ImageError(source, err.problem.message) from None
     except OSError as err:
-        raise ImageError(source, f"cannot be read ({err.strerror}): was it moved or deleted "
-                                 "meanwhile?") from None
+        raise ImageError(source, f"cannot be read ({err.strerror}): was it moved or deleted meanwhile?") from None
 
 
 def _opened(source: Path, data: bytes) -> Image.Image:
@@ -124,17 +128,26 @@ def _opened(source: Path, data: bytes) -> Image.Image:
     try:
         im = Image.open(io.BytesIO(data), formats=limits.IMAGE_FORMATS)
     except Image.DecompressionBombError:  # (Pillow's own limit, higher than ours)
-        raise ImageError(source, f"has far more pixels than the {limits.IMAGE_PIXELS:,} pixels "
-                                 "allowed: save a smaller copy (1,600 pixels wide is plenty)") from None
+        raise ImageError(
+            source,
+            f"has far more pixels than the {limits.IMAGE_PIXELS:,} pixels "
+            "allowed: save a smaller copy (1,600 pixels wide is plenty)",
+        ) from None
     except Exception:  # Pillow raises many kinds of error for what it cannot read
-        raise ImageError(source, "is not a JPEG, PNG, WebP or GIF picture: save it as one of "
-                                 "these (a renamed file of another kind does not work)") from None
+        raise ImageError(
+            source,
+            "is not a JPEG, PNG, WebP or GIF picture: save it as one of "
+            "these (a renamed file of another kind does not work)",
+        ) from None
     width, height = im.size
     if width * height > limits.IMAGE_PIXELS or max(width, height) > limits.IMAGE_SIDE:
         im.close()
-        raise ImageError(source, f"is {width:,} x {height:,} pixels; at most {limits.IMAGE_PIXELS:,} "
-                                 f"pixels and {limits.IMAGE_SIDE:,} a side are allowed: save a "
-                                 "smaller copy (1,600 pixels wide is plenty)")
+        raise ImageError(
+            source,
+            f"is {width:,} x {height:,} pixels; at most {limits.IMAGE_PIXELS:,} "
+            f"pixels and {limits.IMAGE_SIDE:,} a side are allowed: save a "
+            "smaller copy (1,600 pixels wide is plenty)",
+        )
     return im
 
 

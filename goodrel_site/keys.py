@@ -33,8 +33,15 @@ _PLAIN = (str, int, float, bool, type(None))
 
 
 class Keys:
-    def __init__(self, site: Site, theme: Theme, env: jinja2.Environment, shared: Any,
-                 helpers: tuple[str, ...] = (), memo: Path | None = None):
+    def __init__(
+        self,
+        site: Site,
+        theme: Theme,
+        env: jinja2.Environment,
+        shared: Any,
+        helpers: tuple[str, ...] = (),
+        memo: Path | None = None,
+    ):
         """`shared`: what every page of this build sees besides the settings and theme
         (the navigation, the URL prefix…), as plain data; `helpers`: templates that any
         template may render through a helper (a card); `memo`: where the templates each
@@ -42,8 +49,9 @@ class Keys:
         slow part of reading it)."""
         self._env = env
         self._helpers = helpers
-        self._base = digest(code_version(), site.settings.model_dump_json(), site.now.isoformat(),
-                            site.drafts, theme.digest, shared)
+        self._base = digest(
+            code_version(), site.settings.model_dump_json(), site.now.isoformat(), site.drafts, theme.digest, shared
+        )
         self._entries = {e.path: _entry_digest(site, e) for e in site.entries}
         self._site = digest(self._base, tuple(self._entries.values()))
         self._templates: dict[str, str] = {}
@@ -127,5 +135,13 @@ def _entry_digest(site: Site, entry: Entry) -> str:
     image = getattr(entry.meta, "image", None)
     path = image_path(site.root, entry, image.src) if image else None
     picture = signature(path) if path else None
-    return digest(entry.kind, entry.path, entry.slug, entry.url, entry.meta.model_dump_json(),
-                  file_digest(entry.body.encode()), entry.body_line, picture)
+    return digest(
+        entry.kind,
+        entry.path,
+        entry.slug,
+        entry.url,
+        entry.meta.model_dump_json(),
+        file_digest(entry.body.encode()),
+        entry.body_line,
+        picture,
+    )

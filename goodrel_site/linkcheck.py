@@ -77,7 +77,7 @@ class Site:
 
     def url_of(self, rel: str) -> str:
         """The address a file is served at (a folder's index.html at the folder's)."""
-        return self.prefix + (rel[:-len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel)
+        return self.prefix + (rel[: -len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel)
 
     def resolve(self, page: str, link: str) -> tuple[str, str] | str | None:
         """(file, fragment) for an internal link from `page`, None for an outside one,
@@ -90,7 +90,7 @@ class Site:
         path = urljoin(page, split.path) if split.path else page
         if not path.startswith(self.prefix):
             return f"outside the site's base path {self.prefix}"
-        rel = unquote(path[len(self.prefix):])
+        rel = unquote(path[len(self.prefix) :])
         if ".." in rel.split("/"):
             rel = normpath(rel)
         candidates = [rel + "index.html"] if rel == "" or rel.endswith("/") else [rel, rel + "/index.html"]
@@ -119,9 +119,15 @@ def check(folder: Path, base_url: str) -> Report:
             report.broken.append(Broken(rel, link.line, link.url, target))
             continue
         file, fragment = target
-        if fragment and not fragment.startswith(":~:") and file.endswith(".html") \
-                and unquote(fragment) not in site.ids.get(file, ()):
-            report.broken.append(Broken(rel, link.line, link.url, f"no element has the id '{unquote(fragment)}' in {file}"))
+        if (
+            fragment
+            and not fragment.startswith(":~:")
+            and file.endswith(".html")
+            and unquote(fragment) not in site.ids.get(file, ())
+        ):
+            report.broken.append(
+                Broken(rel, link.line, link.url, f"no element has the id '{unquote(fragment)}' in {file}")
+            )
     report.broken.sort()
     return report
 
@@ -293,8 +299,9 @@ class _Html(HTMLParser):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m goodrel_site.linkcheck",
-                                     description="Find broken internal links in a built site.")
+    parser = argparse.ArgumentParser(
+        prog="python -m goodrel_site.linkcheck", description="Find broken internal links in a built site."
+    )
     parser.add_argument("folder", type=Path, help="the output folder (a build's --out)")
     parser.add_argument("--base-url", required=True, help="the address the folder is served at")
     args = parser.parse_args(argv)

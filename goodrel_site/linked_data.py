@@ -15,14 +15,23 @@ def _image(settings: Settings, image: ImageSet | None) -> dict:
     """The picture a sharing card shows: the fallback format, about 960 wide."""
     if image is None:
         return {}
-    return {"image": {"@type": "ImageObject", "url": absolute_url(settings, image.default.fallback),
-                      "width": image.default.width, "height": image.default.height}}
+    return {
+        "image": {
+            "@type": "ImageObject",
+            "url": absolute_url(settings, image.default.fallback),
+            "width": image.default.width,
+            "height": image.default.height,
+        }
+    }
 
 
 def _place(settings: Settings, entry: Entry) -> dict:
     region = settings.regions[entry.region].label
-    place = {"@type": "Place", "name": entry.place or region,
-             "address": {"@type": "PostalAddress", "addressRegion": region, "addressCountry": "GB"}}
+    place = {
+        "@type": "Place",
+        "name": entry.place or region,
+        "address": {"@type": "PostalAddress", "addressRegion": region, "addressCountry": "GB"},
+    }
     if entry.place:
         place["address"]["addressLocality"] = entry.place
     return place
@@ -57,8 +66,12 @@ def article(settings: Settings, story: Entry, original: Entry | None, image: Ima
         "author": _organisation(settings.publisher, home),
         "license": settings.licence.url,
         "about": [settings.categories[key].label for key in story.categories],
-        "keywords": [getattr(settings, vocab)[key].label for vocab in ("approaches", "divides", "themes")
-                     for key in getattr(story.meta, vocab)] + list(story.tags),
+        "keywords": [
+            getattr(settings, vocab)[key].label
+            for vocab in ("approaches", "divides", "themes")
+            for key in getattr(story.meta, vocab)
+        ]
+        + list(story.tags),
         "contentLocation": _place(settings, story),
         **_image(settings, image),
     }
@@ -97,7 +110,9 @@ def website(settings: Settings) -> dict:
         "url": absolute_url(settings, "/"),
         "inLanguage": settings.language,
         "publisher": _organisation(settings.publisher),
-        "potentialAction": {"@type": "SearchAction",
-                            "target": absolute_url(settings, "/search/") + "?q={search_term_string}",
-                            "query-input": "required name=search_term_string"},
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": absolute_url(settings, "/search/") + "?q={search_term_string}",
+            "query-input": "required name=search_term_string",
+        },
     }

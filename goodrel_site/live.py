@@ -32,8 +32,7 @@ class Live:
 
     def load(self, now: date) -> tuple[Snapshot, list[Problem]]:
         """The site as its files are now; ContentError if it cannot be built."""
-        site, notes = stages.load_site(self.root, now, self.drafts, sources=self.sources,
-                                       validated=self.validated)
+        site, notes = stages.load_site(self.root, now, self.drafts, sources=self.sources, validated=self.validated)
         return Snapshot(site, Theme(self.root), self.root / FOLDER, self.media), notes
 
 

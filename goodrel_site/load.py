@@ -82,9 +82,15 @@ def decode(data: bytes, rel: str) -> str:
     bad = chars.first_forbidden(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
-        raise LoadError(Problem(rel, line, f"this line holds {chars.describe(bad[0])}: delete it "
-                                           "(such characters come from copying text out of other "
-                                           "programs, and would break the site's feeds and data)"))
+        raise LoadError(
+            Problem(
+                rel,
+                line,
+                f"this line holds {chars.describe(bad[0])}: delete it "
+                "(such characters come from copying text out of other "
+                "programs, and would break the site's feeds and data)",
+            )
+        )
     return text
 
 
@@ -124,11 +130,15 @@ def _refuse_anchors(text: str, rel: str, first: int) -> None:
             event = loader.get_event()
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 symbol = "*" if isinstance(event, yaml.AliasEvent) else "&"
-                raise LoadError(Problem(
-                    rel, first + event.start_mark.line,
-                    f"'{symbol}{event.anchor}' is a YAML anchor or alias, which the site does not "
-                    f"use: write the value out in full (a value that starts with {symbol} "
-                    f"must be put in double quotes)"))
+                raise LoadError(
+                    Problem(
+                        rel,
+                        first + event.start_mark.line,
+                        f"'{symbol}{event.anchor}' is a YAML anchor or alias, which the site does not "
+                        f"use: write the value out in full (a value that starts with {symbol} "
+                        f"must be put in double quotes)",
+                    )
+                )
     except yaml.MarkedYAMLError as err:
         raise LoadError(yaml_problem(err, text, rel, first)) from None
     finally:
@@ -138,25 +148,42 @@ def _refuse_anchors(text: str, rel: str, first: int) -> None:
 def _record_lines(node: yaml.Node, path: KeyPath, lines: dict, rel: str, first: int) -> None:
     line = first + node.start_mark.line
     if len(path) > limits.YAML_DEPTH:
-        raise LoadError(Problem(rel, line, f"lists and groups of fields are nested more than "
-                                           f"{limits.YAML_DEPTH} deep here; the site needs at most 3"))
+        raise LoadError(
+            Problem(
+                rel,
+                line,
+                f"lists and groups of fields are nested more than "
+                f"{limits.YAML_DEPTH} deep here; the site needs at most 3",
+            )
+        )
     if node.tag not in _TAGS:
-        raise LoadError(Problem(rel, line, f"'{node.tag.replace('tag:yaml.org,2002:', '!!')}' is a "
-                                           "YAML tag, which the site does not use: write a plain value "
-                                           "(a value that starts with ! must be put in double quotes)"))
+        raise LoadError(
+            Problem(
+                rel,
+                line,
+                f"'{node.tag.replace('tag:yaml.org,2002:', '!!')}' is a "
+                "YAML tag, which the site does not use: write a plain value "
+                "(a value that starts with ! must be put in double quotes)",
+            )
+        )
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
         for key_node, value_node in node.value:
             line = first + key_node.start_mark.line
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR or not key_node.value:
                 shown = key_node.value if isinstance(key_node, yaml.ScalarNode) else "a list or group"
-                raise LoadError(Problem(rel, line, f"a field's name must be a word, not {shown!r}: "
-                                                   "write the name before the ':' (in quotes if "
-                                                   "it is a number or yes, no, true, false)"))
+                raise LoadError(
+                    Problem(
+                        rel,
+                        line,
+                        f"a field's name must be a word, not {shown!r}: "
+                        "write the name before the ':' (in quotes if "
+                        "it is a number or yes, no, true, false)",
+                    )
+                )
             key = key_node.value
             if key in seen:
-                raise LoadError(Problem(
-                    rel, line, f"'{key}' is given twice (first on line {seen[key]}); keep one"))
+                raise LoadError(Problem(rel, line, f"'{key}' is given twice (first on line {seen[key]}); keep one"))
             seen[key] = line
             lines[path + (key,)] = line
             _record_lines(value_node, path + (key,), lines, rel, first)
@@ -165,9 +192,15 @@ def _record_lines(node: yaml.Node, path: KeyPath, lines: dict, rel: str, first: 
             lines[path + (i,)] = first + item.start_mark.line
             _record_lines(item, path + (i,), lines, rel, first)
     elif node.tag == _INT and len(node.value) > limits.NUMBER_CHARS:
-        raise LoadError(Problem(rel, line, f"this number is {len(node.value)} characters long; a "
-                                           f"number may have at most {limits.NUMBER_CHARS} (put text "
-                                           "that only looks like a number in double quotes)"))
+        raise LoadError(
+            Problem(
+                rel,
+                line,
+                f"this number is {len(node.value)} characters long; a "
+                f"number may have at most {limits.NUMBER_CHARS} (put text "
+                "that only looks like a number in double quotes)",
+            )
+        )
 
 
 def yaml_problem(err: yaml.MarkedYAMLError, text: str, rel: str, first: int) -> Problem:
@@ -180,11 +213,15 @@ def yaml_problem(err: yaml.MarkedYAMLError, text: str, rel: str, first: int) -> 
     line_text = lines[at] if at < len(lines) else ""
     char = line_text[mark.column] if mark and mark.column < len(line_text) else ""
     if "quoted scalar" in context and "end of stream" in problem:
-        at, message = start, ("a quote opened on this line is never closed: end the value with "
-                              "the same quote mark (\" or ')")
+        at, message = (
+            start,
+            ("a quote opened on this line is never closed: end the value with the same quote mark (\" or ')"),
+        )
     elif "unknown escape" in problem:
-        message = ("a backslash inside double quotes starts a code such as \\n: write two "
-                   "backslashes for one, or use single quotes")
+        message = (
+            "a backslash inside double quotes starts a code such as \\n: write two "
+            "backslashes for one, or use single quotes"
+        )
     elif "cannot start any token" in problem and char == "\t":
         message = "a tab is used here: indent with spaces only (replace the tab with spaces)"
     elif "cannot start any token" in problem:
@@ -192,28 +229,43 @@ def yaml_problem(err: yaml.MarkedYAMLError, text: str, rel: str, first: int) -> 
     elif "alias" in context or "alias" in problem:
         message = f"a value that starts with '*' is read as a YAML alias: {_quote('*Bold* words')}"
     elif "could not find expected ':'" in problem:
-        at, message = start, ("this line is not a 'name: value' field: add the ':' after the "
-                              "field's name, or, if it is text of the story, move it below the "
-                              "closing '---' line")
+        at, message = (
+            start,
+            (
+                "this line is not a 'name: value' field: add the ':' after the "
+                "field's name, or, if it is text of the story, move it below the "
+                "closing '---' line"
+            ),
+        )
     elif "flow sequence" in context or "flow mapping" in context:
         bracket, closing = ("[", "]") if "sequence" in context else ("{", "}")
-        at, message = start, (f"a '{bracket}' on this line opens a list that is never closed: close "
-                              f"it on the same line, or, if the value is text that starts with "
-                              f"'{bracket}', {_quote(f'{bracket}Draft{closing} Oldham')}")
+        at, message = (
+            start,
+            (
+                f"a '{bracket}' on this line opens a list that is never closed: close "
+                f"it on the same line, or, if the value is text that starts with "
+                f"'{bracket}', {_quote(f'{bracket}Draft{closing} Oldham')}"
+            ),
+        )
     elif "mapping values are not allowed" in problem and line_text.count(": ") > 1:
         message = f"this value holds ': ', which YAML reads as the start of another field: {_quote()}"
     elif "mapping values are not allowed" in problem or "expected key" in problem:
         if _text_after_quote(line_text):
-            message = ("there is text after the closing quote: put the whole value inside one "
-                       "pair of quotes (for a quote mark inside it, use the other kind around "
-                       "it: 'He said \"yes\"')")
+            message = (
+                "there is text after the closing quote: put the whole value inside one "
+                "pair of quotes (for a quote mark inside it, use the other kind around "
+                "it: 'He said \"yes\"')"
+            )
         elif line_text.lstrip().startswith("- "):
-            message = ("this list item is not under a field: indent it under the field's name "
-                       "(or write the list as [a, b])")
+            message = (
+                "this list item is not under a field: indent it under the field's name (or write the list as [a, b])"
+            )
         else:
-            message = ("the indentation of this line does not match the lines around it: the "
-                       "fields of one group start at the same column, indented with spaces under "
-                       "their group's name (and a value holding ': ' must be in double quotes)")
+            message = (
+                "the indentation of this line does not match the lines around it: the "
+                "fields of one group start at the same column, indented with spaces under "
+                "their group's name (and a value holding ': ' must be in double quotes)"
+            )
     elif "block sequence entries" in problem:
         message = "a '- ' list item must start a line of its own, under its field's name"
     elif "block scalar" in context:
@@ -221,11 +273,14 @@ def yaml_problem(err: yaml.MarkedYAMLError, text: str, rel: str, first: int) -> 
     elif "mapping keys are not allowed" in problem:
         message = f"a value cannot start with '?': {_quote('? Oldham')}"
     elif "nesting depth" in problem:
-        message = (f"lists and groups of fields are nested more than {limits.YAML_DEPTH} deep "
-                   "here; the site needs at most 3")
+        message = (
+            f"lists and groups of fields are nested more than {limits.YAML_DEPTH} deep here; the site needs at most 3"
+        )
     else:
-        message = (f"the YAML cannot be read here ({problem or context}): check the quotes, "
-                   "colons and indentation on this line and the one above")
+        message = (
+            f"the YAML cannot be read here ({problem or context}): check the quotes, "
+            "colons and indentation on this line and the one above"
+        )
     return Problem(rel, first + at, f"invalid YAML: {message}")
 
 
@@ -238,7 +293,7 @@ def _text_after_quote(line: str) -> bool:
     if value[:1] not in ("'", '"'):
         return False
     end = value.find(value[0], 1)
-    return end > 0 and value[end + 1:].strip()[:1] not in ("", "#")
+    return end > 0 and value[end + 1 :].strip()[:1] not in ("", "#")
 
 
 def split_front_matter(text: str, rel: str) -> tuple[str, str, int]:
@@ -247,17 +302,27 @@ def split_front_matter(text: str, rel: str) -> tuple[str, str, int]:
         raise LoadError(Problem(rel, 1, "the file is empty; it needs front matter between '---' lines"))
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
-        raise LoadError(Problem(
-            rel, 1, "no front matter: the file must start with a '---' line, "
-                    "then the fields, then another '---' line"))
+        raise LoadError(
+            Problem(
+                rel,
+                1,
+                "no front matter: the file must start with a '---' line, then the fields, then another '---' line",
+            )
+        )
     for i in range(1, len(lines)):
         if lines[i].rstrip() == "---":
             front = "\n".join(lines[1:i])
             if len(front) > limits.FRONT_MATTER_CHARS:
-                raise LoadError(Problem(rel, 1, f"the front matter (between the '---' lines) is "
-                                                f"{len(front):,} characters long; at most "
-                                                f"{limits.FRONT_MATTER_CHARS:,} are allowed"))
-            return front, "\n".join(lines[i + 1:]), i + 2
+                raise LoadError(
+                    Problem(
+                        rel,
+                        1,
+                        f"the front matter (between the '---' lines) is "
+                        f"{len(front):,} characters long; at most "
+                        f"{limits.FRONT_MATTER_CHARS:,} are allowed",
+                    )
+                )
+            return front, "\n".join(lines[i + 1 :]), i + 2
     raise LoadError(Problem(rel, 1, "the front matter is never closed: add a '---' line after the fields"))
 
 
@@ -281,8 +346,9 @@ CONTENT_DIRS = {"stories": "story", "events": "event", "pages": "page"}
 def content_files(root: Path) -> list[tuple[Path, str]]:
     """Every content file under the site root with its kind, in a fixed order: only
     the site's own regular files (what is refused, content_problems names)."""
-    return [(path, kind) for folder, kind in CONTENT_DIRS.items()
-            for path in sitefiles.files(root, root / folder, ".md")[0]]
+    return [
+        (path, kind) for folder, kind in CONTENT_DIRS.items() for path in sitefiles.files(root, root / folder, ".md")[0]
+    ]
 
 
 def content_problems(root: Path) -> list[Problem]:

@@ -74,8 +74,10 @@ def _parser() -> MarkdownIt:
     md.add_render_rule("html_block", lambda self, tokens, i, options, env: f"<p>{escape(tokens[i].content)}</p>\n")
     md.add_render_rule("html_inline", lambda self, tokens, i, options, env: escape(tokens[i].content))
     md.add_render_rule("image", _render_image)
-    md.add_render_rule("pull_quote", lambda self, tokens, i, options, env:
-                       (env["quote"] or "") + "\n" if tokens[i].meta.get("placed") else "")
+    md.add_render_rule(
+        "pull_quote",
+        lambda self, tokens, i, options, env: (env["quote"] or "") + "\n" if tokens[i].meta.get("placed") else "",
+    )
     return md
 
 
@@ -98,24 +100,30 @@ def _resolve_links(state: StateCore) -> None:
             continue
         line = env["first"] + block.map[0]
         if block.type == "html_block":
-            _problem(env, line, "raw HTML is shown as text, not used: write it in Markdown instead",
-                     "warning")
+            _problem(env, line, "raw HTML is shown as text, not used: write it in Markdown instead", "warning")
         for token in block.children or ():
             if token.type in ("softbreak", "hardbreak"):  # a paragraph's next line
                 line += 1
             elif token.type == "text" and PULL_QUOTE in token.content.lower():
-                _problem(env, line, f"'{PULL_QUOTE}' must be a paragraph of its own: put it on a line by "
-                                    "itself with an empty line before and after (not in a list or a quote)")
+                _problem(
+                    env,
+                    line,
+                    f"'{PULL_QUOTE}' must be a paragraph of its own: put it on a line by "
+                    "itself with an empty line before and after (not in a list or a quote)",
+                )
             elif token.type == "html_inline":
-                _problem(env, line, f"raw HTML '{token.content}' is shown as text: "
-                                    "use Markdown instead", "warning")
+                _problem(env, line, f"raw HTML '{token.content}' is shown as text: use Markdown instead", "warning")
             elif token.type == "link_open":
                 token.attrSet("href", _content_url(token.attrGet("href") or "", env, line))
             elif token.type == "image":
                 token.meta["image"] = _image(token.attrGet("src") or "", env, line)
                 if not token.content.strip():
-                    _problem(env, line, f"the image '{token.attrGet('src')}' needs alt text: "
-                                        "write it between the brackets, ![like this](photo.jpg)")
+                    _problem(
+                        env,
+                        line,
+                        f"the image '{token.attrGet('src')}' needs alt text: "
+                        "write it between the brackets, ![like this](photo.jpg)",
+                    )
 
 
 def _place_quote(state: StateCore) -> None:
@@ -125,24 +133,30 @@ def _place_quote(state: StateCore) -> None:
     i = 0
     while i < len(tokens) - 2:
         block = tokens[i]
-        if not (block.type == "paragraph_open" and block.level == 0
-                and tokens[i + 1].content.strip().lower() == PULL_QUOTE):
+        if not (
+            block.type == "paragraph_open" and block.level == 0 and tokens[i + 1].content.strip().lower() == PULL_QUOTE
+        ):
             i += 1
             continue
         line = env["first"] + block.map[0]
         marker = Token("pull_quote", "", 0)
         marker.map = block.map
         if env["path"] not in env["links"].quoted:
-            _problem(env, line, f"'{PULL_QUOTE}' places the story's pull quote, but this file has no quote "
-                                "in its front matter (only stories have one): add quote: with its text, "
-                                "or remove this line")
+            _problem(
+                env,
+                line,
+                f"'{PULL_QUOTE}' places the story's pull quote, but this file has no quote "
+                "in its front matter (only stories have one): add quote: with its text, "
+                "or remove this line",
+            )
         elif placed is not None:
-            _problem(env, line, f"the pull quote is placed once, and already is at line {placed}: "
-                                f"remove this '{PULL_QUOTE}'")
+            _problem(
+                env, line, f"the pull quote is placed once, and already is at line {placed}: remove this '{PULL_QUOTE}'"
+            )
         else:
             placed = line
             marker.meta["placed"] = env["result"].quote_placed = True
-        tokens[i:i + 3] = [marker]
+        tokens[i : i + 3] = [marker]
         i += 1
 
 
@@ -160,11 +174,14 @@ def _content_url(href: str, env: dict, line: int) -> str:
     if source in links.urls:
         return links.prefix + links.urls[source] + (f"#{fragment}" if fragment else "")
     if source in links.withheld:
-        _problem(env, line, f"links to {source}, which is not public: remove the link or "
-                            "publish that item first")
+        _problem(env, line, f"links to {source}, which is not public: remove the link or publish that item first")
     elif not source.endswith(".md"):
-        _problem(env, line, f"the relative link '{href}' does not name a content file: "
-                            "link to a story, event or page (.md), or use a full https:// address")
+        _problem(
+            env,
+            line,
+            f"the relative link '{href}' does not name a content file: "
+            "link to a story, event or page (.md), or use a full https:// address",
+        )
     else:
         _problem(env, line, f"links to {source}, which does not exist: check the file name")
     return href
@@ -193,16 +210,23 @@ def _render_image(self, tokens, i, options, env) -> str:
     return picture(image, alt, env["links"].prefix) if image else escape(alt)
 
 
-def picture(image: images.ImageSet, alt: str, prefix: str = "",
-            sizes: str = "(min-width: 50rem) 48rem, 100vw", eager: bool = False) -> str:
+def picture(
+    image: images.ImageSet,
+    alt: str,
+    prefix: str = "",
+    sizes: str = "(min-width: 50rem) 48rem, 100vw",
+    eager: bool = False,
+) -> str:
     """A responsive picture with explicit size (no layout shift), its files' URLs below
     `prefix`: loaded lazily, or, `eager` (the one picture a page opens on), at once
     and before other pictures."""
     default = image.default
     loading = 'loading="eager" fetchpriority="high"' if eager else 'loading="lazy" decoding="async"'
-    return (f'<picture><source type="image/webp" srcset="{image.srcset("webp", prefix)}" sizes="{sizes}">'
-            f'<img src="{prefix}{default.fallback}" srcset="{image.srcset("fallback", prefix)}" sizes="{sizes}" '
-            f'width="{default.width}" height="{default.height}" alt="{escape(alt)}" {loading}></picture>')
+    return (
+        f'<picture><source type="image/webp" srcset="{image.srcset("webp", prefix)}" sizes="{sizes}">'
+        f'<img src="{prefix}{default.fallback}" srcset="{image.srcset("fallback", prefix)}" sizes="{sizes}" '
+        f'width="{default.width}" height="{default.height}" alt="{escape(alt)}" {loading}></picture>'
+    )
 
 
 def _problem(env: dict, line: int, message: str, level: str = "error") -> None:

@@ -44,8 +44,10 @@ def _clean_text(value: object) -> object:
         return value  # (the field's type reports it)
     bad = chars.first_forbidden(value)
     if bad:
-        raise ValueError(f"the text holds {chars.describe(bad[0])} at character {bad.start() + 1}: "
-                         "delete it (write a line break as a new line, not as an escape code)")
+        raise ValueError(
+            f"the text holds {chars.describe(bad[0])} at character {bad.start() + 1}: "
+            "delete it (write a line break as a new line, not as an escape code)"
+        )
     return chars.one_line(value)
 
 
@@ -81,20 +83,21 @@ class Model(BaseModel):
 
 class Consent(Model):
     status: Literal["given", "pending", "withdrawn"] = Field(
-        description="pending until they agree, then given; withdrawn takes the story down")
-    date: Optional[IsoDate] = Field(None, validate_default=True,
-                                    description="the day the storyteller agreed; required once consent is given")
-    anonymised: bool = Field(False, description="true when names and identifying details have been changed "
-                                                "or left out")
-    review_by: Optional[IsoDate] = Field(None, description="when to check with the storyteller again; "
-                                                           "check warns once it passes")
+        description="pending until they agree, then given; withdrawn takes the story down"
+    )
+    date: Optional[IsoDate] = Field(
+        None, validate_default=True, description="the day the storyteller agreed; required once consent is given"
+    )
+    anonymised: bool = Field(False, description="true when names and identifying details have been changed or left out")
+    review_by: Optional[IsoDate] = Field(
+        None, description="when to check with the storyteller again; check warns once it passes"
+    )
 
     @field_validator("date")
     @classmethod
     def _date_when_given(cls, value: Optional[date], info: ValidationInfo) -> Optional[date]:
         if value is None and info.data.get("status") == "given":
-            raise ValueError("consent.date is required when consent is given: "
-                             "add the date the storyteller agreed")
+            raise ValueError("consent.date is required when consent is given: add the date the storyteller agreed")
         return value
 
 
@@ -109,22 +112,25 @@ class Outcome(Model):
     unit: Optional[Text] = Field(None, description="what the number counts, e.g. people or sessions")
     baseline: Optional[Union[Number, Text]] = Field(None, description="the value before the work began, if known")
     evidence: Optional[Literal["self-reported", "observed", "evaluated"]] = Field(
-        None, description="how it is known: self-reported, observed or evaluated")
+        None, description="how it is known: self-reported, observed or evaluated"
+    )
 
 
 class Contact(Model):
     name: Optional[Text] = Field(None, description="the person's name")
     organisation: Optional[Text] = Field(None, description="the organisation they speak for")
     email: Optional[text(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)] = Field(
-        None, description="an email address for the press")
+        None, description="an email address for the press"
+    )
     phone: Optional[Text] = Field(None, description="a phone number for the press")
 
 
 class Image(Model):
     src: Text = Field(description="the picture file, relative to this file")
     decorative: bool = Field(False, description="true only if the picture adds nothing (then alt may be left out)")
-    alt: Optional[Text] = Field(None, validate_default=True,
-                                description="what the picture shows, for people who cannot see it")
+    alt: Optional[Text] = Field(
+        None, validate_default=True, description="what the picture shows, for people who cannot see it"
+    )
     caption: Optional[Text] = Field(None, description="a line shown under the picture")
     credit: Optional[Text] = Field(None, description="who took or made it")
     licence: Optional[Text] = Field(None, description="the terms it may be used under, e.g. CC BY 4.0")
@@ -133,8 +139,9 @@ class Image(Model):
     @classmethod
     def _alt_unless_decorative(cls, value: Optional[str], info: ValidationInfo) -> Optional[str]:
         if value is None and not info.data.get("decorative"):
-            raise ValueError("image.alt is required: describe the picture for people who "
-                             "cannot see it (or set decorative: true)")
+            raise ValueError(
+                "image.alt is required: describe the picture for people who cannot see it (or set decorative: true)"
+            )
         return value
 
 
@@ -145,7 +152,8 @@ class Dated(Model):
     summary: Summary = Field(description="shown in lists, feeds and search; plain text, at most 400 characters")
     date: IsoDate
     status: Literal["draft", "published"] = Field(
-        description="draft while you work on it; published when it may go out")
+        description="draft while you work on it; published when it may go out"
+    )
     publish_on: Optional[IsoDate] = Field(None, description="an embargo: it stays hidden until this date")
     unpublish_on: Optional[IsoDate] = Field(None, description="it is taken down on this date")
     slug: Optional[Slug] = Field(None, description="the last part of its web address, if not the file name")
@@ -165,23 +173,26 @@ class Dated(Model):
 
 class StoryMeta(Dated):
     date: IsoDate = Field(description="the day the story is first published, YYYY-MM-DD")
-    updated: Optional[IsoDate] = Field(None, description="the date of the last real change; left out, the last "
-                                                         "commit's date is used")
+    updated: Optional[IsoDate] = Field(
+        None, description="the date of the last real change; left out, the last commit's date is used"
+    )
     categories: Items(Key, min_length=1) = Field(description="at least one kind of work, by its key in site.yaml")
     approaches: Items(Key) = Field([], description="how the work was done, by keys in site.yaml")
-    divides: Items(Key) = Field([], description="the differences between people that the work bridged, by keys "
-                                                "in site.yaml")
+    divides: Items(Key) = Field(
+        [], description="the differences between people that the work bridged, by keys in site.yaml"
+    )
     themes: Items(Key) = Field([], description="wider factors the story touches, by keys in site.yaml")
     place: Optional[Text] = Field(None, description="a town, village or district; never a street address")
-    organisations: Items(Text) = Field([], description="the organisations involved, spelt the same way every "
-                                                       "time; each gets a page")
-    event: Optional[Slug] = Field(None, description="the slug of the event where this story was told, "
-                                                    "e.g. oldham-2013")
+    organisations: Items(Text) = Field(
+        [], description="the organisations involved, spelt the same way every time; each gets a page"
+    )
+    event: Optional[Slug] = Field(None, description="the slug of the event where this story was told, e.g. oldham-2013")
     consent: Consent = Field(description="the storyteller's permission to publish; without it nothing is shown")
     quote: Optional[Quote] = Field(None, description="a short quotation to feature beside the story")
     outcomes: Items(Outcome) = Field([], description="what changed, and how you know; one item per change")
-    contact: Optional[Contact] = Field(None, description="someone journalists may contact about the story, "
-                                                         "with their agreement")
+    contact: Optional[Contact] = Field(
+        None, description="someone journalists may contact about the story, with their agreement"
+    )
     translation_of: Optional[Slug] = Field(None, description="for a translation: the slug of the original story")
     tags: Items(Text) = Field([], description="free keywords, for search")
     featured: bool = Field(False, description="true to feature the story on the home page")
@@ -197,8 +208,9 @@ class EventMeta(Dated):
     date: IsoDate = Field(description="the day the event took place (the first day), YYYY-MM-DD")
     place: Text = Field(description="where it was held: a town or district, not an address")
     end_date: Optional[IsoDate] = Field(None, description="the last day, for an event over several days")
-    hosts: Items(Text, min_length=1) = Field([], description="the organisations that hosted it, at least one if "
-                                                             "given; each gets a page")
+    hosts: Items(Text, min_length=1) = Field(
+        [], description="the organisations that hosted it, at least one if given; each gets a page"
+    )
     attendees: Optional[Count] = Field(None, description="how many people came")
     organisations_represented: Optional[Count] = Field(None, description="how many organisations took part")
     sectors: Items(Text) = Field([], description="the sectors present, e.g. [voluntary, public, faith]")
@@ -217,7 +229,8 @@ class PageMeta(Model):
     lang: Optional[Lang] = None
     status: Literal["draft", "published"] = "published"
     nav: Optional[Annotated[int, Field(ge=-1000, le=1000)]] = Field(
-        None, description="position in the site navigation, lower first")
+        None, description="position in the site navigation, lower first"
+    )
     aliases: Items(UrlPath) = []
 
 
@@ -240,15 +253,19 @@ class Cms(Model):
 
     repo: text(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", max_length=limits.TEXT_CHARS)  # on GitHub: owner/name
     branch: text(pattern=r"^[A-Za-z0-9._/-]+$", max_length=limits.TEXT_CHARS) = "main"
-    auth_url: Optional[text(pattern=r"^https://[^\s/]+(/[^\s]*)?$", max_length=limits.TEXT_CHARS)] = None  # sign-in service
+    auth_url: Optional[text(pattern=r"^https://[^\s/]+(/[^\s]*)?$", max_length=limits.TEXT_CHARS)] = (
+        None  # sign-in service
+    )
 
 
 class Settings(Model):
     title: Text
     description: Text
     # Only the characters an address may hold unescaped: a citation or feed copies it as is.
-    base_url: text(pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$",
-                   max_length=limits.TEXT_CHARS)
+    base_url: text(
+        pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$",
+        max_length=limits.TEXT_CHARS,
+    )
     language: Lang = "en"
     publisher: Text
     licence: Licence
@@ -297,9 +314,17 @@ class Entry:
 
     __slots__ = ("kind", "path", "slug", "url", "meta", "body", "body_line", "lines")
 
-    def __init__(self, kind: str, path: str, slug: str, url: str,
-                 meta: Union[StoryMeta, EventMeta, PageMeta], body: str, body_line: int,
-                 lines: dict):
+    def __init__(
+        self,
+        kind: str,
+        path: str,
+        slug: str,
+        url: str,
+        meta: Union[StoryMeta, EventMeta, PageMeta],
+        body: str,
+        body_line: int,
+        lines: dict,
+    ):
         self.kind, self.path, self.slug, self.url = kind, path, slug, url
         self.meta, self.body, self.body_line, self.lines = meta, body, body_line, lines
 

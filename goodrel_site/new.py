@@ -42,7 +42,8 @@ def blank(kind: str, settings: Settings, title: str, today: date, preview: str) 
     about = {".".join(path): text for path, text in descriptions(META_MODELS[kind]).items()}
     # A JSON string is a valid double-quoted YAML string: any title is safe.
     return blanks.text(kind).format(
-        title=json.dumps(title, ensure_ascii=False), date=today.isoformat(), preview=preview, about=about, **terms)
+        title=json.dumps(title, ensure_ascii=False), date=today.isoformat(), preview=preview, about=about, **terms
+    )
 
 
 def _wrapped(keys: list[str]) -> str:

@@ -45,6 +45,8 @@ def build_date(given: str | None) -> date:
             return datetime.fromtimestamp(int(epoch[:20]), timezone.utc).date()
         except (ValueError, OverflowError, OSError):
             shown = epoch if len(epoch) <= 20 else epoch[:20] + "…"
-            raise UsageError(f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 "
-                             f"(a date in the years 1970 to 9999), not {shown!r}") from None
+            raise UsageError(
+                f"SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 "
+                f"(a date in the years 1970 to 9999), not {shown!r}"
+            ) from None
     return date.today()

@@ -44,8 +44,10 @@ def check_out_dir(site: Path, out: Path) -> None:
         if out == source or out.is_relative_to(source) or source.is_relative_to(out):
             raise UsageError(f"--out {out} overlaps the site's content at {source}; choose another folder")
     if out.exists() and (not out.is_dir() or any(out.iterdir()) and not (out / MARKER).exists()):
-        raise UsageError(f"--out {out} already holds files that no build made; "
-                         "choose an empty or new folder (it is replaced on every build)")
+        raise UsageError(
+            f"--out {out} already holds files that no build made; "
+            "choose an empty or new folder (it is replaced on every build)"
+        )
 
 
 class Tree:

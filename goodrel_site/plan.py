@@ -106,9 +106,13 @@ class Feed(NamedTuple):
 
 def terms(settings: Settings) -> dict[str, tuple[TermInfo, ...]]:
     """Every vocabulary's terms, in site.yaml's order."""
-    return {vocab: tuple(TermInfo(vocab, key, term.label, term.description, f"/{vocab}/{key}/")
-                         for key, term in getattr(settings, vocab).items())
-            for vocab in VOCABULARIES}
+    return {
+        vocab: tuple(
+            TermInfo(vocab, key, term.label, term.description, f"/{vocab}/{key}/")
+            for key, term in getattr(settings, vocab).items()
+        )
+        for vocab in VOCABULARIES
+    }
 
 
 def links(site: Site) -> tuple[Link, ...]:
@@ -119,59 +123,126 @@ def links(site: Site) -> tuple[Link, ...]:
 def plan(site: Site) -> list[Page]:
     """Every page, in a fixed order."""
     events_feed = Feed("/events/feed.xml", "events")
-    pages = [_home(site),
-             _page(site, "/search/", "search.html", groups=search.filter_groups(site)),
-             _page(site, "/404.html", "404.html", latest=listed(site, site.listed[:3]))]
-    pages += _paginated(site, "/stories/", "list.html", listed(site, site.listed), kind="stories",
-                        total=len(site.listed))
-    pages += _paginated(site, "/events/", "list.html", site.events, kind="events", total=len(site.events),
-                        feed=events_feed)
+    pages = [
+        _home(site),
+        _page(site, "/search/", "search.html", groups=search.filter_groups(site)),
+        _page(site, "/404.html", "404.html", latest=listed(site, site.listed[:3])),
+    ]
+    pages += _paginated(
+        site, "/stories/", "list.html", listed(site, site.listed), kind="stories", total=len(site.listed)
+    )
+    pages += _paginated(
+        site, "/events/", "list.html", site.events, kind="events", total=len(site.events), feed=events_feed
+    )
     for entry in site.entries:
         pages.append(_item(site, entry))
         if entry.kind == "story":
-            pages.append(Page(entry.url + "cite", CITATIONS, entry.path,
-                              {"entry": entry, "original": original(site, entry)}))
+            pages.append(
+                Page(entry.url + "cite", CITATIONS, entry.path, {"entry": entry, "original": original(site, entry)})
+            )
         for alias in entry.aliases:
-            pages.append(Page(alias_url(alias), "alias.html", entry.path,
-                              {"lang": _lang(site, entry), "preview": False,
-                               "target": Link(entry.slug, entry.title, None, entry.url, entry.lang, None)}))
+            pages.append(
+                Page(
+                    alias_url(alias),
+                    "alias.html",
+                    entry.path,
+                    {
+                        "lang": _lang(site, entry),
+                        "preview": False,
+                        "target": Link(entry.slug, entry.title, None, entry.url, entry.lang, None),
+                    },
+                )
+            )
     for vocab in VOCABULARIES:
         tiles = _tiles(site, vocab)
-        pages.append(_page(site, f"/{vocab}/", "vocabulary.html", vocabulary=vocab, tiles=tiles,
-                           regions=tiles if vocab == "regions" else ()))
+        pages.append(
+            _page(
+                site,
+                f"/{vocab}/",
+                "vocabulary.html",
+                vocabulary=vocab,
+                tiles=tiles,
+                regions=tiles if vocab == "regions" else (),
+            )
+        )
         for term, tile in zip(site.terms[vocab], tiles):
             feed = Feed(term.url + "feed.xml", "term", term.label)
-            pages += _paginated(site, term.url, "term.html", listed(site, site.once(term.stories)), term=tile,
-                                events=term.events, feed=feed)
+            pages += _paginated(
+                site,
+                term.url,
+                "term.html",
+                listed(site, site.once(term.stories)),
+                term=tile,
+                events=term.events,
+                feed=feed,
+            )
             pages.append(_feed(site, feed, term.url, site.once(term.stories) + term.events))
-    pages.append(_page(site, "/organisations/", "organisations.html",
-                       organisations=tuple(_org_tile(site, o) for o in site.organisations)))
-    pages += [_page(site, "/figures/", "figures.html", charts=figures.charts(site), totals=figures.totals(site)),
-              _page(site, "/data/", "data.html", datasets=codebook.DATASETS,
-                    counts={"stories": len(site.stories), "events": len(site.events)})]
+    pages.append(
+        _page(
+            site,
+            "/organisations/",
+            "organisations.html",
+            organisations=tuple(_org_tile(site, o) for o in site.organisations),
+        )
+    )
+    pages += [
+        _page(site, "/figures/", "figures.html", charts=figures.charts(site), totals=figures.totals(site)),
+        _page(
+            site,
+            "/data/",
+            "data.html",
+            datasets=codebook.DATASETS,
+            counts={"stories": len(site.stories), "events": len(site.events)},
+        ),
+    ]
     for org in site.organisations:
-        pages.append(_page(site, org.url, "organisation.html", organisation=_org_tile(site, org),
-                           stories=listed(site, site.once(org.stories)), events=org.events))
-    pages += [_feed(site, Feed("/feed.xml", "site"), "/", site.listed),
-              _feed(site, events_feed, "/events/", site.events)]
-    pages += [_page(site, "/sitemap.xml", "sitemap.xml", pages=sitemap_urls(pages, last_change(site.entries))),
-              Page("(site files)", SITE_FILES, SETTINGS, {"site": site})]
+        pages.append(
+            _page(
+                site,
+                org.url,
+                "organisation.html",
+                organisation=_org_tile(site, org),
+                stories=listed(site, site.once(org.stories)),
+                events=org.events,
+            )
+        )
+    pages += [
+        _feed(site, Feed("/feed.xml", "site"), "/", site.listed),
+        _feed(site, events_feed, "/events/", site.events),
+    ]
+    pages += [
+        _page(site, "/sitemap.xml", "sitemap.xml", pages=sitemap_urls(pages, last_change(site.entries))),
+        Page("(site files)", SITE_FILES, SETTINGS, {"site": site}),
+    ]
     return pages
 
 
 def listed(site: Site, items: tuple[Entry, ...]) -> tuple[Listed, ...]:
     """Items as listings show them (stories already each once, by their leads)."""
     language, translations = site.settings.language, site.translations
-    return tuple(Listed(item, tuple(Version(other.url, other.lang or language)
-                                    for other in translations[item.url]) if translations.get(item.url) else ())
-                 for item in items)
+    return tuple(
+        Listed(
+            item,
+            tuple(Version(other.url, other.lang or language) for other in translations[item.url])
+            if translations.get(item.url)
+            else (),
+        )
+        for item in items
+    )
 
 
 def _feed(site: Site, feed: Feed, page_url: str, items: tuple[Entry, ...]) -> Page:
     """An Atom feed of the newest items (stories each once, with their languages)."""
-    latest = listed(site, tuple(sorted(items, key=newest_first))[:feeds.FEED_LENGTH])
-    return _page(site, feed.url, "feed.xml", feed=feed, page_url=page_url, entries=latest,
-                 feed_updated=feeds.timestamp(last_change(latest) or site.now))
+    latest = listed(site, tuple(sorted(items, key=newest_first))[: feeds.FEED_LENGTH])
+    return _page(
+        site,
+        feed.url,
+        "feed.xml",
+        feed=feed,
+        page_url=page_url,
+        entries=latest,
+        feed_updated=feeds.timestamp(last_change(latest) or site.now),
+    )
 
 
 def last_change(items) -> date | None:
@@ -201,17 +272,22 @@ def clashes(site: Site, pages: list[Page]) -> list[Problem]:
     """An alias that would take the place of anything else the build writes: another
     page or file, a folder the site keeps for itself, or a place inside a file."""
     files = dict.fromkeys(RESERVED_FILES, SETTINGS)
-    files.update((relpath(url), page.source) for page in pages if page.template != "alias.html"
-                 for url in outputs(page))
+    files.update(
+        (relpath(url), page.source) for page in pages if page.template != "alias.html" for url in outputs(page)
+    )
     problems = []
     for entry in site.entries:
         for i, alias in enumerate(entry.aliases):
             rel = relpath(alias_url(alias))
             why = _taken(rel, files)
             if why:
-                problems.append(Problem(entry.path, entry.line("aliases", i),
-                                        f"the alias '{alias}' {why}: give the old address it really "
-                                        "had, or remove it"))
+                problems.append(
+                    Problem(
+                        entry.path,
+                        entry.line("aliases", i),
+                        f"the alias '{alias}' {why}: give the old address it really had, or remove it",
+                    )
+                )
             files.setdefault(rel, entry.path)
     return problems
 
@@ -233,8 +309,11 @@ def _taken(rel: str, files: dict[str, str]) -> str | None:
 def sitemap_urls(pages: list[Page], site_changed: date | None) -> list[tuple[str, date | None]]:
     """Every public HTML page, except redirects and the not-found page, with the day it
     last changed (see _lastmod)."""
-    return sorted((p.url, _lastmod(p, site_changed)) for p in pages if p.url.endswith("/")
-                  and p.template.endswith(".html") and p.template != "alias.html")
+    return sorted(
+        (p.url, _lastmod(p, site_changed))
+        for p in pages
+        if p.url.endswith("/") and p.template.endswith(".html") and p.template != "alias.html"
+    )
 
 
 def _lastmod(page: Page, site_changed: date | None) -> date | None:
@@ -268,8 +347,12 @@ def _lang(site: Site, entry: Entry) -> str:
 def _item(site: Site, entry: Entry) -> Page:
     context: dict[str, Any] = {"lang": _lang(site, entry), "preview": entry.url in site.previews, "entry": entry}
     if entry.kind == "story":
-        context.update(translations=site.translations.get(entry.url, ()), original=original(site, entry),
-                       event=site.story_event.get(entry.url), related=listed(site, site.related.get(entry.url, ())))
+        context.update(
+            translations=site.translations.get(entry.url, ()),
+            original=original(site, entry),
+            event=site.story_event.get(entry.url),
+            related=listed(site, site.related.get(entry.url, ())),
+        )
     elif entry.kind == "event":
         context.update(stories=listed(site, site.once(site.event_stories.get(entry.url, ()))))
     return Page(entry.url, f"{entry.kind}.html", entry.path, context)
@@ -284,10 +367,18 @@ def original(site: Site, story: Entry) -> Entry | None:
 def _home(site: Site) -> Page:
     featured = tuple(s for s in site.listed if s.featured)[:FEATURED]
     latest = tuple(s for s in site.listed if s not in featured)[:LATEST]
-    return _page(site, "/", "home.html", featured=listed(site, featured), latest=listed(site, latest),
-                 total=len(site.listed),
-                 kinds=_tiles(site, "categories"), regions=_tiles(site, "regions"),
-                 totals=figures.totals(site), events=site.events[:3])
+    return _page(
+        site,
+        "/",
+        "home.html",
+        featured=listed(site, featured),
+        latest=listed(site, latest),
+        total=len(site.listed),
+        kinds=_tiles(site, "categories"),
+        regions=_tiles(site, "regions"),
+        totals=figures.totals(site),
+        events=site.events[:3],
+    )
 
 
 def _tiles(site: Site, vocab: str) -> tuple[Tile, ...]:
@@ -295,8 +386,15 @@ def _tiles(site: Site, vocab: str) -> tuple[Tile, ...]:
 
 
 def _tile(site: Site, term: Term) -> Tile:
-    return Tile(term.vocabulary, term.key, term.label, term.description, term.url,
-                len(site.once(term.stories)), len(term.events))
+    return Tile(
+        term.vocabulary,
+        term.key,
+        term.label,
+        term.description,
+        term.url,
+        len(site.once(term.stories)),
+        len(term.events),
+    )
 
 
 def _org_tile(site: Site, org: Organisation) -> OrgTile:
@@ -305,10 +403,21 @@ def _org_tile(site: Site, org: Organisation) -> OrgTile:
 
 def _paginated(site: Site, url: str, template: str, items: tuple, **context: Any) -> list[Page]:
     per = site.settings.per_page
-    chunks = [items[i:i + per] for i in range(0, len(items), per)] or [()]
+    chunks = [items[i : i + per] for i in range(0, len(items), per)] or [()]
     urls = [url] + [f"{url}page/{n}/" for n in range(2, len(chunks) + 1)]
-    return [_page(site, urls[n], template, **context, items=chunk, pager={
-                "number": n + 1, "count": len(chunks),
+    return [
+        _page(
+            site,
+            urls[n],
+            template,
+            **context,
+            items=chunk,
+            pager={
+                "number": n + 1,
+                "count": len(chunks),
                 "previous": urls[n - 1] if n else None,
-                "next": urls[n + 1] if n + 1 < len(chunks) else None})
-            for n, chunk in enumerate(chunks)]
+                "next": urls[n + 1] if n + 1 < len(chunks) else None,
+            },
+        )
+        for n, chunk in enumerate(chunks)
+    ]

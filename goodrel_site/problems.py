@@ -35,8 +35,13 @@ class ContentError(Exception):
         for path, found in by_path.items():
             self.problems += found[:listed]
             if len(found) > listed:
-                self.problems.append(Problem(path, found[listed].line, f"and {len(found) - listed:,} more "
-                                             "problems in this file from here on: fix these first"))
+                self.problems.append(
+                    Problem(
+                        path,
+                        found[listed].line,
+                        f"and {len(found) - listed:,} more problems in this file from here on: fix these first",
+                    )
+                )
         super().__init__("\n".join(map(str, self.problems)))
 
     def __reduce__(self):  # (raised in a worker process, it is pickled back whole)
@@ -65,13 +70,14 @@ def environment_error(err: OSError, site: Path) -> str:
     """An error from the disk or the system, in one line: the file, what the system
     said, and what to do."""
     where = f"{shown(err.filename, site)}: " if err.filename else ""
-    hint = {errno.ENOSPC: "the disk is full: free some space and try again",
-            errno.EDQUOT: "the disk quota is used up: free some space and try again",
-            errno.EROFS: "the disk is read-only: choose another --out",
-            errno.EACCES: "permission denied: check the folder's permissions, or choose another --out",
-            errno.EPERM: "not permitted: check the folder's permissions, or choose another --out",
-            errno.EMFILE: "too many open files: raise the limit (ulimit -n) or use fewer --jobs",
-            }.get(err.errno, err.strerror or type(err).__name__)
+    hint = {
+        errno.ENOSPC: "the disk is full: free some space and try again",
+        errno.EDQUOT: "the disk quota is used up: free some space and try again",
+        errno.EROFS: "the disk is read-only: choose another --out",
+        errno.EACCES: "permission denied: check the folder's permissions, or choose another --out",
+        errno.EPERM: "not permitted: check the folder's permissions, or choose another --out",
+        errno.EMFILE: "too many open files: raise the limit (ulimit -n) or use fewer --jobs",
+    }.get(err.errno, err.strerror or type(err).__name__)
     return f"{where}{hint}. The previous output, if any, is as it was."
 
 

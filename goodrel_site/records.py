@@ -32,8 +32,18 @@ def code_version() -> str:
     for path in sorted(package.rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
-    for dist in ("jinja2", "markupsafe", "markdown-it-py", "mdit-py-plugins", "pydantic",
-                 "pydantic-core", "pyyaml", "pillow", "pagefind", "pagefind-bin"):
+    for dist in (
+        "jinja2",
+        "markupsafe",
+        "markdown-it-py",
+        "mdit-py-plugins",
+        "pydantic",
+        "pydantic-core",
+        "pyyaml",
+        "pillow",
+        "pagefind",
+        "pagefind-bin",
+    ):
         try:
             version = importlib.metadata.version(dist)
         except importlib.metadata.PackageNotFoundError:

@@ -64,8 +64,13 @@ class Output(NamedTuple):
 
 
 def links(site: Site, prefix: str = "") -> Links:
-    return Links(site.root, {e.path: e.url for e in site.entries}, site.withheld, prefix,
-                 frozenset(s.path for s in site.stories if s.quote))
+    return Links(
+        site.root,
+        {e.path: e.url for e in site.entries},
+        site.withheld,
+        prefix,
+        frozenset(s.path for s in site.stories if s.quote),
+    )
 
 
 class Renderer:
@@ -90,9 +95,12 @@ class Renderer:
             loader=_ThemeLoader(theme),
             autoescape=jinja2.select_autoescape(["html", "xml"]),
             undefined=jinja2.StrictUndefined,
-            trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+            trim_blocks=True,
+            lstrip_blocks=True,
+            keep_trailing_newline=True,
             auto_reload=False,  # templates do not change during a build: no stat per include
-            bytecode_cache=_compiled(cache) if cache else None)
+            bytecode_cache=_compiled(cache) if cache else None,
+        )
         self._assets: dict[str, str] = {}
         self._cards: dict[tuple, Markup] = {}
         self._shared: Shared | None = None
@@ -101,16 +109,35 @@ class Renderer:
         # Filters that depend on this build's settings must not be folded into the
         # compiled templates (Jinja computes a filter of a constant while compiling, and
         # compiled templates are kept between builds of other settings): _unfolded.
-        self.env.filters.update(isodate=date.isoformat, slug=slugify, href=_unfolded(self.href),
-                                absolute=_unfolded(functools.partial(absolute_url, site.settings)))
+        self.env.filters.update(
+            isodate=date.isoformat,
+            slug=slugify,
+            href=_unfolded(self.href),
+            absolute=_unfolded(functools.partial(absolute_url, site.settings)),
+        )
         self.env.globals.update(
-            settings=site.settings, drafts=site.drafts, free_pages=self.free_pages, vocabularies=VOCABULARIES,
-            terms=terms, term=self.term, organisation_url=organisation_url, strings_for=self.strings_for,
-            lang_dir=lang_dir, asset=self.asset, picture=self.picture, image_of=self.image_of,
-            thumbnail=self.thumbnail, sharing_image=self.sharing_image, json_ld=self.json_ld,
-            citation=self.citation, citation_meta=self.citation_meta, card=self.card,
+            settings=site.settings,
+            drafts=site.drafts,
+            free_pages=self.free_pages,
+            vocabularies=VOCABULARIES,
+            terms=terms,
+            term=self.term,
+            organisation_url=organisation_url,
+            strings_for=self.strings_for,
+            lang_dir=lang_dir,
+            asset=self.asset,
+            picture=self.picture,
+            image_of=self.image_of,
+            thumbnail=self.thumbnail,
+            sharing_image=self.sharing_image,
+            json_ld=self.json_ld,
+            citation=self.citation,
+            citation_meta=self.citation_meta,
+            card=self.card,
             region_map=regionmap,
-            every_page_word=search.EVERY_PAGE_WORD, prefix=self.prefix)
+            every_page_word=search.EVERY_PAGE_WORD,
+            prefix=self.prefix,
+        )
 
     @property
     def shared(self) -> tuple:
@@ -129,8 +156,7 @@ class Renderer:
     def image_of(self, entry: Entry) -> ImageSet:
         return images.plan(image_path(self.root, entry, entry.image.src))
 
-    def picture(self, entry: Entry, sizes: str | None = None, decorative: bool = False,
-                eager: bool = False) -> Markup:
+    def picture(self, entry: Entry, sizes: str | None = None, decorative: bool = False, eager: bool = False) -> Markup:
         """The entry's own image as a responsive picture; `decorative` where it only
         repeats what the text beside it says (a card's thumbnail); `eager` for the one
         picture a page opens on (loaded at once, the others as they scroll into view)."""
@@ -185,8 +211,9 @@ class Renderer:
             url = self._assets[name] = f"/assets/{name}?v={digest}"
         return absolute_url(self.settings, url) if absolute else self.href(url)
 
-    def card(self, item: plan.Listed, lang: str, level: int = 3, feature: bool = False,
-             category: str | None = None) -> Markup:
+    def card(
+        self, item: plan.Listed, lang: str, level: int = 3, feature: bool = False, category: str | None = None
+    ) -> Markup:
         """A story's card (the theme's story_card macro) on a page in `lang`, labelled
         with `category` (on that category's page) or else its first: a function of its
         arguments and what every page shares, so made once in a build and reused on
@@ -195,8 +222,17 @@ class Renderer:
         found = self._cards.get(key)
         if found is None:
             macro = self.env.get_template(self.HELPERS[0]).module.story_card
-            found = self._cards[key] = Markup(macro(item.entry, item.versions, self.strings_for(lang), lang,
-                                                    level, feature, category or item.entry.categories[0]))
+            found = self._cards[key] = Markup(
+                macro(
+                    item.entry,
+                    item.versions,
+                    self.strings_for(lang),
+                    lang,
+                    level,
+                    feature,
+                    category or item.entry.categories[0],
+                )
+            )
         return found
 
     def template_problem(self, err: jinja2.TemplateError, url: str | None = None) -> Problem:
@@ -235,8 +271,13 @@ class Renderer:
             return Output(tuple((url + name, make(source)) for name, make in cite.FORMATS.items()), [], [], ())
         if page.template == plan.SITE_FILES:
             site = context["site"]
-            made = {"/feed.json": feeds.json_feed(site, self.sharing_image().url), "/robots.txt": feeds.robots(site),
-                    **export.files(site, self.texts), **hosting.files(site), **cms.files(site)}
+            made = {
+                "/feed.json": feeds.json_feed(site, self.sharing_image().url),
+                "/robots.txt": feeds.robots(site),
+                **export.files(site, self.texts),
+                **hosting.files(site),
+                **cms.files(site),
+            }
             return Output(tuple(made.items()), [], [], ())
         body = None
         if page.template in BODIES:
@@ -248,9 +289,12 @@ class Renderer:
             body = markdown.render(entry.path, entry.body, entry.body_line, self.links, quote)
         try:
             html = self.env.get_template(page.template).render(
-                url=page.url, t=self.strings_for(context["lang"]),
-                body=Markup(body.html) if body else "", quote_placed=bool(body and body.quote_placed),
-                **context)
+                url=page.url,
+                t=self.strings_for(context["lang"]),
+                body=Markup(body.html) if body else "",
+                quote_placed=bool(body and body.quote_placed),
+                **context,
+            )
         except jinja2.TemplateError as err:
             raise ContentError([self.template_problem(err, page.url)]) from None
         if body is None:
@@ -294,6 +338,7 @@ def _compiled(cache: Path) -> jinja2.BytecodeCache:
 def _unfolded(function: Callable[[str], str]) -> Callable:
     """A filter Jinja calls while rendering, never while compiling (a filter that takes
     the template's context is never computed ahead)."""
+
     @jinja2.pass_context
     def filter(context, value: str) -> str:
         return function(value)
@@ -320,9 +365,8 @@ def lang_dir(lang: str) -> str:
     return "rtl" if lang.split("-")[0].lower() in RTL_LANGUAGES else "ltr"
 
 
-
-
 # -- writing every page, shared among worker processes -------------------------------
+
 
 class Made(NamedTuple):
     """A page rendered and written: its record for the store, the pictures its text
@@ -334,8 +378,14 @@ class Made(NamedTuple):
     text: str | None
 
 
-def write(renderer: Renderer, pages: list[tuple[plan.Page, str]], tree: Tree, store: Store | None,
-          jobs: int, done: Callable[[int, int], None]) -> list[Made]:
+def write(
+    renderer: Renderer,
+    pages: list[tuple[plan.Page, str]],
+    tree: Tree,
+    store: Store | None,
+    jobs: int,
+    done: Callable[[int, int], None],
+) -> list[Made]:
     """Render each (page, key) and write its files into `tree` (keeping them in the
     store), in the order given, telling `done` how many are made so far. The result
     does not depend on `jobs`."""
@@ -344,8 +394,12 @@ def write(renderer: Renderer, pages: list[tuple[plan.Page, str]], tree: Tree, st
     if in_process:
         parts: Iterable[list] = (_write(renderer, pages[start:stop], tree, store) for start, stop in ranges)
         return _gathered(parts, len(pages), done)
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork"), initializer=_start_worker,
-                             initargs=(renderer, pages, tree, store, os.getpid())) as pool:
+    with ProcessPoolExecutor(
+        jobs,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_start_worker,
+        initargs=(renderer, pages, tree, store, os.getpid()),
+    ) as pool:
         return _gathered(pool.map(_write_range, *zip(*ranges)), len(pages), done)
 
 

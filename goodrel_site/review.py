@@ -15,8 +15,7 @@ from .validate import Content
 
 
 def notes(content: Content, now: date) -> list[Problem]:
-    return [*consent_notes(content.entries, now), *moved_stories(content, now),
-            *stale_schema(content)]
+    return [*consent_notes(content.entries, now), *moved_stories(content, now), *stale_schema(content)]
 
 
 def consent_notes(entries: tuple[Entry, ...], now: date) -> list[Problem]:
@@ -24,15 +23,25 @@ def consent_notes(entries: tuple[Entry, ...], now: date) -> list[Problem]:
     for story in (e for e in entries if e.kind == "story"):
         consent = story.consent
         if consent.status == "pending":
-            problems.append(Problem(story.path, story.line("consent", "status"),
-                                    f"awaiting consent: \u201c{story.title}\u201d stays unpublished "
-                                    "until the storyteller agrees", "info"))
+            problems.append(
+                Problem(
+                    story.path,
+                    story.line("consent", "status"),
+                    f"awaiting consent: \u201c{story.title}\u201d stays unpublished until the storyteller agrees",
+                    "info",
+                )
+            )
         elif consent.review_by and consent.review_by <= now and consent.status == "given":
-            problems.append(Problem(story.path, story.line("consent", "review_by"),
-                                    f"consent was due for review on {consent.review_by}: check with "
-                                    "the storyteller that they still agree, then set a new "
-                                    "review_by (or consent.status: withdrawn if they do not)",
-                                    "warning"))
+            problems.append(
+                Problem(
+                    story.path,
+                    story.line("consent", "review_by"),
+                    f"consent was due for review on {consent.review_by}: check with "
+                    "the storyteller that they still agree, then set a new "
+                    "review_by (or consent.status: withdrawn if they do not)",
+                    "warning",
+                )
+            )
     return problems
 
 
@@ -60,20 +69,36 @@ def moved_stories(content: Content, now: date) -> list[Problem]:
         if now_at is not None and visibility(now_at, now) != "public":
             continue  # withheld on purpose (consent withdrawn, unpublished): no page to keep
         if now_at is not None:
-            problems.append(Problem(
-                now_at.path, now_at.line("aliases") if now_at.aliases else now_at.line("slug"),
-                f"this story was at {url} in {rev} and is now at {now_at.url}: add "
-                f"'aliases: [{url}]' so that links to the old address still work", "warning"))
+            problems.append(
+                Problem(
+                    now_at.path,
+                    now_at.line("aliases") if now_at.aliases else now_at.line("slug"),
+                    f"this story was at {url} in {rev} and is now at {now_at.url}: add "
+                    f"'aliases: [{url}]' so that links to the old address still work",
+                    "warning",
+                )
+            )
         else:
-            problems.append(Problem(
-                old_path, 1,
-                f"{url} was a public story in {rev} and is gone: if the story moved, add "
-                f"{url} to the 'aliases' of its new file; to take a story down, set "
-                "consent.status: withdrawn or unpublish_on instead of deleting it", "warning"))
+            problems.append(
+                Problem(
+                    old_path,
+                    1,
+                    f"{url} was a public story in {rev} and is gone: if the story moved, add "
+                    f"{url} to the 'aliases' of its new file; to take a story down, set "
+                    "consent.status: withdrawn or unpublish_on instead of deleting it",
+                    "warning",
+                )
+            )
     return problems
 
 
 def stale_schema(content: Content) -> list[Problem]:
-    return [Problem("site.yaml", 1, f"{path} no longer matches site.yaml and the models: run "
-                                    f"'{schema.COMMAND}' and commit the result", "warning")
-            for path in schema.stale(content.root, content.settings)]
+    return [
+        Problem(
+            "site.yaml",
+            1,
+            f"{path} no longer matches site.yaml and the models: run '{schema.COMMAND}' and commit the result",
+            "warning",
+        )
+        for path in schema.stale(content.root, content.settings)
+    ]

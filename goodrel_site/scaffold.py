@@ -47,20 +47,24 @@ def create(folder: Path, today: date | None = None) -> str:
         path.write_text(text, "utf-8")
     requirement = engine_requirement()
     (folder / "requirements.txt").write_text(
-        "# The engine this site is built with (its own packages' versions: constraints.txt).\n"
-        f"{requirement}\n", "utf-8")
+        f"# The engine this site is built with (its own packages' versions: constraints.txt).\n{requirement}\n", "utf-8"
+    )
     from . import schema  # (the example files' first line points editors' tools there)
     from .validate import load_settings
 
     schema.write(folder, load_settings(folder))
-    steps = [f"Made a new site in {folder}. Next:",
-             f"  cd {folder}",
-             "  goodrel serve         # preview it at http://127.0.0.1:8000, refreshed as you edit",
-             "  goodrel build         # the site, ready to publish, in public/",
-             "Then edit site.yaml, replace the example story and event, and read README.md."]
+    steps = [
+        f"Made a new site in {folder}. Next:",
+        f"  cd {folder}",
+        "  goodrel serve         # preview it at http://127.0.0.1:8000, refreshed as you edit",
+        "  goodrel build         # the site, ready to publish, in public/",
+        "Then edit site.yaml, replace the example story and event, and read README.md.",
+    ]
     if "@" not in requirement:
-        steps.append(f"Its CI installs {requirement} from the Python Package Index (requirements.txt): "
-                     "if you installed goodrel from elsewhere, write that source there.")
+        steps.append(
+            f"Its CI installs {requirement} from the Python Package Index (requirements.txt): "
+            "if you installed goodrel from elsewhere, write that source there."
+        )
     return "\n".join(steps)
 
 

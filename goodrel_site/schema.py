@@ -37,16 +37,19 @@ def generate(kind: str, settings: Settings) -> dict[str, Any]:
                 found["properties"][field] = {**terms, "description": prop["description"]}
     # Rules that pydantic checks in validators, said in schema terms too.
     if "Consent" in defs:
-        defs["Consent"].update({"if": {"properties": {"status": {"const": "given"}}},
-                                "then": {"required": ["date"]}})
+        defs["Consent"].update({"if": {"properties": {"status": {"const": "given"}}}, "then": {"required": ["date"]}})
     if "Image" in defs:
-        defs["Image"].update({"if": {"not": {"properties": {"decorative": {"const": True}},
-                                             "required": ["decorative"]}},
-                              "then": {"required": ["alt"]}})
+        defs["Image"].update(
+            {
+                "if": {"not": {"properties": {"decorative": {"const": True}}, "required": ["decorative"]}},
+                "then": {"required": ["alt"]},
+            }
+        )
     result = {"$schema": "https://json-schema.org/draft/2020-12/schema", **found}
-    result.update(title=f"{settings.title}: {kind} front matter",
-                  description=f"Generated from goodrel_site/models.py and site.yaml by `{COMMAND}`; "
-                              "do not edit by hand.")
+    result.update(
+        title=f"{settings.title}: {kind} front matter",
+        description=f"Generated from goodrel_site/models.py and site.yaml by `{COMMAND}`; do not edit by hand.",
+    )
     return result
 
 
@@ -56,8 +59,11 @@ def text(kind: str, settings: Settings) -> str:
 
 def stale(root: Path, settings: Settings) -> list[str]:
     """The schema files under the site root that differ from what would be generated."""
-    return [path(root, kind).relative_to(root).as_posix() for kind in MODELS
-            if path(root, kind).is_file() and path(root, kind).read_text("utf-8") != text(kind, settings)]
+    return [
+        path(root, kind).relative_to(root).as_posix()
+        for kind in MODELS
+        if path(root, kind).is_file() and path(root, kind).read_text("utf-8") != text(kind, settings)
+    ]
 
 
 def write(root: Path, settings: Settings, missing_only: bool = False) -> list[Path]:

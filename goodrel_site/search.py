@@ -31,8 +31,15 @@ from .site import Site
 # Pagefind also writes its ready-made interfaces (about 400 KB); the search page uses
 # only the JavaScript API, so they are not published. Nor, outside the primary bundle,
 # its scripts and WebAssembly: merged bundles load only their index.
-UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
-          "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+UNUSED = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+)
 PRIMARY_ONLY = ("pagefind.js", "pagefind-worker.js", "wasm.")
 # Pages per shard, at most (unless one day has more), for a site of up to SHARD_SITE
 # pages; for each doubling of a larger site, twice as many, up to SHARD_MOST. A shard
@@ -52,8 +59,13 @@ SHARDS_FILE = "shards.json"
 EVERY_PAGE_WORD = "goodrelpage"
 # The index's filters (named as in the search page's URL) and the vocabulary each
 # takes its keys from.
-VOCABULARY_FILTERS = (("category", "categories"), ("approach", "approaches"),
-                      ("divide", "divides"), ("theme", "themes"), ("region", "regions"))
+VOCABULARY_FILTERS = (
+    ("category", "categories"),
+    ("approach", "approaches"),
+    ("divide", "divides"),
+    ("theme", "themes"),
+    ("region", "regions"),
+)
 
 
 class Indexed(NamedTuple):
@@ -74,11 +86,12 @@ def filter_groups(site: Site) -> list[tuple[str, str, list[tuple[str, str]]]]:
     years = sorted({str(e.date.year) for e in entries}, reverse=True)
     languages = sorted({e.lang or site.settings.language for e in entries})
     groups = [("kind", "filter_kind", [("story", "stories"), ("event", "events")])]
-    groups += [(name, vocab, [(t.key, t.label) for t in site.terms[vocab]])
-               for name, vocab in VOCABULARY_FILTERS]
-    groups += [("year", "filter_year", [(y, y) for y in years]),
-               ("language", "filter_language", [(code, code) for code in languages]),
-               ("organisation", "filter_organisation", [(o.slug, o.name) for o in site.organisations])]
+    groups += [(name, vocab, [(t.key, t.label) for t in site.terms[vocab]]) for name, vocab in VOCABULARY_FILTERS]
+    groups += [
+        ("year", "filter_year", [(y, y) for y in years]),
+        ("language", "filter_language", [(code, code) for code in languages]),
+        ("organisation", "filter_organisation", [(o.slug, o.name) for o in site.organisations]),
+    ]
     return groups
 
 
@@ -191,9 +204,20 @@ def _start(site: Path, shard: list[Indexed], bundle: Path, language: str) -> tup
     # the index by <html lang>, and the search page (in English) could never find the
     # Urdu or Polish versions. The language filter narrows by language instead.
     process = subprocess.Popen(
-        [_pagefind(), "--site", str(staging / "site"), "--output-path",
-         str(staging / "bundle"), "--force-language", language.split("-")[0], "--quiet"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        [
+            _pagefind(),
+            "--site",
+            str(staging / "site"),
+            "--output-path",
+            str(staging / "bundle"),
+            "--force-language",
+            language.split("-")[0],
+            "--quiet",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     return process, staging, bundle
 
 

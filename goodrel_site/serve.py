@@ -91,8 +91,9 @@ class Preview:
         else:
             report([n for n in notes if n.level == "warning"])
         seconds = time.perf_counter() - started
-        print(f"Failed ({seconds:.2f} s): the browser shows why." if error
-              else f"Ready in {seconds:.2f} s.", flush=True)
+        print(
+            f"Failed ({seconds:.2f} s): the browser shows why." if error else f"Ready in {seconds:.2f} s.", flush=True
+        )
         with self.changed:
             self._show(error, snapshot)
         if snapshot is not None:
@@ -157,9 +158,13 @@ def _build_quietly(options: Options, result: Connection) -> None:
         result.send(None)
     except Exception as err:
         problems = _problems(err, options.site)
-        result.send(problems if problems is not None else
-                    environment_error(err, options.site) if isinstance(err, OSError) else
-                    f"{type(err).__name__}: {err}")
+        result.send(
+            problems
+            if problems is not None
+            else environment_error(err, options.site)
+            if isinstance(err, OSError)
+            else f"{type(err).__name__}: {err}"
+        )
 
 
 class Indexer(threading.Thread):
@@ -200,8 +205,14 @@ class Indexer(threading.Thread):
                 if self.closed:
                     return
                 generation, self.pending = self.pending, None
-                options = Options(site=preview.root, out=preview.folder, now=build_date(None),
-                                  drafts=preview.drafts, jobs=1, search=True)
+                options = Options(
+                    site=preview.root,
+                    out=preview.folder,
+                    now=build_date(None),
+                    drafts=preview.drafts,
+                    jobs=1,
+                    search=True,
+                )
                 receive, send = spawn.Pipe(duplex=False)
                 self.process = spawn.Process(target=_build_quietly, args=(options, send), daemon=True)
                 self.process.start()
@@ -225,11 +236,14 @@ def error_page(root: Path, problems: list[Problem], message: str | None = None) 
     items = []
     for problem in problems:
         where = f", line {problem.line}" if problem.line else ""
-        items.append(f"<li><p><code>{html.escape(problem.path)}</code>{where}: "
-                     f"{html.escape(problem.message)}</p>{_excerpt(root, problem.path, problem.line)}</li>")
+        items.append(
+            f"<li><p><code>{html.escape(problem.path)}</code>{where}: "
+            f"{html.escape(problem.message)}</p>{_excerpt(root, problem.path, problem.line)}</li>"
+        )
     if message:
-        items.append(f"<li><p>{html.escape(message)}</p><p>The terminal running "
-                     "<code>serve</code> shows the details.</p></li>")
+        items.append(
+            f"<li><p>{html.escape(message)}</p><p>The terminal running <code>serve</code> shows the details.</p></li>"
+        )
     return (
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -298,8 +312,7 @@ class Handler(BaseHTTPRequestHandler):
             # Only a page of the preview itself asks for it by its own address: any other
             # name (a DNS-rebinding site's, say) is turned away, drafts and all.
             message = f"This preview answers only at http://127.0.0.1:{self.server.server_address[1]}/\n"
-            return self.send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain; charset=utf-8",
-                             message.encode(), body)
+            return self.send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain; charset=utf-8", message.encode(), body)
         path = site_path(self.path)
         if path == EVENTS and body:
             return self.events(preview)
@@ -315,13 +328,13 @@ class Handler(BaseHTTPRequestHandler):
             return self.send_file(preview.folder, resolve(preview.folder, path), body)
         if path.startswith("/assets/"):  # (the site's own theme's, or the default theme's)
             try:
-                content = Theme(preview.root).static_bytes(path[len("/assets/"):])
+                content = Theme(preview.root).static_bytes(path[len("/assets/") :])
             except (KeyError, ContentError, OSError):  # none, or refused (theme.py)
                 content = None
             return self.send_content(path, content, body)
         if path.startswith("/media/"):
             media = preview.live.media
-            return self.send_file(media, resolve(media, path[len("/media/") - 1:]), body)
+            return self.send_file(media, resolve(media, path[len("/media/") - 1 :]), body)
         if error is not None and (path.endswith(("/", ".html")) or "." not in path.rsplit("/", 1)[-1]):
             return self.send(500, "text/html; charset=utf-8", self.with_reload(error, generation), body)
         url = path.removesuffix("index.html") if path.endswith("/index.html") else path
@@ -413,6 +426,7 @@ class Handler(BaseHTTPRequestHandler):
 def changes(root: Path, stop: threading.Event) -> Iterator[list[str]]:
     """Batches of changed paths (relative to the site root) under the watched folders,
     and site.yaml (polled: editors often save it by replacing the file)."""
+
     def stamp():
         try:
             info = (root / "site.yaml").stat()
@@ -427,8 +441,7 @@ def changes(root: Path, stop: threading.Event) -> Iterator[list[str]]:
             stop.wait(0.5)
             batches: Iterator[set] = iter([set()])
         else:
-            batches = watchfiles.watch(*folders, stop_event=stop, rust_timeout=500,
-                                       yield_on_timeout=True)
+            batches = watchfiles.watch(*folders, stop_event=stop, rust_timeout=500, yield_on_timeout=True)
         for batch in batches:
             changed = sorted({_relative(root, path) for _, path in batch})
             if stamp() != settings:
@@ -460,8 +473,7 @@ class Server(ThreadingHTTPServer):
         self.preview = preview
         port = self.server_address[1]
         # The Host headers of the preview's own address (a browser leaves out port 80).
-        self.hosts = {f"127.0.0.1:{port}", f"localhost:{port}"} | (
-            {"127.0.0.1", "localhost"} if port == 80 else set())
+        self.hosts = {f"127.0.0.1:{port}", f"localhost:{port}"} | ({"127.0.0.1", "localhost"} if port == 80 else set())
 
 
 def serve(root: Path, port: int, drafts: bool) -> int:
@@ -473,8 +485,7 @@ def serve(root: Path, port: int, drafts: bool) -> int:
     try:
         server = Server(port, preview)
     except OSError as err:
-        raise UsageError(f"cannot listen on 127.0.0.1:{port} ({err.strerror}): "
-                         "try another --port") from None
+        raise UsageError(f"cannot listen on 127.0.0.1:{port} ({err.strerror}): try another --port") from None
     port = server.server_address[1]
     http = threading.Thread(target=server.serve_forever, daemon=True, name="http")
     stop = threading.Event()
@@ -488,11 +499,13 @@ def serve(root: Path, port: int, drafts: bool) -> int:
         signal.signal(signal.SIGTERM, lambda *_: stop.set())
         http.start()
         preview.indexer.start()
-        shown = ("Drafts and embargoed items are shown, each marked as a draft and kept out of "
-                 "search engines; add --no-drafts to see only what would be published today."
-                 if drafts else "Only what would be published today is shown (drafts are hidden).")
-        print(f"Previewing {root} at http://127.0.0.1:{port}/\n{shown}\nPress Ctrl+C to stop.",
-              flush=True)
+        shown = (
+            "Drafts and embargoed items are shown, each marked as a draft and kept out of "
+            "search engines; add --no-drafts to see only what would be published today."
+            if drafts
+            else "Only what would be published today is shown (drafts are hidden)."
+        )
+        print(f"Previewing {root} at http://127.0.0.1:{port}/\n{shown}\nPress Ctrl+C to stop.", flush=True)
         for changed in changes(root, stop):
             print(f"Changed: {', '.join(changed[:5])}{' …' if len(changed) > 5 else ''}", flush=True)
             preview.reload()

@@ -30,15 +30,27 @@ ACCENT, TEAL = (161, 58, 22), (11, 90, 97)
 def draw_default() -> Image.Image:
     """The default theme's picture: the logo's two circles, large and centred (a search
     result shows the middle of it), over the home page's soft ones."""
-    image = _circles(((1010, 190, 250, TEAL, 26), (190, 470, 260, ACCENT, 20),
-                      (530, 315, 150, ACCENT, 217), (670, 315, 150, TEAL, 204)))
+    image = _circles(
+        (
+            (1010, 190, 250, TEAL, 26),
+            (190, 470, 260, ACCENT, 20),
+            (530, 315, 150, ACCENT, 217),
+            (670, 315, 150, TEAL, 204),
+        )
+    )
     return _finish(image)
 
 
 def draw(title: str, description: str, address: str) -> Image.Image:
     """A site's own picture: its title, description and address beside the circles."""
-    image = _circles(((1010, 190, 250, TEAL, 26), (900, 420, 290, ACCENT, 23),
-                      (130, 135, 55, ACCENT, 217), (180, 135, 55, TEAL, 204)))
+    image = _circles(
+        (
+            (1010, 190, 250, TEAL, 26),
+            (900, 420, 290, ACCENT, 23),
+            (130, 135, 55, ACCENT, 217),
+            (180, 135, 55, TEAL, 204),
+        )
+    )
     pen = ImageDraw.Draw(image)
     # Title (three lines at most) and description (two), set upwards from above the address.
     heading = _lines(title, 20, 3)
@@ -59,10 +71,11 @@ def _circles(circles) -> Image.Image:
     """The paper with translucent circles (x, y, radius, colour, alpha) on it."""
     size = (WIDTH * SCALE, HEIGHT * SCALE)
     image = Image.new("RGB", size, PAPER)
-    for (x, y, r, colour, alpha) in circles:
+    for x, y, r, colour, alpha in circles:
         layer = Image.new("RGBA", size, (0, 0, 0, 0))
-        ImageDraw.Draw(layer).ellipse([(x - r) * SCALE, (y - r) * SCALE, (x + r) * SCALE, (y + r) * SCALE],
-                                      fill=(*colour, alpha))
+        ImageDraw.Draw(layer).ellipse(
+            [(x - r) * SCALE, (y - r) * SCALE, (x + r) * SCALE, (y + r) * SCALE], fill=(*colour, alpha)
+        )
         image.paste(layer, mask=layer)
     return image
 
@@ -76,15 +89,20 @@ def _finish(image: Image.Image) -> Image.Image:
 
 def _lines(text: str, width: int, most: int) -> list[str]:
     lines = textwrap.wrap(text, width)
-    return lines if len(lines) <= most else lines[:most - 1] + [textwrap.shorten(" ".join(lines[most - 1:]), width, placeholder="…")]
+    return (
+        lines
+        if len(lines) <= most
+        else lines[: most - 1] + [textwrap.shorten(" ".join(lines[most - 1 :]), width, placeholder="…")]
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--site", type=Path, default=Path("."), help="the folder holding site.yaml")
     parser.add_argument("--out", type=Path, help="where to write (default: SITE/theme/static/share.png)")
-    parser.add_argument("--default", action="store_true",
-                        help="the default theme's picture, which names no site (give --out)")
+    parser.add_argument(
+        "--default", action="store_true", help="the default theme's picture, which names no site (give --out)"
+    )
     args = parser.parse_args(argv)
     out = args.out or args.site / "theme" / "static" / "share.png"
     out.parent.mkdir(parents=True, exist_ok=True)

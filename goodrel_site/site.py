@@ -14,8 +14,13 @@ from .slugs import slugify
 from .validate import Content
 
 RELATED_COUNT = 3
-TERM_FIELDS = {"categories": "categories", "approaches": "approaches", "divides": "divides",
-               "themes": "themes", "regions": "region"}
+TERM_FIELDS = {
+    "categories": "categories",
+    "approaches": "approaches",
+    "divides": "divides",
+    "themes": "themes",
+    "regions": "region",
+}
 
 
 @dataclass(frozen=True)
@@ -128,8 +133,7 @@ def build_site(content: Content, now: date, drafts: bool = False) -> Site:
             withheld.add(entry.path)
     stories = tuple(sorted((e for e in shown if e.kind == "story"), key=newest_first))
     events = tuple(sorted((e for e in shown if e.kind == "event"), key=newest_first))
-    pages = tuple(sorted((e for e in shown if e.kind == "page"),
-                         key=lambda e: (e.nav is None, e.nav or 0, e.slug)))
+    pages = tuple(sorted((e for e in shown if e.kind == "page"), key=lambda e: (e.nav is None, e.nav or 0, e.slug)))
     events_by_slug = {e.slug: e for e in events}
     story_event = {s.url: events_by_slug[s.event] for s in stories if s.event in events_by_slug}
     event_stories = defaultdict(list)
@@ -138,8 +142,14 @@ def build_site(content: Content, now: date, drafts: bool = False) -> Site:
             event_stories[story_event[story.url].url].append(story)
     leads = _leads(stories, content.settings.language)
     return Site(
-        root=content.root, settings=content.settings, now=now, drafts=drafts,
-        stories=stories, events=events, pages=pages, previews=frozenset(previews),
+        root=content.root,
+        settings=content.settings,
+        now=now,
+        drafts=drafts,
+        stories=stories,
+        events=events,
+        pages=pages,
+        previews=frozenset(previews),
         terms=_terms(content.settings, stories, events),
         organisations=_organisations(stories, events),
         story_event=story_event,
@@ -160,10 +170,21 @@ def _terms(settings: Settings, stories, events) -> dict[str, tuple[Term, ...]]:
                 tagged[vocab, key].append(story)
     for event in events:
         tagged_events["regions", event.region].append(event)
-    return {vocab: tuple(Term(vocab, key, term.label, term.description, f"/{vocab}/{key}/",
-                              tuple(tagged[vocab, key]), tuple(tagged_events[vocab, key]))
-                         for key, term in getattr(settings, vocab).items())
-            for vocab in VOCABULARIES}
+    return {
+        vocab: tuple(
+            Term(
+                vocab,
+                key,
+                term.label,
+                term.description,
+                f"/{vocab}/{key}/",
+                tuple(tagged[vocab, key]),
+                tuple(tagged_events[vocab, key]),
+            )
+            for key, term in getattr(settings, vocab).items()
+        )
+        for vocab in VOCABULARIES
+    }
 
 
 def _values(entry: Entry, field_name: str) -> list[str]:
@@ -173,18 +194,22 @@ def _values(entry: Entry, field_name: str) -> list[str]:
 
 def _organisations(stories, events) -> tuple[Organisation, ...]:
     names, org_stories, org_events = {}, defaultdict(list), defaultdict(list)
-    for entries, field_name, bucket in ((stories, "organisations", org_stories),
-                                        (events, "hosts", org_events)):
+    for entries, field_name, bucket in ((stories, "organisations", org_stories), (events, "hosts", org_events)):
         for entry in entries:
             for name in getattr(entry.meta, field_name):
                 slug = slugify(name)
                 names.setdefault(slug, name)
                 if entry not in bucket[slug]:
                     bucket[slug].append(entry)
-    return tuple(sorted(
-        (Organisation(name, slug, f"/organisations/{slug}/", tuple(org_stories[slug]),
-                      tuple(org_events[slug])) for slug, name in names.items()),
-        key=lambda o: (o.name.casefold(), o.slug)))
+    return tuple(
+        sorted(
+            (
+                Organisation(name, slug, f"/organisations/{slug}/", tuple(org_stories[slug]), tuple(org_events[slug]))
+                for slug, name in names.items()
+            ),
+            key=lambda o: (o.name.casefold(), o.slug),
+        )
+    )
 
 
 def _versions(stories) -> list[list[Entry]]:
@@ -201,8 +226,10 @@ def _leads(stories, language: str) -> dict[str, Entry]:
     site's language, else the first by language."""
     leads = {}
     for group in _versions(stories):
-        lead = min(group, key=lambda s: (s.translation_of is not None, (s.lang or language) != language,
-                                         s.lang or language, s.slug))
+        lead = min(
+            group,
+            key=lambda s: (s.translation_of is not None, (s.lang or language) != language, s.lang or language, s.slug),
+        )
         leads.update((s.url, lead) for s in group)
     return leads
 
@@ -212,8 +239,12 @@ def _translations(stories) -> dict[str, tuple[Entry, ...]]:
     result = {}
     for group in _versions(stories):
         for story in group:
-            result[story.url] = tuple(sorted((s for s in group if s is not story),
-                                             key=lambda s: (s.translation_of is not None, s.lang or "", s.slug)))
+            result[story.url] = tuple(
+                sorted(
+                    (s for s in group if s is not story),
+                    key=lambda s: (s.translation_of is not None, s.lang or "", s.slug),
+                )
+            )
     return result
 
 
@@ -251,14 +282,16 @@ def _rankings(features: tuple[frozenset, ...], candidate: tuple[bool, ...]) -> t
     rankings: dict[frozenset, tuple[int, ...]] = {}
     for found in features:
         if found not in rankings:
-            rankings[found] = tuple(_best([masks[f] for f in found if f in masks], everyone,
-                                          RELATED_COUNT + 1))  # room for the story's own, skipped
+            rankings[found] = tuple(
+                _best([masks[f] for f in found if f in masks], everyone, RELATED_COUNT + 1)
+            )  # room for the story's own, skipped
     return tuple(rankings[found] for found in features)
 
 
 def _features(story: Entry) -> frozenset[tuple[str, str]]:
-    return frozenset((f, v) for f in ("categories", "approaches", "divides", "themes")
-                     for v in getattr(story.meta, f)) | {("region", story.region)}
+    return frozenset(
+        (f, v) for f in ("categories", "approaches", "divides", "themes") for v in getattr(story.meta, f)
+    ) | {("region", story.region)}
 
 
 def _mask(indices: list[int], size: int) -> int:

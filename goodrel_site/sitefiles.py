@@ -37,8 +37,13 @@ class Refused(Exception):
         super().__init__(str(problem))
 
 
-_KINDS = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFSOCK: "a socket",
-          stat.S_IFCHR: "a device", stat.S_IFBLK: "a device", stat.S_IFDIR: "a folder"}
+_KINDS = {
+    stat.S_IFIFO: "a named pipe (FIFO)",
+    stat.S_IFSOCK: "a socket",
+    stat.S_IFCHR: "a device",
+    stat.S_IFBLK: "a device",
+    stat.S_IFDIR: "a folder",
+}
 
 
 @lru_cache(maxsize=16)
@@ -69,8 +74,11 @@ def inspect(root: Path, path: Path | str) -> str:
         raise _refuse(rel, "is outside the site folder: name a file inside it")
     real = os.path.realpath(path)
     if not _inside(real, real_root):
-        raise _refuse(rel, f"is a link to {real}, outside the site folder: the site reads only "
-                           "its own files; put the file itself here instead of a link")
+        raise _refuse(
+            rel,
+            f"is a link to {real}, outside the site folder: the site reads only "
+            "its own files; put the file itself here instead of a link",
+        )
     try:
         mode = os.stat(real).st_mode
     except FileNotFoundError:
@@ -118,8 +126,7 @@ def read_bytes(root: Path, path: Path | str, limit: int) -> bytes:
     return read_regular(inspect(root, path), limit, relative(root, path))
 
 
-def files(root: Path, folder: Path, suffix: str = "", recursive: bool = False
-          ) -> tuple[list[Path], list[Problem]]:
+def files(root: Path, folder: Path, suffix: str = "", recursive: bool = False) -> tuple[list[Path], list[Problem]]:
     """The regular files of `folder` whose names end with `suffix` (with `recursive`,
     of its subfolders too, links to folders inside the site followed once), sorted, as
     paths under `folder`; and a Problem for each entry with such a name that is refused.
@@ -174,8 +181,11 @@ def inspect_folder(root: Path, folder: Path) -> str:
     real = os.path.realpath(folder)
     rel = relative(root, folder)
     if not _inside(real, _real_root(str(root))):
-        raise _refuse(rel, f"is a link to {real}, outside the site folder: the site reads only "
-                           "its own files; put the folder itself here instead of a link")
+        raise _refuse(
+            rel,
+            f"is a link to {real}, outside the site folder: the site reads only "
+            "its own files; put the folder itself here instead of a link",
+        )
     if not os.path.isdir(real):
         if not os.path.lexists(folder):
             raise FileNotFoundError(folder)

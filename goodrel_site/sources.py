@@ -46,15 +46,16 @@ class Sources:
         known = self._objects.get(rel)
         if known is None or known[0] is not record:
             loaded = Loaded(*record)
-            known = self._objects[rel] = (record, Source(rel, loaded.kind, loaded.data, loaded.lines,
-                                                         loaded.body, loaded.body_line))
+            known = self._objects[rel] = (
+                record,
+                Source(rel, loaded.kind, loaded.data, loaded.lines, loaded.body, loaded.body_line),
+            )
         return known[1]
 
     def load(self, root: Path) -> tuple[list[Source], list[Problem]]:
         """Every content file, in content_files' order, and the problems of those that
         could not be read."""
-        shards = self._shards or [read_record(self.folder / str(i), code_version()) or {}
-                                  for i in range(self.SHARDS)]
+        shards = self._shards or [read_record(self.folder / str(i), code_version()) or {} for i in range(self.SHARDS)]
         records: dict[str, tuple | None] = {}
         problems = []
         for path, kind in content_files(root):

@@ -31,9 +31,14 @@ from .uptodate import Note, note, pictures
 from .validate import Validated, image_path, validate
 
 
-def load_site(root: Path, now: date, drafts: bool = False, base_url: str | None = None,
-              sources: Sources | None = None, validated: Validated | None = None
-              ) -> tuple[Site, list[Problem]]:
+def load_site(
+    root: Path,
+    now: date,
+    drafts: bool = False,
+    base_url: str | None = None,
+    sources: Sources | None = None,
+    validated: Validated | None = None,
+) -> tuple[Site, list[Problem]]:
     content = validate(root, sources.load, validated) if sources else validate(root)
     content = history.with_updated_dates(content, now)
     if base_url:
@@ -80,8 +85,14 @@ def build_all(root: Path, options: Options, inputs: str | None, progress: Silent
         raise ContentError(found)
     renderer = Renderer(site, theme, root / FOLDER)
     store = Store(root) if options.cache else None
-    keys = Keys(site, theme, renderer.env, renderer.shared, renderer.HELPERS,
-                root / FOLDER / "templates.names" if store else None)
+    keys = Keys(
+        site,
+        theme,
+        renderer.env,
+        renderer.shared,
+        renderer.HELPERS,
+        root / FOLDER / "templates.names" if store else None,
+    )
     clock.lap("planned the pages")
     with output_tree(options.out, reuse=options.cache) as tree:
         records, shown = _pages(pages, keys, renderer, store, tree, options.jobs, progress)
@@ -95,11 +106,16 @@ def build_all(root: Path, options: Options, inputs: str | None, progress: Silent
             tree.write(f"assets/{name}", theme.static_bytes(name))
         clock.lap("wrote the pictures")
         if options.search:
-            _index(pages, records, tree, root / FOLDER / "search" if store else None,
-                   site.settings.language, options.jobs)
+            _index(
+                pages, records, tree, root / FOLDER / "search" if store else None, site.settings.language, options.jobs
+            )
             clock.lap("indexed for search")
-    summary = (len(tree.made), len(site.stories), len(site.events),
-               [dataclasses.astuple(n) for n in sorted(set(notes + problems))])
+    summary = (
+        len(tree.made),
+        len(site.stories),
+        len(site.events),
+        [dataclasses.astuple(n) for n in sorted(set(notes + problems))],
+    )
     if store:
         store.save(records)
         keys.save()
@@ -107,8 +123,9 @@ def build_all(root: Path, options: Options, inputs: str | None, progress: Silent
     return summary
 
 
-def _pages(pages: list[Page], keys: Keys, renderer: Renderer, store: Store | None, tree: Tree,
-           jobs: int, progress: Silent) -> tuple[dict[str, PageRecord], list[images.ImageSet]]:
+def _pages(
+    pages: list[Page], keys: Keys, renderer: Renderer, store: Store | None, tree: Tree, jobs: int, progress: Silent
+) -> tuple[dict[str, PageRecord], list[images.ImageSet]]:
     """Every page in the output: linked from the store where it is made already, else
     rendered; each page's record, and the pictures the pages' texts show."""
     records: dict[str, PageRecord] = {}
@@ -117,8 +134,12 @@ def _pages(pages: list[Page], keys: Keys, renderer: Renderer, store: Store | Non
     for page in pages:
         key = keys.page(page)
         record = store.index.get(page.url) if store else None
-        if record and record.key == key and markdown.still(record.reads, renderer.links) \
-                and store.link(tree, record.files):
+        if (
+            record
+            and record.key == key
+            and markdown.still(record.reads, renderer.links)
+            and store.link(tree, record.files)
+        ):
             records[page.url] = record
             shown += [images.plan(Path(p)) for p in record.images]
         else:
@@ -141,8 +162,9 @@ def _pages(pages: list[Page], keys: Keys, renderer: Renderer, store: Store | Non
     return {page.url: records[page.url] for page in pages}, shown
 
 
-def _index(pages: list[Page], records: dict[str, PageRecord], tree: Tree, cache: Path | None,
-           language: str, jobs: int) -> None:
+def _index(
+    pages: list[Page], records: dict[str, PageRecord], tree: Tree, cache: Path | None, language: str, jobs: int
+) -> None:
     """The search index of the story and event pages, Pagefind's bundles kept in
     `cache` (without one, in a folder of their own for this build alone)."""
     indexed = []

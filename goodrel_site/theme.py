@@ -96,7 +96,9 @@ class Theme:
 
     def _named(self, problem: Problem, boundary: Path) -> Problem:
         """A problem with a default theme file, named as a file of that theme."""
-        return problem if boundary == self.root else dataclasses.replace(problem, path=f"(default theme) {problem.path}")
+        return (
+            problem if boundary == self.root else dataclasses.replace(problem, path=f"(default theme) {problem.path}")
+        )
 
     @cached_property
     def static(self) -> dict[str, Path]:

@@ -40,8 +40,19 @@ def inputs(root: Path, options: Options) -> str:
     """What a build reads, taken as it begins (so that an edit made while it runs makes
     the next one run): every file's signature, the options and the git commit."""
     h = hashlib.blake2b(digest_size=16)
-    h.update(repr((code_version(), str(options.out.resolve()), options.now.isoformat(), options.drafts,
-                   options.base_url, options.search, history.revision(root))).encode())
+    h.update(
+        repr(
+            (
+                code_version(),
+                str(options.out.resolve()),
+                options.now.isoformat(),
+                options.drafts,
+                options.base_url,
+                options.search,
+                history.revision(root),
+            )
+        ).encode()
+    )
     for name in ("site.yaml", *CONTENT_DIRS):
         _add_files(h, root / name, name)
     for number, folder in enumerate(Theme(root).folders):

@@ -11,21 +11,39 @@ from typing import Any, Callable
 from pydantic import BaseModel, ValidationError
 
 from . import blanks, images, limits
-from .load import (KeyPath, LoadError, Source, content_problems, line_of, load_sources, load_yaml,
-                   read_text)
+from .load import KeyPath, LoadError, Source, content_problems, line_of, load_sources, load_yaml, read_text
 from .models import META_MODELS, VOCABULARIES, Entry, Settings, nested_model
 from .problems import ContentError, Problem
 from .slugs import slugify
 
 # First path segments the engine itself uses: a free page may not take them.
-RESERVED = {"stories", "events", "organisations", "search", "pagefind", "data", "figures",
-            "assets", "media", "page", "feed.xml", "feed.json", "sitemap.xml", "robots.txt",
-            "404.html", *VOCABULARIES}
+RESERVED = {
+    "stories",
+    "events",
+    "organisations",
+    "search",
+    "pagefind",
+    "data",
+    "figures",
+    "assets",
+    "media",
+    "page",
+    "feed.xml",
+    "feed.json",
+    "sitemap.xml",
+    "robots.txt",
+    "404.html",
+    *VOCABULARIES,
+}
 
 # The vocabulary each field draws from, and the word for one of its terms.
-VOCAB_FIELDS = {"categories": ("categories", "category"), "approaches": ("approaches", "approach"),
-                "divides": ("divides", "divide"), "themes": ("themes", "theme"),
-                "region": ("regions", "region")}
+VOCAB_FIELDS = {
+    "categories": ("categories", "category"),
+    "approaches": ("approaches", "approach"),
+    "divides": ("divides", "divide"),
+    "themes": ("themes", "theme"),
+    "region": ("regions", "region"),
+}
 
 URL_PREFIX = {"story": "/stories/", "event": "/events/", "page": "/"}
 
@@ -54,8 +72,9 @@ def load_settings(root: Path) -> Settings:
         raise ContentError(model_problems(err, data, lines, "site.yaml")) from None
 
 
-def model_problems(err: ValidationError, data: Any, lines: dict[KeyPath, int], path: str,
-                   model: type[BaseModel] | None = None) -> list[Problem]:
+def model_problems(
+    err: ValidationError, data: Any, lines: dict[KeyPath, int], path: str, model: type[BaseModel] | None = None
+) -> list[Problem]:
     """Pydantic's errors, said for an editor, at the line of the key concerned."""
     by_key: dict[KeyPath, list[dict]] = {}
     for e in err.errors():
@@ -80,8 +99,11 @@ def model_problems(err: ValidationError, data: Any, lines: dict[KeyPath, int], p
             # The alternative that took the value's type and refused its value says why.
             specific = next((e for e in errors if not e["type"].endswith("_type")), None)
             got = _TYPE_WORDS.get(type(errors[0].get("input")), "this")
-            message = _explain(specific, key, model) if specific else \
-                f"{_field_name(key)} has the wrong type: it cannot be {got}"
+            message = (
+                _explain(specific, key, model)
+                if specific
+                else f"{_field_name(key)} has the wrong type: it cannot be {got}"
+            )
         else:
             message = _explain(errors[0], key, model)
         problems.append(Problem(path, line_of(lines, key), message))
@@ -93,8 +115,11 @@ def _data_path(error: dict, data: Any) -> KeyPath:
     path: list = []
     loc = error["loc"]
     for i, part in enumerate(loc):
-        if isinstance(data, dict) and part in data or (
-                isinstance(data, list) and isinstance(part, int) and part < len(data)):
+        if (
+            isinstance(data, dict)
+            and part in data
+            or (isinstance(data, list) and isinstance(part, int) and part < len(data))
+        ):
             path.append(part)
             data = data[part]
         else:
@@ -113,12 +138,19 @@ def _field_name(key: KeyPath) -> str:
         return "'" + ".".join(key) + "'"
     inner = _field_name(key[:last_index])
     item = f"item {key[last_index] + 1} of {inner}"
-    rest = key[last_index + 1:]
+    rest = key[last_index + 1 :]
     return f"'{'.'.join(map(str, rest))}' in {item}" if rest else item
 
 
-_TYPE_WORDS = {str: "text", int: "a number", float: "a number", bool: "true or false",
-               list: "a list", dict: "a mapping of 'key: value' lines", type(None): "empty"}
+_TYPE_WORDS = {
+    str: "text",
+    int: "a number",
+    float: "a number",
+    bool: "true or false",
+    list: "a list",
+    dict: "a mapping of 'key: value' lines",
+    type(None): "empty",
+}
 
 
 def _explain(e: dict, key: KeyPath, model: type[BaseModel] | None) -> str:
@@ -207,16 +239,34 @@ def _entry(source: Source, settings: Settings) -> tuple[Entry | None, list[Probl
         for i, term in enumerate(value if isinstance(value, list) else [value]):
             if term not in terms:
                 key = (field, i) if isinstance(value, list) else (field,)
-                problems.append(Problem(
-                    source.path, source.line(*key),
-                    f"unknown {word} '{term}'; allowed: {', '.join(terms)} "
-                    f"(a new term is added in site.yaml under '{vocab}')"))
+                problems.append(
+                    Problem(
+                        source.path,
+                        source.line(*key),
+                        f"unknown {word} '{term}'; allowed: {', '.join(terms)} "
+                        f"(a new term is added in site.yaml under '{vocab}')",
+                    )
+                )
     slug = meta.slug or Path(source.path).stem
     if meta.slug is None and slugify(slug) != slug:
-        problems.append(Problem(source.path, 1, f"the file name '{Path(source.path).name}' cannot be "
-                                f"a URL: rename it to '{slugify(slug) or 'my-story'}.md' or set 'slug'"))
-    entry = Entry(source.kind, source.path, slug, URL_PREFIX[source.kind] + slug + "/", meta,
-                  source.body, source.body_line, source.lines)
+        problems.append(
+            Problem(
+                source.path,
+                1,
+                f"the file name '{Path(source.path).name}' cannot be "
+                f"a URL: rename it to '{slugify(slug) or 'my-story'}.md' or set 'slug'",
+            )
+        )
+    entry = Entry(
+        source.kind,
+        source.path,
+        slug,
+        URL_PREFIX[source.kind] + slug + "/",
+        meta,
+        source.body,
+        source.body_line,
+        source.lines,
+    )
     return entry, problems
 
 
@@ -238,18 +288,28 @@ def _placeholder_problems(source: Source) -> list[Problem]:
             for i, v in enumerate(value):
                 walk(v, key + (i,))
         elif isinstance(value, str) and " ".join(value.split()) in found:
-            problems.append(Problem(source.path, source.line(*key),
-                                    f"{_field_name(key)} still holds the placeholder of a new file "
-                                    f"(\u201c{value}\u201d): write the real text before publishing"))
+            problems.append(
+                Problem(
+                    source.path,
+                    source.line(*key),
+                    f"{_field_name(key)} still holds the placeholder of a new file "
+                    f"(\u201c{value}\u201d): write the real text before publishing",
+                )
+            )
 
     walk(source.data, ())
     body = " ".join(source.body.split())
     for text in found:
         if text in body:
             first = source.body.find(text.split()[0] + " " + text.split()[1])
-            problems.append(Problem(source.path, source.body_line + source.body[:max(first, 0)].count("\n"),
-                                    f"the text still holds the placeholder of a new file "
-                                    f"(\u201c{text}\u201d): write the real text before publishing"))
+            problems.append(
+                Problem(
+                    source.path,
+                    source.body_line + source.body[: max(first, 0)].count("\n"),
+                    f"the text still holds the placeholder of a new file "
+                    f"(\u201c{text}\u201d): write the real text before publishing",
+                )
+            )
     return problems
 
 
@@ -273,8 +333,11 @@ class Validated:
         return known[1], known[2]
 
 
-def validate(root: Path, loader: Callable[[Path], tuple[list[Source], list[Problem]]] = load_sources,
-             validated: Validated | None = None) -> Content:
+def validate(
+    root: Path,
+    loader: Callable[[Path], tuple[list[Source], list[Problem]]] = load_sources,
+    validated: Validated | None = None,
+) -> Content:
     """Load and validate everything; raise ContentError listing every error found.
     `loader` reads the content files (the build cache passes one that reuses what it
     read before)."""
@@ -302,12 +365,20 @@ def _cross_file_problems(root: Path, entries: list[Entry]) -> list[Problem]:
     for entry in entries:
         other = by_slug.setdefault((entry.kind, entry.slug), entry)
         if other is not entry:
-            problems.append(Problem(entry.path, entry.line("slug"),
-                                    f"two {entry.kind} files have the slug '{entry.slug}': "
-                                    f"{other.path} and {entry.path}; give one a different slug"))
+            problems.append(
+                Problem(
+                    entry.path,
+                    entry.line("slug"),
+                    f"two {entry.kind} files have the slug '{entry.slug}': "
+                    f"{other.path} and {entry.path}; give one a different slug",
+                )
+            )
         if entry.kind == "page" and entry.slug in RESERVED:
-            problems.append(Problem(entry.path, entry.line("slug"),
-                                    f"'/{entry.slug}/' is used by the site itself; choose another slug"))
+            problems.append(
+                Problem(
+                    entry.path, entry.line("slug"), f"'/{entry.slug}/' is used by the site itself; choose another slug"
+                )
+            )
     stories = {e.slug: e for e in entries if e.kind == "story"}
     events = {e.slug: e for e in entries if e.kind == "event"}
     for story in stories.values():
@@ -321,27 +392,48 @@ def _cross_file_problems(root: Path, entries: list[Entry]) -> list[Problem]:
 def _story_problems(story: Entry, stories: dict[str, Entry], events: dict[str, Entry]) -> list[Problem]:
     problems = []
     if story.event and story.event not in events:
-        problems.append(Problem(story.path, story.line("event"),
-                                f"no event has the slug '{story.event}'; the events are: "
-                                f"{', '.join(sorted(events)) or 'none yet'}"))
+        problems.append(
+            Problem(
+                story.path,
+                story.line("event"),
+                f"no event has the slug '{story.event}'; the events are: {', '.join(sorted(events)) or 'none yet'}",
+            )
+        )
     if story.translation_of:
         original = stories.get(story.translation_of)
         if original is None or original is story:
-            problems.append(Problem(story.path, story.line("translation_of"),
-                                    f"no other story has the slug '{story.translation_of}'"))
+            problems.append(
+                Problem(
+                    story.path, story.line("translation_of"), f"no other story has the slug '{story.translation_of}'"
+                )
+            )
         elif original.translation_of:
-            problems.append(Problem(story.path, story.line("translation_of"),
-                                    f"'{original.slug}' is itself a translation: name the original, "
-                                    f"'{original.translation_of}'"))
+            problems.append(
+                Problem(
+                    story.path,
+                    story.line("translation_of"),
+                    f"'{original.slug}' is itself a translation: name the original, '{original.translation_of}'",
+                )
+            )
     if story.status == "published" and story.consent.status == "pending":
-        problems.append(Problem(story.path, story.line("consent", "status"),
-                                "this story is published but consent is still pending: keep "
-                                "'status: draft' until the storyteller agrees, then set "
-                                "consent.status: given and consent.date"))
+        problems.append(
+            Problem(
+                story.path,
+                story.line("consent", "status"),
+                "this story is published but consent is still pending: keep "
+                "'status: draft' until the storyteller agrees, then set "
+                "consent.status: given and consent.date",
+            )
+        )
     if story.status == "published" and story.consent.status == "withdrawn":
-        problems.append(Problem(story.path, story.line("consent", "status"),
-                                "consent withdrawn: the story is withheld from every page, feed, "
-                                "export and the search index", "info"))
+        problems.append(
+            Problem(
+                story.path,
+                story.line("consent", "status"),
+                "consent withdrawn: the story is withheld from every page, feed, export and the search index",
+                "info",
+            )
+        )
     return problems
 
 
@@ -353,15 +445,22 @@ def _organisation_problems(entries: list[Entry]) -> list[Problem]:
         for i, name in enumerate(getattr(entry.meta, field, [])):
             slug, where = slugify(name), f"{entry.path}:{entry.line(field, i)}"
             if not slug:
-                problems.append(Problem(entry.path, entry.line(field, i),
-                                        f"the organisation name '{name}' has no letters or digits"))
+                problems.append(
+                    Problem(
+                        entry.path, entry.line(field, i), f"the organisation name '{name}' has no letters or digits"
+                    )
+                )
                 continue
             other_name, other_where = first.setdefault(slug, (name, where))
             if other_name != name:
-                problems.append(Problem(
-                    entry.path, entry.line(field, i),
-                    f"'{name}' and '{other_name}' ({other_where}) would share the page "
-                    f"/organisations/{slug}/: spell the organisation the same way"))
+                problems.append(
+                    Problem(
+                        entry.path,
+                        entry.line(field, i),
+                        f"'{name}' and '{other_name}' ({other_where}) would share the page "
+                        f"/organisations/{slug}/: spell the organisation the same way",
+                    )
+                )
     return problems
 
 
@@ -371,13 +470,23 @@ def _alias_problems(entries: list[Entry]) -> list[Problem]:
         for i, alias in enumerate(entry.aliases):
             url = alias if alias.endswith("/") or alias.endswith(".html") else alias + "/"
             if any(part in (".", "..") for part in url.split("/")):
-                problems.append(Problem(entry.path, entry.line("aliases", i),
-                                        f"the alias '{alias}' may not contain '.' or '..' segments"))
+                problems.append(
+                    Problem(
+                        entry.path,
+                        entry.line("aliases", i),
+                        f"the alias '{alias}' may not contain '.' or '..' segments",
+                    )
+                )
                 continue
             other = taken.setdefault(url, entry)
             if other is not entry:
-                problems.append(Problem(entry.path, entry.line("aliases", i),
-                                        f"the alias '{alias}' is already the address of {other.path}"))
+                problems.append(
+                    Problem(
+                        entry.path,
+                        entry.line("aliases", i),
+                        f"the alias '{alias}' is already the address of {other.path}",
+                    )
+                )
     return problems
 
 

@@ -23,8 +23,9 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def pytest_addoption(parser):
-    parser.addoption("--regen-golden", action="store_true",
-                     help="rewrite tests/fixtures/golden/expected from the current output")
+    parser.addoption(
+        "--regen-golden", action="store_true", help="rewrite tests/fixtures/golden/expected from the current output"
+    )
 
 
 def pytest_collection_modifyitems(items):
@@ -69,7 +70,10 @@ def site(tmp_path: Path) -> Path:
     root.mkdir()
     shutil.copy(REPO / "site.yaml", root / "site.yaml")
     write(root, "stories/first.md", story("First story", "event: leeds-2013\n"))
-    write(root, "events/leeds-2013.md", """\
+    write(
+        root,
+        "events/leeds-2013.md",
+        """\
         ---
         title: Leeds gathering
         summary: Practitioners met in Leeds.
@@ -82,7 +86,8 @@ def site(tmp_path: Path) -> Path:
         ---
 
         What happened.
-        """)
+        """,
+    )
     return root
 
 
@@ -92,24 +97,38 @@ def run(*args: str) -> int:
 
 
 def build(root: Path, out: Path | None = None, *extra: str) -> int:
-    return run("build", "--site", str(root), "--out", str(out or root / "public"),
-               "--now", NOW.isoformat(), "--no-search", *extra)
+    return run(
+        "build",
+        "--site",
+        str(root),
+        "--out",
+        str(out or root / "public"),
+        "--now",
+        NOW.isoformat(),
+        "--no-search",
+        *extra,
+    )
 
 
 def tree_hashes(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
     import hashlib
 
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()
-            and not p.relative_to(folder).as_posix().startswith(skip)}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.relative_to(folder).as_posix().startswith(skip)
+    }
 
 
 @pytest.fixture(scope="session")
 def bundled(tmp_path_factory) -> Path:
     """The bundled site, built once with its search index."""
     out = tmp_path_factory.mktemp("bundled") / "public"
-    result = subprocess.run([sys.executable, str(REPO / "build.py"), "--out", str(out),
-                             "--now", NOW.isoformat()], capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "--out", str(out), "--now", NOW.isoformat()],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     return out
 
@@ -140,9 +159,18 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
         yield chromium
         chromium.close()
 

@@ -41,8 +41,7 @@ def axe():
 
 def violations(axe, page) -> list[str]:
     found = axe.run(page).response["violations"]
-    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-            for v in found]
+    return [f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}" for v in found]
 
 
 @pytest.mark.parametrize("name", PAGES)

@@ -10,15 +10,33 @@ import pytest
 from conftest import NOW, REPO, build, run, story, tree_hashes, write
 from goodrel_site.stages import load_site
 
-WITHHELD = ["draft-refugee-welcome-supper", "embargoed-ten-years-on", "withdrawn-market-traders",
-            "expired-festival-pop-up"]
+WITHHELD = [
+    "draft-refugee-welcome-supper",
+    "embargoed-ten-years-on",
+    "withdrawn-market-traders",
+    "expired-festival-pop-up",
+]
 
 
 def test_every_contract_url_is_rendered(bundled):
     site, _ = load_site(REPO, NOW)
-    urls = ["/", "/stories/", "/events/", "/organisations/", "/search/", "/404.html", "/feed.xml",
-            "/feed.json", "/sitemap.xml", "/robots.txt", "/data/stories.json", "/data/stories.csv",
-            "/data/events.json", "/data/events.csv", "/pagefind/pagefind.js"]
+    urls = [
+        "/",
+        "/stories/",
+        "/events/",
+        "/organisations/",
+        "/search/",
+        "/404.html",
+        "/feed.xml",
+        "/feed.json",
+        "/sitemap.xml",
+        "/robots.txt",
+        "/data/stories.json",
+        "/data/stories.csv",
+        "/data/events.json",
+        "/data/events.csv",
+        "/pagefind/pagefind.js",
+    ]
     urls += [e.url for e in site.entries] + [o.url for o in site.organisations]
     for vocab, terms in site.terms.items():
         urls += [f"/{vocab}/"] + [t.url for t in terms]
@@ -41,11 +59,17 @@ def test_bundled_site_uses_every_vocabulary_term_and_withholds_four(bundled):
 
 
 def test_withheld_items_appear_nowhere(site):
-    write(site, "stories/secret-draft.md", story("Secret draft", "organisations: [Hidden Org]\n")
-          .replace("status: published", "status: draft"))
+    write(
+        site,
+        "stories/secret-draft.md",
+        story("Secret draft", "organisations: [Hidden Org]\n").replace("status: published", "status: draft"),
+    )
     write(site, "stories/secret-embargo.md", story("Secret embargo", "publish_on: 2099-01-01\n"))
-    write(site, "stories/secret-withdrawn.md", story("Secret withdrawn").replace(
-        "status: given, date: 2014-01-10", "status: withdrawn"))
+    write(
+        site,
+        "stories/secret-withdrawn.md",
+        story("Secret withdrawn").replace("status: given, date: 2014-01-10", "status: withdrawn"),
+    )
     write(site, "stories/secret-expired.md", story("Secret expired", "unpublish_on: 2020-01-01\n"))
     assert run("build", "--site", str(site), "--now", NOW.isoformat()) == 0  # with search
     for path in (site / "public").rglob("*"):
@@ -90,8 +114,9 @@ def test_nothing_from_an_earlier_build_survives(site):
     # just what the output holds (hard links), nothing of the output before.
     assert sorted(p.name for p in site.glob(".public.*")) == [".public.goodrel-lock", ".public.goodrel-spare"]
     spare, public = site / ".public.goodrel-spare", site / "public"
-    assert {p.relative_to(spare): p.stat().st_ino for p in spare.rglob("*") if p.is_file()} == \
-        {p.relative_to(public): p.stat().st_ino for p in public.rglob("*") if p.is_file()}
+    assert {p.relative_to(spare): p.stat().st_ino for p in spare.rglob("*") if p.is_file()} == {
+        p.relative_to(public): p.stat().st_ino for p in public.rglob("*") if p.is_file()
+    }
     (site / "public" / "another-stray.txt").write_text("left over")
     assert build(site) == 0
     assert not (site / "public/stray.txt").exists() and not (site / "public/another-stray.txt").exists()
@@ -116,20 +141,23 @@ def test_an_output_folder_over_the_content_is_refused(site, capsys, out):
     assert (site / "stories/first.md").exists()
 
 
-@pytest.mark.parametrize("alias, why", [
-    ("/search/", "is already the address of a page made from site.yaml"),
-    ("/stories/first/", "is already the address of stories/first.md"),
-    ("/stories/first/cite.bib", "would put a page inside /stories/first/cite.bib, a file the site writes"),
-    ("/feed.xml", "would put a page inside /feed.xml, a file the site writes"),
-    ("/404.html", "is already the address of a page made from site.yaml"),
-    ("/categories/common-purpose/", "is already the address of a page made from site.yaml"),
-    ("/data/stories.json", "is an address the site keeps for its own files (/data)"),
-    ("/assets/site.css", "is an address the site keeps for its own files (/assets)"),
-    ("/pagefind/", "is an address the site keeps for its own files (/pagefind)"),
-    ("/media/x.jpg", "is an address the site keeps for its own files (/media)"),
-    ("/robots.txt", "would put a page inside /robots.txt, a file the site writes"),
-    ("/" + "x" * 300 + "/", "is too long to be a file name"),
-])
+@pytest.mark.parametrize(
+    "alias, why",
+    [
+        ("/search/", "is already the address of a page made from site.yaml"),
+        ("/stories/first/", "is already the address of stories/first.md"),
+        ("/stories/first/cite.bib", "would put a page inside /stories/first/cite.bib, a file the site writes"),
+        ("/feed.xml", "would put a page inside /feed.xml, a file the site writes"),
+        ("/404.html", "is already the address of a page made from site.yaml"),
+        ("/categories/common-purpose/", "is already the address of a page made from site.yaml"),
+        ("/data/stories.json", "is an address the site keeps for its own files (/data)"),
+        ("/assets/site.css", "is an address the site keeps for its own files (/assets)"),
+        ("/pagefind/", "is an address the site keeps for its own files (/pagefind)"),
+        ("/media/x.jpg", "is an address the site keeps for its own files (/media)"),
+        ("/robots.txt", "would put a page inside /robots.txt, a file the site writes"),
+        ("/" + "x" * 300 + "/", "is too long to be a file name"),
+    ],
+)
 def test_an_alias_never_takes_another_address(site, capsys, alias, why):
     public = site / "public"
     assert build(site) == 0
@@ -158,7 +186,11 @@ def test_alias_redirects_to_the_story(site):
 
 
 def test_relative_links_become_urls(site):
-    write(site, "stories/linker.md", story("Linker") + "\n[first](first.md) and [event](../events/leeds-2013.md#questions)\n")
+    write(
+        site,
+        "stories/linker.md",
+        story("Linker") + "\n[first](first.md) and [event](../events/leeds-2013.md#questions)\n",
+    )
     assert build(site) == 0
     html = (site / "public/stories/linker/index.html").read_text()
     assert 'href="/stories/first/"' in html and 'href="/events/leeds-2013/#questions"' in html
@@ -171,8 +203,9 @@ def test_check_writes_nothing_and_reports(site, capsys):
     assert not (site / "public").exists()
 
 
-@pytest.mark.parametrize("args", [["build", "--jobs", "0"], ["build", "--now", "2013-02-30"],
-                                  ["frobnicate"], ["build", "--unknown"]])
+@pytest.mark.parametrize(
+    "args", [["build", "--jobs", "0"], ["build", "--now", "2013-02-30"], ["frobnicate"], ["build", "--unknown"]]
+)
 def test_bad_usage_exits_2(site, args):
     with pytest.raises(SystemExit) as exit:
         run(*args, "--site", str(site))
@@ -181,9 +214,23 @@ def test_bad_usage_exits_2(site, args):
 
 def _build_in_process(site: Path, out: Path, jobs: int, seed: str) -> None:
     env = dict(os.environ, PYTHONHASHSEED=seed)
-    subprocess.run([sys.executable, str(REPO / "build.py"), "--site", str(site), "--out", str(out),
-                    "--now", NOW.isoformat(), "--jobs", str(jobs)], check=True, env=env,
-                   capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "build.py"),
+            "--site",
+            str(site),
+            "--out",
+            str(out),
+            "--now",
+            NOW.isoformat(),
+            "--jobs",
+            str(jobs),
+        ],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
 
 
 def test_output_is_byte_identical_whatever_jobs_order_or_hash_seed(tmp_path):

@@ -47,10 +47,14 @@ def presskit(bundled, slug):
 def test_apa_and_harvard_text(public):
     src = source(public, "allotment-across-the-fence")
     url = f"{BASE}/stories/allotment-across-the-fence/"
-    assert cite.apa(src).text == ("Good Relations Network. (2013, June 20). The allotment across the "
-                                  f"fence. Untold Stories of Good Relations. {url}")
-    assert cite.harvard(src).text == ("Good Relations Network (2013) The allotment across the fence. "
-                                      f"Available at: {url} (Accessed: 28 November 2026).")
+    assert cite.apa(src).text == (
+        "Good Relations Network. (2013, June 20). The allotment across the "
+        f"fence. Untold Stories of Good Relations. {url}"
+    )
+    assert cite.harvard(src).text == (
+        "Good Relations Network (2013) The allotment across the fence. "
+        f"Available at: {url} (Accessed: 28 November 2026)."
+    )
     # The title, and only the title, is set in italics.
     assert [text for text, italic in cite.apa(src).runs if italic] == ["The allotment across the fence"]
 
@@ -74,9 +78,11 @@ def test_bibtex_is_one_balanced_entry_with_tex_escaped(site, tmp_path):
         assert depth >= 0
     assert depth == 0
     title = re.search(r"^  title = \{(.*)\},$", text, re.M).group(1)
-    assert title == (r"Rates \& 100\% of \textbraceleft{}costs\textbraceright{} for \#1\_a "
-                     r"\textasciitilde{}x\textasciicircum{}2 "
-                     r"\textbackslash{} end")
+    assert title == (
+        r"Rates \& 100\% of \textbraceleft{}costs\textbraceright{} for \#1\_a "
+        r"\textasciitilde{}x\textasciicircum{}2 "
+        r"\textbackslash{} end"
+    )
     fields = dict(re.findall(r"^  (\w+) = \{(.*)\},?$", text, re.M))
     assert fields["author"] == "{Good Relations Network}"  # a corporate name, never split
     assert fields["date"] == "2014-03-01" and fields["url"] == f"{BASE}/stories/odd/"
@@ -120,8 +126,10 @@ def test_press_kit_on_a_story_page(bundled, public):
     kit = presskit(bundled, "allotment-across-the-fence")
     entry = next(s for s in public.stories if s.slug == "allotment-across-the-fence")
     text = kit.get_text(" ", strip=True)
-    facts = {dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(" ", strip=True)
-             for dt in kit.select(".presskit-facts dt")}
+    facts = {
+        dt.get_text(strip=True): dt.find_next_sibling("dd").get_text(" ", strip=True)
+        for dt in kit.select(".presskit-facts dt")
+    }
     assert facts["Title"] == entry.title
     assert facts["Place"] == "Oldham, North West"
     assert facts["Kinds of work"] == "Common purpose"
@@ -186,7 +194,10 @@ def test_every_story_page_names_someone_to_call(bundled, public):
     for story in public.stories:
         soup = BeautifulSoup((bundled / story.url.lstrip("/") / "index.html").read_text("utf-8"), "html.parser")
         who = story.contact or editors
-        routes = {f"mailto:{who.email}" if who.email else None, f"tel:{who.phone.replace(' ', '')}" if who.phone else None}
+        routes = {
+            f"mailto:{who.email}" if who.email else None,
+            f"tel:{who.phone.replace(' ', '')}" if who.phone else None,
+        }
         routes.discard(None)
         glance = soup.select_one("aside.facts dd.contact")
         assert routes <= {a["href"] for a in glance.find_all("a")}, story.url
@@ -216,10 +227,17 @@ def test_every_story_page_has_a_press_kit_outside_the_indexed_article(bundled, p
 
 
 def test_press_kit_escapes_markup_in_content(site, tmp_path):
-    write(site, "stories/payload.md", story('"<img src=x onerror=alert(1)>"', """\
+    write(
+        site,
+        "stories/payload.md",
+        story(
+            '"<img src=x onerror=alert(1)>"',
+            """\
         quote: {text: "<script>alert(2)</script>", attribution: "<b>me</b>"}
         contact: {name: "<i>Ann</i>", email: ann@example.org}
-        """))
+        """,
+        ),
+    )
     assert build(site, tmp_path / "out") == 0
     kit = presskit(tmp_path / "out", "payload")
     assert not kit.find_all(["img", "script", "b"]) and not kit.select(".presskit-contact i")

@@ -46,8 +46,12 @@ def test_every_front_matter_field_is_in_the_form_with_its_type(new_site: Path):
     settings = load_settings(new_site)
     config = cms.config(settings)
     assert config["publish_mode"] == "editorial_workflow"
-    assert config["backend"] == {"name": "github", "repo": "our-network/stories", "branch": "main",
-                                 "squash_merges": True}
+    assert config["backend"] == {
+        "name": "github",
+        "repo": "our-network/stories",
+        "branch": "main",
+        "squash_merges": True,
+    }
     collections = {c["name"]: c for c in config["collections"]}
     assert list(collections) == ["stories", "events", "pages"]
     for kind, name in (("story", "stories"), ("event", "events"), ("page", "pages")):
@@ -106,8 +110,11 @@ def test_the_shipped_decap_files_are_those_of_the_pinned_release():
     pinned = json.loads((REPO / "package.json").read_text("utf-8"))["devDependencies"]["decap-cms"]
     dist = REPO / "node_modules/decap-cms/dist"
     assert json.loads((dist.parent / "package.json").read_text("utf-8"))["version"] == pinned, "run npm ci"
-    wanted = {p.name for p in dist.iterdir()
-              if p.name.endswith(("decap-cms.js", ".wasm")) or p.name == "decap-cms.js.LICENSE.txt"}
+    wanted = {
+        p.name
+        for p in dist.iterdir()
+        if p.name.endswith(("decap-cms.js", ".wasm")) or p.name == "decap-cms.js.LICENSE.txt"
+    }
     assert {p.name for p in cms.DECAP.iterdir()} == wanted
     for name in wanted:
         assert (cms.DECAP / name).read_bytes() == (dist / name).read_bytes(), name
@@ -123,18 +130,28 @@ def decap_server(new_site: Path):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "MODE": "git", "GIT_REPO_DIRECTORY": str(new_site), "PORT": str(port),
-           "BIND_HOST": "127.0.0.1", "LOG_LEVEL": "warn",
-           "GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.org",
-           "GIT_COMMITTER_NAME": "Editor", "GIT_COMMITTER_EMAIL": "editor@example.org"}
-    server = subprocess.Popen(["node", str(DECAP_SERVER)], env=env, cwd=new_site,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    env = {
+        **os.environ,
+        "MODE": "git",
+        "GIT_REPO_DIRECTORY": str(new_site),
+        "PORT": str(port),
+        "BIND_HOST": "127.0.0.1",
+        "LOG_LEVEL": "warn",
+        "GIT_AUTHOR_NAME": "Editor",
+        "GIT_AUTHOR_EMAIL": "editor@example.org",
+        "GIT_COMMITTER_NAME": "Editor",
+        "GIT_COMMITTER_EMAIL": "editor@example.org",
+    }
+    server = subprocess.Popen(
+        ["node", str(DECAP_SERVER)], env=env, cwd=new_site, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     api = f"http://127.0.0.1:{port}/api/v1"
     try:
         for _ in range(100):
             try:
-                request = urllib.request.Request(api, json.dumps({"action": "info"}).encode(),
-                                                 {"Content-Type": "application/json"})
+                request = urllib.request.Request(
+                    api, json.dumps({"action": "info"}).encode(), {"Content-Type": "application/json"}
+                )
                 with urllib.request.urlopen(request, timeout=1) as answer:
                     assert json.load(answer)["type"] == "local_git"
                 break
@@ -147,8 +164,9 @@ def decap_server(new_site: Path):
         server.wait(timeout=10)
 
 
-def test_a_story_written_in_the_form_is_saved_for_review_checks_and_builds(new_site, decap_server, page,
-                                                                          tmp_path: Path):
+def test_a_story_written_in_the_form_is_saved_for_review_checks_and_builds(
+    new_site, decap_server, page, tmp_path: Path
+):
     out = tmp_path / "out"
     assert build(new_site, out) == 0
     server, url = serve_folder(out)
@@ -156,8 +174,7 @@ def test_a_story_written_in_the_form_is_saved_for_review_checks_and_builds(new_s
     page.on("request", lambda request: asked.append(request.url))
     # Decap looks for its local backend at localhost:8081, which may be taken: this
     # test's decap-server answers there instead.
-    page.route("http://localhost:8081/**",
-               lambda route: route.fulfill(response=route.fetch(url=decap_server)))
+    page.route("http://localhost:8081/**", lambda route: route.fulfill(response=route.fetch(url=decap_server)))
     try:
         page.goto(url + "/admin/")
         page.get_by_role("button", name="Login").click()
@@ -178,12 +195,17 @@ def test_a_story_written_in_the_form_is_saved_for_review_checks_and_builds(new_s
         page.wait_for_url("**/collections/stories/entries/football-across-the-estates", timeout=30_000)
     finally:
         server.shutdown()
-    assert all(a.startswith((url, "http://localhost:8081/", "data:", "blob:")) for a in asked), \
-        [a for a in asked if not a.startswith(url)]
+    assert all(a.startswith((url, "http://localhost:8081/", "data:", "blob:")) for a in asked), [
+        a for a in asked if not a.startswith(url)
+    ]
     # The submission is a commit on a branch of its own: what the pull request holds.
     branch = "cms/stories/football-across-the-estates"
-    text = subprocess.run(["git", "-C", str(new_site), "show", f"{branch}:stories/football-across-the-estates.md"],
-                          capture_output=True, text=True, check=True).stdout
+    text = subprocess.run(
+        ["git", "-C", str(new_site), "show", f"{branch}:stories/football-across-the-estates.md"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert "status: draft" in text and "status: pending" in text
     review = tmp_path / "review"
     subprocess.run(["git", "-C", str(new_site), "worktree", "add", "-q", str(review), branch], check=True)
@@ -195,8 +217,12 @@ def test_a_story_written_in_the_form_is_saved_for_review_checks_and_builds(new_s
     assert not (tmp_path / "public/stories/football-across-the-estates").exists()
     # The editor who approves it records consent and publishes: it goes out.
     path = review / "stories/football-across-the-estates.md"
-    path.write_text(text.replace("status: draft", "status: published")
-                    .replace("  status: pending", "  status: given\n  date: 2026-11-21"), "utf-8")
+    path.write_text(
+        text.replace("status: draft", "status: published").replace(
+            "  status: pending", "  status: given\n  date: 2026-11-21"
+        ),
+        "utf-8",
+    )
     assert run("check", "--site", str(review), "--now", NOW.isoformat()) == 0
     assert build(review, tmp_path / "public") == 0
     assert (tmp_path / "public/stories/football-across-the-estates/index.html").is_file()

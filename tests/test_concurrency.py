@@ -24,13 +24,27 @@ REPO = Path(__file__).resolve().parent.parent
 
 
 def _command(site: Path, out: Path, *extra: str) -> list[str]:
-    return [sys.executable, str(REPO / "build.py"), "build", "--site", str(site), "--out", str(out),
-            "--now", NOW.isoformat(), "--no-search", *extra]
+    return [
+        sys.executable,
+        str(REPO / "build.py"),
+        "build",
+        "--site",
+        str(site),
+        "--out",
+        str(out),
+        "--now",
+        NOW.isoformat(),
+        "--no-search",
+        *extra,
+    ]
 
 
 def _tree(folder: Path) -> dict[str, str]:
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 @pytest.fixture
@@ -45,8 +59,9 @@ def test_a_second_build_waits_for_the_first_and_says_so(site: Path, tmp_path: Pa
     lock.parent.mkdir(parents=True)
     with open(lock, "a+b") as held:
         fcntl.flock(held, fcntl.LOCK_EX)  # a build of this site under way
-        build = subprocess.Popen(_command(site, tmp_path / "out"), stdout=subprocess.PIPE,
-                                 stderr=subprocess.PIPE, text=True)
+        build = subprocess.Popen(
+            _command(site, tmp_path / "out"), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        )
         time.sleep(1.5)
         assert build.poll() is None and not (tmp_path / "out").exists()
     out, err = build.communicate(timeout=120)
@@ -84,8 +99,12 @@ def test_a_build_killed_at_any_instant_leaves_one_whole_output(site: Path, tmp_p
     subprocess.run(_command(site, out), check=True, capture_output=True)
     for attempt in range(12):
         story.write_text(texts[(attempt + 1) % 2], "utf-8")
-        build = subprocess.Popen(_command(site, out, "--jobs", "2"), stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.DEVNULL, start_new_session=True)
+        build = subprocess.Popen(
+            _command(site, out, "--jobs", "2"),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
         time.sleep(rng.uniform(0.1, 1.6))
         os.killpg(build.pid, signal.SIGKILL)
         build.wait()
@@ -97,8 +116,9 @@ def test_a_build_killed_at_any_instant_leaves_one_whole_output(site: Path, tmp_p
 
 
 def test_render_workers_die_with_their_build(site: Path, tmp_path: Path) -> None:
-    build = subprocess.Popen(_command(site, tmp_path / "out", "--jobs", "2"), stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL)
+    build = subprocess.Popen(
+        _command(site, tmp_path / "out", "--jobs", "2"), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     workers: list[int] = []
     deadline = time.monotonic() + 60
     while not workers and time.monotonic() < deadline and build.poll() is None:

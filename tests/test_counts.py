@@ -33,8 +33,10 @@ def figures(out: Path) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
     """The /figures/ page's totals, and each chart's rows (label: stories) by chart."""
     soup = soup_of(out, "/figures/")
     totals = {text(div.dt): int(text(div.dd)) for div in soup.select("dl.stats > div")}
-    charts = {section.h2["id"]: {text(tr.th): int(text(tr.find_all("td")[-1])) for tr in section.select("tbody tr")}
-              for section in soup.select("section.chart")}
+    charts = {
+        section.h2["id"]: {text(tr.th): int(text(tr.find_all("td")[-1])) for tr in section.select("tbody tr")}
+        for section in soup.select("section.chart")
+    }
     return totals, charts
 
 
@@ -75,23 +77,28 @@ def test_every_count_of_stories_is_the_figures_number(bundled, public):
 
     for vocab in ("categories", "approaches", "divides", "themes", "regions"):
         chart = charts[f"by_{vocab}"]
-        tiles = {text(tile.h2.a): number(text(tile.select_one(".count")))
-                 for tile in soup_of(bundled, f"/{vocab}/").select(".tiles .tile")}
+        tiles = {
+            text(tile.h2.a): number(text(tile.select_one(".count")))
+            for tile in soup_of(bundled, f"/{vocab}/").select(".tiles .tile")
+        }
         assert tiles == chart, vocab
         for term in public.terms[vocab]:
             page = soup_of(bundled, term.url)
             assert number(text(page.select_one(".page-head .meta"))) == chart[term.label], term.url
             shown = cards(bundled, term.url, "section[aria-labelledby=term-stories]")
             assert len(shown) == len({versions_of(public)[url] for url in shown}) == chart[term.label], term.url
-    home_tiles = {text(t.h3.a): number(text(t.select_one(".count"))) for t in home.select("[aria-labelledby=kinds] .tile")}
+    home_tiles = {
+        text(t.h3.a): number(text(t.select_one(".count"))) for t in home.select("[aria-labelledby=kinds] .tile")
+    }
     assert home_tiles == charts["by_categories"]
     for url in ("/", "/regions/"):
         svg = soup_of(bundled, url).select_one("svg.map")
         for shape in svg.select("a[aria-label]"):
             label, _, count = shape["aria-label"].rpartition(": ")
             assert number(count) == charts["by_regions"][label], (url, label)
-    assert {text(li.a): number(text(li.select_one(".count"))) for li in home.select(".region-list li")} \
-        == charts["by_regions"]
+    assert {text(li.a): number(text(li.select_one(".count"))) for li in home.select(".region-list li")} == charts[
+        "by_regions"
+    ]
     assert sum(charts["by_year"].values()) == stories
 
 
@@ -132,16 +139,21 @@ def test_translations_of_a_withheld_original_are_one_story(site, tmp_path):
     one in the site's language, and named wherever any of them is filed."""
     write(site, "stories/told.md", story("Told", "status: draft\n").replace("status: published\n", "", 1))
     write(site, "stories/told-pl.md", story("Opowiedziana", "lang: pl\ntranslation_of: told\n"))
-    write(site, "stories/told-en.md", story("Told again", "lang: en\ntranslation_of: told\n"
-                                            "organisations: [Only In English]\n"))
+    write(
+        site,
+        "stories/told-en.md",
+        story("Told again", "lang: en\ntranslation_of: told\norganisations: [Only In English]\n"),
+    )
     out = tmp_path / "out"
     assert build(site, out) == 0
     totals, charts = figures(out)
     assert totals["Stories"] == 2 and totals["Translations (not counted again)"] == 1
     assert cards(out, "/stories/") == ["/stories/first/", "/stories/told-en/"]  # one day: by slug
     assert charts["by_regions"]["London"] == 2
-    assert cards(out, "/regions/london/", "section[aria-labelledby=term-stories]") == \
-        ["/stories/first/", "/stories/told-en/"]
+    assert cards(out, "/regions/london/", "section[aria-labelledby=term-stories]") == [
+        "/stories/first/",
+        "/stories/told-en/",
+    ]
     assert cards(out, "/organisations/only-in-english/") == ["/stories/told-en/"]
     card = soup_of(out, "/stories/").find("a", href="/stories/told-en/").find_parent("li")
     assert [(a["hreflang"], a["href"]) for a in card.select(".versions a")] == [("pl", "/stories/told-pl/")]

@@ -18,8 +18,9 @@ from goodrel_site.models import Consent, Contact, EventMeta, Image, Outcome, Pag
 GUIDE = (REPO / "docs" / "editing.md").read_text("utf-8")
 
 
-@pytest.mark.parametrize("model", [StoryMeta, EventMeta, PageMeta, Consent, Quote, Outcome, Contact, Image],
-                         ids=lambda m: m.__name__)
+@pytest.mark.parametrize(
+    "model", [StoryMeta, EventMeta, PageMeta, Consent, Quote, Outcome, Contact, Image], ids=lambda m: m.__name__
+)
 def test_the_guide_names_every_field(model):
     missing = [name for name in model.model_fields if f"`{name}`" not in GUIDE]
     assert missing == [], f"docs/editing.md does not explain {', '.join(missing)} ({model.__name__})"
@@ -34,7 +35,9 @@ def test_the_guides_example_story_builds(tmp_path, capsys):
     shutil.copy(REPO / "stories" / "images" / "five-a-side.png", site / "stories" / "images")
     (site / "events" / "oldham-2013.md").write_text(
         "---\ntitle: Oldham gathering\nsummary: Practitioners met.\ndate: 2013-06-01\n"
-        "status: published\nregion: north-west\nplace: Oldham\n---\n\nWhat happened.\n", "utf-8")
+        "status: published\nregion: north-west\nplace: Oldham\n---\n\nWhat happened.\n",
+        "utf-8",
+    )
     (site / "stories" / "football-across-the-estates.md").write_text(example, "utf-8")
     assert run("check", "--site", str(site), "--now", NOW.isoformat()) == 0, capsys.readouterr()
     assert build(site) == 0
@@ -65,12 +68,15 @@ def test_the_commands_in_the_guide_work_as_written_from_the_project_folder(tmp_p
             continue
         if words[1] == "serve":
             port = free_port()
-            process = subprocess.Popen(words + ["--port", str(port)], cwd=project, text=True,
-                                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            process = subprocess.Popen(
+                words + ["--port", str(port)], cwd=project, text=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+            )
             try:
                 started = "".join(process.stdout.readline() for _ in range(4))
                 assert f"Previewing {project} at http://127.0.0.1:{port}/" in started, started
-                assert ("drafts are hidden" if "--no-drafts" in words else "Drafts and embargoed items are shown") in started
+                assert (
+                    "drafts are hidden" if "--no-drafts" in words else "Drafts and embargoed items are shown"
+                ) in started
             finally:
                 process.terminate()
                 process.wait(timeout=60)
@@ -81,5 +87,6 @@ def test_the_commands_in_the_guide_work_as_written_from_the_project_folder(tmp_p
         if words[1] == "new":  # and what it prints works as written, too
             printed = re.findall(r": +(\.venv/bin/goodrel \w+)$", result.stdout, re.M)
             assert printed == [".venv/bin/goodrel serve", ".venv/bin/goodrel check"], result.stdout
-            assert subprocess.run(shlex.split(printed[1]), cwd=project, capture_output=True,
-                                  timeout=300).returncode == 0
+            assert (
+                subprocess.run(shlex.split(printed[1]), cwd=project, capture_output=True, timeout=300).returncode == 0
+            )

@@ -47,11 +47,17 @@ def as_json(value):
 def same(exported, written) -> bool:
     """The exported value says what the file says; parts the file leaves out are null."""
     if isinstance(written, dict):
-        return (isinstance(exported, dict) and all(same(exported.get(k), v) for k, v in written.items())
-                and all(exported[k] is None for k in set(exported) - set(written)))
+        return (
+            isinstance(exported, dict)
+            and all(same(exported.get(k), v) for k, v in written.items())
+            and all(exported[k] is None for k in set(exported) - set(written))
+        )
     if isinstance(written, list):
-        return (isinstance(exported, list) and len(exported) == len(written)
-                and all(same(e, w) for e, w in zip(exported, written)))
+        return (
+            isinstance(exported, list)
+            and len(exported) == len(written)
+            and all(same(e, w) for e, w in zip(exported, written))
+        )
     return exported == as_json(written)
 
 
@@ -90,8 +96,9 @@ def test_every_public_item_appears_once_with_its_front_matter(bundled, public, d
         # come from the file's git history, as on the page.
         for key in set(row) - set(written) - DERIVED:
             expected = as_json(entry.updated) if key == "updated" else row[key]
-            assert row[key] == expected and (key == "updated" or row[key] in (None, [], False)), \
+            assert row[key] == expected and (key == "updated" or row[key] in (None, [], False)), (
                 f"{entry.path}: {key} = {row[key]!r}"
+            )
 
 
 def test_story_fields_that_the_build_derives(bundled, public):
@@ -122,7 +129,10 @@ def test_nothing_withheld_appears_in_any_export(bundled, public):
 def test_links_to_withheld_items_are_dropped(site, tmp_path):
     """A public story told at a draft event, and a translation of a draft story, do not
     name them in the data."""
-    write(site, "events/draft-day.md", """\
+    write(
+        site,
+        "events/draft-day.md",
+        """\
         ---
         title: Draft day
         summary: Not yet public.
@@ -134,7 +144,8 @@ def test_links_to_withheld_items_are_dropped(site, tmp_path):
         ---
 
         Notes.
-        """)
+        """,
+    )
     write(site, "stories/hidden.md", story("Hidden original").replace("status: published", "status: draft"))
     write(site, "stories/told.md", story("Told at a draft", "event: draft-day\n"))
     write(site, "stories/hidden-pl.md", story("Tłumaczenie", "lang: pl\ntranslation_of: hidden\n"))
@@ -168,12 +179,15 @@ def test_csv_opens_in_a_spreadsheet_and_matches_the_json(bundled, dataset):
 
 
 def test_csv_cells_never_run_as_formulas(site, tmp_path):
-    write(site, "stories/formula.md", story('"=HYPERLINK(\\"http://x\\")"',
-                                            'place: "+44 calc"\ntags: ["@SUM(A1)", "-1", "plain"]\n'))
+    write(
+        site,
+        "stories/formula.md",
+        story('"=HYPERLINK(\\"http://x\\")"', 'place: "+44 calc"\ntags: ["@SUM(A1)", "-1", "plain"]\n'),
+    )
     assert build(site, tmp_path / "out") == 0
     text = (tmp_path / "out/data/stories.csv").read_text("utf-8-sig")
     cells = {r["slug"]: r for r in csv.DictReader(io.StringIO(text, newline=""))}["formula"]
-    assert cells["title"] == "'=HYPERLINK(\"http://x\")"
+    assert cells["title"] == '\'=HYPERLINK("http://x")'
     assert cells["place"] == "'+44 calc"
     assert cells["tags"] == "'@SUM(A1); -1; plain"
     # The JSON keeps the value as written.
@@ -194,9 +208,13 @@ def test_the_schemas_reject_what_the_codebook_does_not_allow(bundled):
     schema = load_export(bundled, "stories.schema.json")
     validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
     good = load_export(bundled, "stories.json")[0]
-    for bad in ({**good, "region": "atlantis"}, {**good, "categories": []},
-                {**good, "date": "11/07/2013"}, {**good, "secret": 1},
-                {k: v for k, v in good.items() if k != "summary"}):
+    for bad in (
+        {**good, "region": "atlantis"},
+        {**good, "categories": []},
+        {**good, "date": "11/07/2013"},
+        {**good, "secret": 1},
+        {k: v for k, v in good.items() if k != "summary"},
+    ):
         assert not validator.is_valid([bad]), bad
 
 
@@ -215,8 +233,15 @@ def test_the_codebook_page_describes_every_field_vocabulary_and_the_licence(bund
     licence = soup.find("a", rel="license")
     assert licence["href"] == public.settings.licence.url
     links = {a["href"] for a in soup.find_all("a")}
-    assert {"/data/stories.json", "/data/stories.csv", "/data/stories.schema.json",
-            "/data/events.json", "/data/events.csv", "/data/events.schema.json", "/data/datapackage.json"} <= links
+    assert {
+        "/data/stories.json",
+        "/data/stories.csv",
+        "/data/stories.schema.json",
+        "/data/events.json",
+        "/data/events.csv",
+        "/data/events.schema.json",
+        "/data/datapackage.json",
+    } <= links
 
 
 def test_exports_are_identical_across_builds(site, tmp_path):
@@ -264,16 +289,20 @@ def test_each_item_carries_its_text_as_plain_text(site, tmp_path):
         "Week | Dish\n1 | Soup\n\n"
         "Quoted words.[1]\n\n"
         "<b>raw</b> stays as written.\n\n"
-        "[1] Where the quote comes from.")
+        "[1] Where the quote comes from."
+    )
     assert rows["first"]["text"] == "Body of First story."
     events = {r["slug"]: r for r in load_export(tmp_path / "out", "events.json")}
     assert events["leeds-2013"]["text"] == "What happened."
-    cells = {r["slug"]: r for r in csv.DictReader(io.StringIO(
-        (tmp_path / "out/data/stories.csv").read_text("utf-8-sig"), newline=""))}
+    cells = {
+        r["slug"]: r
+        for r in csv.DictReader(io.StringIO((tmp_path / "out/data/stories.csv").read_text("utf-8-sig"), newline=""))
+    }
     assert cells["shaped"]["text"] == rows["shaped"]["text"]
 
 
 # ---- The data package ----
+
 
 def package(out: Path) -> dict:
     return load_export(out, "datapackage.json")

@@ -86,7 +86,7 @@ def test_json_feed_has_every_required_field_of_version_1_1(bundled, public):
         assert item["language"] == (story.lang or public.settings.language)
         # its own picture, else the site's sharing picture: never another story's
         assert item["image"].startswith(BASE + ("/media/" if story.image else "/assets/share.png?v="))
-        assert (bundled / item["image"][len(BASE) + 1:].split("?")[0]).is_file()
+        assert (bundled / item["image"][len(BASE) + 1 :].split("?")[0]).is_file()
 
 
 def atom_feeds(out: Path) -> list[Path]:
@@ -120,8 +120,11 @@ def test_every_term_and_the_events_have_a_well_formed_feed_linked_from_their_pag
 
 
 def test_a_term_feed_has_its_newest_stories_each_once_and_a_region_its_events(bundled, public):
-    region = next(t for t in public.terms["regions"] if t.events and len(public.once(t.stories)) > 1
-                  and any(public.translations.get(s.url) for s in t.stories))
+    region = next(
+        t
+        for t in public.terms["regions"]
+        if t.events and len(public.once(t.stories)) > 1 and any(public.translations.get(s.url) for s in t.stories)
+    )
     feed = feedparser.parse((bundled / region.url.lstrip("/") / "feed.xml").read_bytes())
     items = sorted(public.once(region.stories) + region.events, key=lambda e: (-e.date.toordinal(), e.slug))
     assert [e.id for e in feed.entries] == [BASE + e.url for e in items[:FEED_LENGTH]]
@@ -160,7 +163,7 @@ def test_sitemap_lists_exactly_the_public_pages(bundled, public):
     locs = [loc.text for loc in root.findall("s:url/s:loc", ns)]
     assert len(locs) == len(set(locs))
     assert all(loc.startswith(BASE + "/") for loc in locs)
-    listed = {loc[len(BASE):] for loc in locs}
+    listed = {loc[len(BASE) :] for loc in locs}
     assert listed == public_pages(bundled)
     assert {s.url for s in public.stories} | {e.url for e in public.events} <= listed
     assert "/404.html" not in listed
@@ -168,17 +171,19 @@ def test_sitemap_lists_exactly_the_public_pages(bundled, public):
 
 def test_sitemap_says_when_each_page_last_changed(bundled, public):
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-    found = {url.find("s:loc", ns).text[len(BASE):]: url.find("s:lastmod", ns)
-             for url in ET.fromstring((bundled / "sitemap.xml").read_bytes()).findall("s:url", ns)}
+    found = {
+        url.find("s:loc", ns).text[len(BASE) :]: url.find("s:lastmod", ns)
+        for url in ET.fromstring((bundled / "sitemap.xml").read_bytes()).findall("s:url", ns)
+    }
     lastmod = {url: node.text for url, node in found.items() if node is not None}
     for story in public.stories:
         assert lastmod[story.url] == (story.updated or story.date).isoformat()
     for event in public.events:
         assert lastmod[event.url] == event.date.isoformat()
     changed = lambda items: max((getattr(i, "updated", None) or i.date) for i in items).isoformat()  # noqa: E731
-    assert lastmod["/stories/"] == changed(public.listed[:public.settings.per_page])
+    assert lastmod["/stories/"] == changed(public.listed[: public.settings.per_page])
     term = public.terms["categories"][0]
-    assert lastmod[term.url] == changed(public.once(term.stories)[:public.settings.per_page])
+    assert lastmod[term.url] == changed(public.once(term.stories)[: public.settings.per_page])
     assert lastmod["/figures/"] == changed(public.stories + public.events)
     # a free page has no date of its own to give
     assert all(page.url not in lastmod for page in public.pages)
@@ -191,7 +196,7 @@ def test_robots_points_at_the_sitemap(bundled):
 
 
 def test_feeds_carry_markup_in_content_as_text(site):
-    title = "Tea & <b>talk</b> at \"the hub\""
+    title = 'Tea & <b>talk</b> at "the hub"'
     write(site, "stories/first.md", story("X").replace("title: X", "title: 'Tea & <b>talk</b> at \"the hub\"'"))
     assert build(site) == 0
     entry = feedparser.parse((site / "public/feed.xml").read_bytes()).entries[0]

@@ -17,8 +17,10 @@ def tables(out):
     soup = BeautifulSoup((out / "figures/index.html").read_text("utf-8"), "html.parser")
     found = {}
     for section in soup.select("section.chart"):
-        rows = {tr.th.get_text(strip=True): [int(td.get_text()) for td in tr.find_all("td")]
-                for tr in section.select("tbody tr")}
+        rows = {
+            tr.th.get_text(strip=True): [int(td.get_text()) for td in tr.find_all("td")]
+            for tr in section.select("tbody tr")
+        }
         found[section.h2["id"]] = (rows, section.find("svg"))
     return soup, found
 
@@ -34,8 +36,13 @@ def test_counts_match_the_content(bundled, public):
     public_slugs = {s.slug for s in public.stories}
     counted = [s for s in public.stories if s.translation_of not in public_slugs]
     assert len(counted) < len(public.stories), "the bundled site has translations to skip"
-    for vocab, field in (("categories", "categories"), ("approaches", "approaches"),
-                         ("divides", "divides"), ("themes", "themes"), ("regions", "region")):
+    for vocab, field in (
+        ("categories", "categories"),
+        ("approaches", "approaches"),
+        ("divides", "divides"),
+        ("themes", "themes"),
+        ("regions", "region"),
+    ):
         rows, _ = found[f"by_{vocab}"]
         for term in public.terms[vocab]:
             expected = sum(1 for s in counted if term.key in (getattr(s, field) if field != "region" else [s.region]))
@@ -69,10 +76,18 @@ def test_totals_and_each_chart_drawn_to_scale(bundled, public):
 
 def test_withheld_and_translated_stories_are_not_counted(site, tmp_path):
     write(site, "stories/second.md", story("Second", "region: north-east\n").replace("region: london\n", "", 1))
-    write(site, "stories/second-ur.md", story("دوسری", "lang: ur\ntranslation_of: second\nregion: north-east\n")
-          .replace("region: london\n", "", 1))
-    write(site, "stories/hidden.md", story("Hidden", "region: south-west\n")
-          .replace("region: london\n", "", 1).replace("status: published", "status: draft"))
+    write(
+        site,
+        "stories/second-ur.md",
+        story("دوسری", "lang: ur\ntranslation_of: second\nregion: north-east\n").replace("region: london\n", "", 1),
+    )
+    write(
+        site,
+        "stories/hidden.md",
+        story("Hidden", "region: south-west\n")
+        .replace("region: london\n", "", 1)
+        .replace("status: published", "status: draft"),
+    )
     assert build(site, tmp_path / "out") == 0
     _, found = tables(tmp_path / "out")
     regions, _ = found["by_regions"]

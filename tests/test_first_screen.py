@@ -83,7 +83,11 @@ def test_the_picture_a_page_opens_on_loads_first(tab, bundled_url):
 def test_an_events_lead_picture_loads_first(tab, site, tmp_path):
     Image.new("RGB", (1200, 800), (90, 130, 120)).save(site / "events" / "hall.jpg")
     text = (site / "events/leeds-2013.md").read_text("utf-8")
-    write(site, "events/leeds-2013.md", text.replace("attendees: 30\n", "attendees: 30\nimage: {src: hall.jpg, alt: The hall}\n"))
+    write(
+        site,
+        "events/leeds-2013.md",
+        text.replace("attendees: 30\n", "attendees: 30\nimage: {src: hall.jpg, alt: The hall}\n"),
+    )
     out = tmp_path / "out"
     assert build(site, out) == 0
     server, url = serve_folder(out)

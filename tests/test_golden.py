@@ -23,6 +23,7 @@ def test_output_matches_the_golden_files(tmp_path, request):
     got, want = tree_hashes(out, COPIED), tree_hashes(expected)
     assert sorted(got) == sorted(want), "files added or missing: regenerate with --regen-golden if intended"
     for name in sorted(n for n in got if got[n] != want[n]):
-        diff = difflib.unified_diff((expected / name).read_text().splitlines(),
-                                    (out / name).read_text().splitlines(), lineterm="", n=1)
+        diff = difflib.unified_diff(
+            (expected / name).read_text().splitlines(), (out / name).read_text().splitlines(), lineterm="", n=1
+        )
         raise AssertionError(f"{name} differs from its golden file:\n" + "\n".join(list(diff)[:40]))

@@ -14,11 +14,17 @@ from conftest import build, story, write
 def git(root: Path, *args: str, when: str = "2020-01-01") -> str:
     """Run git in `root` with fixed identities and dates (commits are deterministic)."""
     stamp = f"{when}T12:00:00+00:00"
-    env = {**os.environ, "GIT_AUTHOR_NAME": "Editor", "GIT_AUTHOR_EMAIL": "editor@example.org",
-           "GIT_COMMITTER_NAME": "Editor", "GIT_COMMITTER_EMAIL": "editor@example.org",
-           "GIT_AUTHOR_DATE": stamp, "GIT_COMMITTER_DATE": stamp, "GIT_CONFIG_GLOBAL": os.devnull}
-    return subprocess.run(["git", "-C", str(root), *args], env=env, check=True,
-                          capture_output=True, text=True).stdout
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "Editor",
+        "GIT_AUTHOR_EMAIL": "editor@example.org",
+        "GIT_COMMITTER_NAME": "Editor",
+        "GIT_COMMITTER_EMAIL": "editor@example.org",
+        "GIT_AUTHOR_DATE": stamp,
+        "GIT_COMMITTER_DATE": stamp,
+        "GIT_CONFIG_GLOBAL": os.devnull,
+    }
+    return subprocess.run(["git", "-C", str(root), *args], env=env, check=True, capture_output=True, text=True).stdout
 
 
 def commit(root: Path, when: str, message: str = "edit") -> None:
@@ -43,13 +49,17 @@ def test_the_last_commit_that_changed_a_story_dates_it(site):
     write(site, "stories/dated.md", story("Dated story", "updated: 2016-05-05\n"))
     init(site, "2015-01-01")
     (site / "stories" / "first.md").write_text(
-        (site / "stories" / "first.md").read_text().replace("Body of", "New body of"))
+        (site / "stories" / "first.md").read_text().replace("Body of", "New body of")
+    )
     commit(site, "2017-06-30")
     write(site, "events/leeds-2013.md", (site / "events/leeds-2013.md").read_text() + "\nMore.\n")
     commit(site, "2018-02-02")  # a commit that touches no story dates none
     # Second story was only ever added: its writing is not an update, so it keeps its date.
-    assert modified(site) == {"First story": "2017-06-30", "Second story": "2014-03-01",
-                              "Dated story": "2016-05-05"}  # the editor's own date wins
+    assert modified(site) == {
+        "First story": "2017-06-30",
+        "Second story": "2014-03-01",
+        "Dated story": "2016-05-05",
+    }  # the editor's own date wins
 
 
 def test_dates_come_from_commits_not_from_file_times(site, tmp_path):
@@ -59,8 +69,7 @@ def test_dates_come_from_commits_not_from_file_times(site, tmp_path):
     commit(site, "2016-02-02")
     clone = tmp_path / "clone"  # a fresh checkout: every file's time is now
     git(tmp_path, "clone", "-q", f"file://{site}", str(clone))
-    assert modified(clone) == modified(site) == {"First story": "2014-03-01",
-                                                 "Second story": "2016-02-02"}
+    assert modified(clone) == modified(site) == {"First story": "2014-03-01", "Second story": "2016-02-02"}
 
 
 def test_outside_git_nothing_is_invented(site):
@@ -76,8 +85,11 @@ def test_uncommitted_stories_and_later_commits_are_not_used(site):
 
 
 def test_a_commit_before_the_publication_date_is_not_an_update(site):
-    write(site, "stories/first.md", story("First story", "event: leeds-2013\n").replace(
-        "date: 2014-03-01", "date: 2016-01-01"))
+    write(
+        site,
+        "stories/first.md",
+        story("First story", "event: leeds-2013\n").replace("date: 2014-03-01", "date: 2016-01-01"),
+    )
     init(site, "2015-01-01")  # written ahead of publication, e.g. under embargo
     assert modified(site) == {"First story": "2016-01-01"}
 
@@ -106,7 +118,8 @@ def test_a_commit_alone_is_seen_by_the_next_build(site):
     # run (it is not "up to date"): history gives the story a new date.
     init(site, "2015-01-01")
     (site / "stories" / "first.md").write_text(
-        (site / "stories" / "first.md").read_text().replace("Body of", "New body of"))
+        (site / "stories" / "first.md").read_text().replace("Body of", "New body of")
+    )
     assert modified(site)["First story"] == "2014-03-01"
     commit(site, "2017-06-30")
     assert modified(site)["First story"] == "2017-06-30"

@@ -24,12 +24,71 @@ from goodrel_site.models import StoryMeta
 # Pieces that have broken some format somewhere: markup, CDATA ends, script ends, CSV
 # and RIS line starts, TeX braces, control characters, non-characters, bidi controls,
 # line separators, YAML syntax.
-NASTY = ["<", ">", "&", "&amp;", '"', "'", "]]>", "</script>", "<!--", "-->", "{", "}", "\\", "%",
-         "#", "$", "~", "^", "_", ",", ";", "\n", "\r\n", "\r", "\t", "\nER  - ", "\nTY  - JOUR",
-         "\x00", "\x07", "\x1b[31m", "\x7f", "\x85", "\x9f", "\u2028", "\u2029", "\ufeff", "\u202e",
-         "\ufffe", "\uffff", "\U0010ffff", "\ufdd0", "=cmd|' /C calc'!A0", "@", "*", "&a", "*a",
-         "!!binary", ": ", " #", "- ", "? ", "|", ">-", ".nan", ".inf", "~", "null", "yes", "０",
-         "\U0001f600", "ا", "\u0301", "  "]
+NASTY = [
+    "<",
+    ">",
+    "&",
+    "&amp;",
+    '"',
+    "'",
+    "]]>",
+    "</script>",
+    "<!--",
+    "-->",
+    "{",
+    "}",
+    "\\",
+    "%",
+    "#",
+    "$",
+    "~",
+    "^",
+    "_",
+    ",",
+    ";",
+    "\n",
+    "\r\n",
+    "\r",
+    "\t",
+    "\nER  - ",
+    "\nTY  - JOUR",
+    "\x00",
+    "\x07",
+    "\x1b[31m",
+    "\x7f",
+    "\x85",
+    "\x9f",
+    "\u2028",
+    "\u2029",
+    "\ufeff",
+    "\u202e",
+    "\ufffe",
+    "\uffff",
+    "\U0010ffff",
+    "\ufdd0",
+    "=cmd|' /C calc'!A0",
+    "@",
+    "*",
+    "&a",
+    "*a",
+    "!!binary",
+    ": ",
+    " #",
+    "- ",
+    "? ",
+    "|",
+    ">-",
+    ".nan",
+    ".inf",
+    "~",
+    "null",
+    "yes",
+    "０",
+    "\U0001f600",
+    "ا",
+    "\u0301",
+    "  ",
+]
 
 hostile_text = st.lists(st.one_of(st.text(max_size=12), st.sampled_from(NASTY)), min_size=1, max_size=8).map("".join)
 
@@ -43,10 +102,19 @@ def quoted(text: str) -> str:
 @settings(max_examples=400, deadline=None)
 @given(hostile_text)
 def test_every_text_field_holds_only_characters_every_format_accepts(text):
-    story = {"title": text, "summary": "S", "date": "2014-03-01", "status": "published",
-             "categories": ["common-purpose"], "region": "london",
-             "consent": {"status": "given", "date": "2014-01-10"}, "place": text, "tags": [text],
-             "quote": {"text": text}, "contact": {"name": text}}
+    story = {
+        "title": text,
+        "summary": "S",
+        "date": "2014-03-01",
+        "status": "published",
+        "categories": ["common-purpose"],
+        "region": "london",
+        "consent": {"status": "given", "date": "2014-01-10"},
+        "place": text,
+        "tags": [text],
+        "quote": {"text": text},
+        "contact": {"name": text},
+    }
     try:
         meta = StoryMeta.model_validate(story)
     except ValueError:
@@ -59,24 +127,99 @@ def test_every_text_field_holds_only_characters_every_format_accepts(text):
 
 
 # Front matter assembled from YAML's syntax, the models' keys and odd values.
-KEYS = ["title", "summary", "date", "status", "categories", "region", "consent", "status", "place",
-        "tags", "outcomes", "value", "attendees", "image", "aliases", "slug", "lang", "yes", "1", "~",
-        "<<", "? x", "titel", "regon", ""]
-VALUES = ["x", "2014-03-01", "published", "draft", "[common-purpose]", "london", "{status: given, date: 2014-01-10}",
-          "[", "]", "{", "}", "[[[[[[[[[[x]]]]]]]]]]", "&a [1, 2]", "*a", "&a [*a]", "!!binary aGk=",
-          "!!set {a, b}", "!!timestamp 2001-12-14", ".nan", "-.inf", "9" * 40, "0x" + "f" * 30, "1e400",
-          "190:20:30", '"unclosed', "'also", '"a" b', "|", ">-", "- a", "? a", "@x", "`x`", "%x", "yes",
-          "~", '"\\x07"', '"\\uFFFE"', '"\\ud800"', "\t", "a: b: c", "'it''s'", "[a, b", "{a: [b, {c: d}]}"]
-line = st.tuples(st.sampled_from(["", "  ", "    ", "\t", "- "]), st.sampled_from(KEYS),
-                 st.sampled_from([": ", ":", " : ", ":\t", " "]),
-                 st.one_of(st.sampled_from(VALUES), hostile_text)).map("".join)
+KEYS = [
+    "title",
+    "summary",
+    "date",
+    "status",
+    "categories",
+    "region",
+    "consent",
+    "status",
+    "place",
+    "tags",
+    "outcomes",
+    "value",
+    "attendees",
+    "image",
+    "aliases",
+    "slug",
+    "lang",
+    "yes",
+    "1",
+    "~",
+    "<<",
+    "? x",
+    "titel",
+    "regon",
+    "",
+]
+VALUES = [
+    "x",
+    "2014-03-01",
+    "published",
+    "draft",
+    "[common-purpose]",
+    "london",
+    "{status: given, date: 2014-01-10}",
+    "[",
+    "]",
+    "{",
+    "}",
+    "[[[[[[[[[[x]]]]]]]]]]",
+    "&a [1, 2]",
+    "*a",
+    "&a [*a]",
+    "!!binary aGk=",
+    "!!set {a, b}",
+    "!!timestamp 2001-12-14",
+    ".nan",
+    "-.inf",
+    "9" * 40,
+    "0x" + "f" * 30,
+    "1e400",
+    "190:20:30",
+    '"unclosed',
+    "'also",
+    '"a" b',
+    "|",
+    ">-",
+    "- a",
+    "? a",
+    "@x",
+    "`x`",
+    "%x",
+    "yes",
+    "~",
+    '"\\x07"',
+    '"\\uFFFE"',
+    '"\\ud800"',
+    "\t",
+    "a: b: c",
+    "'it''s'",
+    "[a, b",
+    "{a: [b, {c: d}]}",
+]
+line = st.tuples(
+    st.sampled_from(["", "  ", "    ", "\t", "- "]),
+    st.sampled_from(KEYS),
+    st.sampled_from([": ", ":", " : ", ":\t", " "]),
+    st.one_of(st.sampled_from(VALUES), hostile_text),
+).map("".join)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(line, max_size=12), st.booleans())
 def test_any_front_matter_is_loaded_or_refused_at_its_lines(site, capsys, lines, valid_start):
-    head = ["title: Fuzzed", "summary: S", "date: 2014-03-01", "status: published",
-            "categories: [common-purpose]", "region: london", "consent: {status: given, date: 2014-01-10}"]
+    head = [
+        "title: Fuzzed",
+        "summary: S",
+        "date: 2014-03-01",
+        "status: published",
+        "categories: [common-purpose]",
+        "region: london",
+        "consent: {status: given, date: 2014-01-10}",
+    ]
     text = "---\n" + "\n".join((head if valid_start else []) + lines) + "\n---\n\nBody.\n"
     (site / "stories" / "fuzzed.md").write_text(text, "utf-8")
     capsys.readouterr()
@@ -140,12 +283,20 @@ questions: [{5}]
 def write_hostile_site(site: Path, texts: list[str]) -> dict[str, str]:
     """Every text field of a story, an event, a page and site.yaml from `texts`."""
     pick = [quoted(texts[i % len(texts)]) for i in range(40)]
-    files = {"stories/first.md": STORY_FIELDS.format(*pick[:17], texts[17 % len(texts)]),
-             "events/leeds-2013.md": EVENT_FIELDS.format(*pick[17:23], texts[23 % len(texts)]),
-             "pages/about.md": f"---\ntitle: {pick[24]}\nsummary: {pick[25]}\n---\n\n{texts[26 % len(texts)]}\n"}
-    settings_text = (REPO / "site.yaml").read_text("utf-8").replace(
-        "description: >-\n  Stories of the quiet, local work that brings people together across England.\n",
-        f"description: {pick[28]}\n", 1)
+    files = {
+        "stories/first.md": STORY_FIELDS.format(*pick[:17], texts[17 % len(texts)]),
+        "events/leeds-2013.md": EVENT_FIELDS.format(*pick[17:23], texts[23 % len(texts)]),
+        "pages/about.md": f"---\ntitle: {pick[24]}\nsummary: {pick[25]}\n---\n\n{texts[26 % len(texts)]}\n",
+    }
+    settings_text = (
+        (REPO / "site.yaml")
+        .read_text("utf-8")
+        .replace(
+            "description: >-\n  Stories of the quiet, local work that brings people together across England.\n",
+            f"description: {pick[28]}\n",
+            1,
+        )
+    )
     settings_text = settings_text.replace("title: Untold Stories of Good Relations\n", f"title: {pick[27]}\n", 1)
     settings_text = settings_text.replace("publisher: Good Relations Network\n", f"publisher: {pick[29]}\n", 1)
     settings_text = settings_text.replace("{label: Common purpose,", f"{{label: {pick[30]},", 1)
@@ -188,7 +339,7 @@ def assert_well_formed(out: Path) -> None:
         elif rel.startswith("pagefind/fragment/"):
             fragment = gzip.decompress(data)
             assert fragment.startswith(b"pagefind_dcd")
-            json.loads(fragment[len(b"pagefind_dcd"):].decode("utf-8"))
+            json.loads(fragment[len(b"pagefind_dcd") :].decode("utf-8"))
 
 
 @pytest.fixture
@@ -231,12 +382,16 @@ def test_most_hostile_sites_were_published_not_refused():
 
 def test_the_worst_pieces_everywhere_with_the_search_index(hostile_site, capsys):
     # Each piece that can be published, in every field at once, with the search index.
-    texts = ["Title " + "".join(p for p in NASTY if not chars.first_forbidden(p) and p.strip()),
-             "a\nb\tc\r\nd\u2028e", "]]></script><!-- {x} \\ %", "\nER  - \nTY  - JOUR", '"quoted" & <b>']
+    texts = [
+        "Title " + "".join(p for p in NASTY if not chars.first_forbidden(p) and p.strip()),
+        "a\nb\tc\r\nd\u2028e",
+        "]]></script><!-- {x} \\ %",
+        "\nER  - \nTY  - JOUR",
+        '"quoted" & <b>',
+    ]
     write_hostile_site(hostile_site, texts)
     capsys.readouterr()
-    status = run("build", "--site", str(hostile_site), "--out", str(hostile_site / "public"),
-                 "--now", NOW.isoformat())
+    status = run("build", "--site", str(hostile_site), "--out", str(hostile_site / "public"), "--now", NOW.isoformat())
     err = capsys.readouterr().err
     assert status == 0, err
     assert_well_formed(hostile_site / "public")

@@ -58,7 +58,7 @@ def jpeg_segments(data: bytes) -> list[int]:
         if marker == 0xDA:  # start of scan: pixels follow
             break
         markers.append(marker)
-        at += 2 + struct.unpack(">H", data[at + 2:at + 4])[0]
+        at += 2 + struct.unpack(">H", data[at + 2 : at + 4])[0]
     return markers
 
 
@@ -66,7 +66,7 @@ def webp_chunks(data: bytes) -> list[bytes]:
     assert data[:4] == b"RIFF" and data[8:12] == b"WEBP"
     chunks, at = [], 12
     while at < len(data):
-        fourcc, size = data[at:at + 4], struct.unpack("<I", data[at + 4:at + 8])[0]
+        fourcc, size = data[at : at + 4], struct.unpack("<I", data[at + 4 : at + 8])[0]
         chunks.append(fourcc)
         at += 8 + size + (size & 1)
     return chunks
@@ -148,8 +148,7 @@ def test_transparent_pictures_fall_back_to_png(site):
 
 def test_pictures_in_the_body_are_processed_too(site):
     photo_with_gps(site / "stories/images/bench.jpg")
-    with_image(site, f"  src: images/bench.jpg\n  alt: {ALT}\n",
-               "\n![The bench in its new place](images/bench.jpg)\n")
+    with_image(site, f"  src: images/bench.jpg\n  alt: {ALT}\n", "\n![The bench in its new place](images/bench.jpg)\n")
     assert build(site) == 0
     body = page(site).select_one(".prose img")
     assert body["alt"] == "The bench in its new place" and body["loading"] == "lazy"

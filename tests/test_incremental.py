@@ -52,14 +52,15 @@ def site(corpus: Path, tmp_path: Path) -> Path:
 
 
 def tree(folder: Path) -> dict[str, str]:
-    return {rel: hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()
-            and not UNSTABLE.match(rel := p.relative_to(folder).as_posix())}
+    return {
+        rel: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not UNSTABLE.match(rel := p.relative_to(folder).as_posix())
+    }
 
 
 def inodes(folder: Path) -> dict[str, int]:
-    return {p.relative_to(folder).as_posix(): p.stat().st_ino
-            for p in folder.rglob("*.html") if p.is_file()}
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*.html") if p.is_file()}
 
 
 def rebuild(root: Path, *, search: bool = False, jobs: int = 1):
@@ -93,8 +94,14 @@ def front(path: Path, key: str) -> str:
 
 
 def public(root: Path) -> list[Path]:
-    return [p for p in story_files(root) if "status: published" in (text := p.read_text("utf-8"))
-            and "  status: given" in text and "publish_on" not in text and "translation_of" not in text]
+    return [
+        p
+        for p in story_files(root)
+        if "status: published" in (text := p.read_text("utf-8"))
+        and "  status: given" in text
+        and "publish_on" not in text
+        and "translation_of" not in text
+    ]
 
 
 def unlinked(root: Path) -> Path:
@@ -107,6 +114,7 @@ def unlinked(root: Path) -> Path:
 
 
 # -- generated sequences of edits ---------------------------------------------------
+
 
 class Edits:
     """Edits an editor might make, chosen and made by a seeded generator. Each returns
@@ -126,8 +134,7 @@ class Edits:
         return yaml.safe_load(front_matter), body
 
     def _save(self, path: Path, data: dict, body: str) -> list[Path]:
-        path.write_text("---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True) + "---\n" + body,
-                        "utf-8")
+        path.write_text("---\n" + yaml.safe_dump(data, sort_keys=False, allow_unicode=True) + "---\n" + body, "utf-8")
         return [path]
 
     def _change(self, path: Path, **values) -> list[Path]:
@@ -151,8 +158,11 @@ class Edits:
         return self._change(self.story(), summary=f"A summary edited by the editors ({self.count}).")
 
     def e_terms(self):
-        return self._change(self.story(), categories=self.rng.sample(self.vocab["categories"], 2),
-                            region=self.rng.choice(self.vocab["regions"]))
+        return self._change(
+            self.story(),
+            categories=self.rng.sample(self.vocab["categories"], 2),
+            region=self.rng.choice(self.vocab["regions"]),
+        )
 
     def e_text(self):
         path = self.story()
@@ -167,13 +177,24 @@ class Edits:
         return [path]
 
     def e_withhold(self):
-        how = self.rng.choice([{"status": "draft"}, {"consent": {"status": "withdrawn"}},
-                               {"publish_on": "2027-01-01"}, {"unpublish_on": "2026-01-01"}])
+        how = self.rng.choice(
+            [
+                {"status": "draft"},
+                {"consent": {"status": "withdrawn"}},
+                {"publish_on": "2027-01-01"},
+                {"unpublish_on": "2026-01-01"},
+            ]
+        )
         return self._change(self.story(), **how)
 
     def e_publish(self):
-        return self._change(self.story(), status="published", publish_on=None, unpublish_on=None,
-                            consent={"status": "given", "date": "2013-01-01"})
+        return self._change(
+            self.story(),
+            status="published",
+            publish_on=None,
+            unpublish_on=None,
+            consent={"status": "given", "date": "2013-01-01"},
+        )
 
     def e_translation(self):
         original = self.rng.choice(public(self.root))
@@ -186,9 +207,14 @@ class Edits:
 
     def e_new_story(self):
         data, body = self._front(self.story())
-        data.update(slug=f"new-{self.count}", date=f"2026-0{self.rng.randint(1, 9)}-1{self.rng.randint(0, 9)}",
-                    aliases=[], translation_of=None, status="published",
-                    consent={"status": "given", "date": "2013-01-01"})
+        data.update(
+            slug=f"new-{self.count}",
+            date=f"2026-0{self.rng.randint(1, 9)}-1{self.rng.randint(0, 9)}",
+            aliases=[],
+            translation_of=None,
+            status="published",
+            consent={"status": "given", "date": "2013-01-01"},
+        )
         data = {k: v for k, v in data.items() if v is not None and k not in ("publish_on", "unpublish_on")}
         return self._save(self.root / "stories" / f"new-{self.count}.md", data, body)
 
@@ -198,8 +224,9 @@ class Edits:
         return [path]
 
     def e_date(self):
-        return self._change(self.story(), date=f"20{self.rng.randint(13, 26)}-0{self.rng.randint(1, 9)}-15",
-                            updated=None)
+        return self._change(
+            self.story(), date=f"20{self.rng.randint(13, 26)}-0{self.rng.randint(1, 9)}-15", updated=None
+        )
 
     def e_featured(self):
         return self._change(self.story(), featured=self.rng.random() < 0.7)
@@ -220,12 +247,27 @@ class Edits:
         return [path]
 
     def e_theme(self):
-        path = self.root / "theme" / self.rng.choice(
-            ["templates/base.html", "templates/_macros.html", "templates/event.html", "strings/en.yaml",
-             "static/site.css"])
+        path = (
+            self.root
+            / "theme"
+            / self.rng.choice(
+                [
+                    "templates/base.html",
+                    "templates/_macros.html",
+                    "templates/event.html",
+                    "strings/en.yaml",
+                    "static/site.css",
+                ]
+            )
+        )
         with path.open("a", encoding="utf-8") as f:
-            f.write("/* edited */\n" if path.suffix == ".css" else
-                    "# edited\n" if path.suffix == ".yaml" else "{# edited #}\n")
+            f.write(
+                "/* edited */\n"
+                if path.suffix == ".css"
+                else "# edited\n"
+                if path.suffix == ".yaml"
+                else "{# edited #}\n"
+            )
         return [path]
 
     def e_picture(self):
@@ -243,8 +285,12 @@ THEMES = {
     # A template that does more with the body than print it.
     "filtered body": {"story.html": ("{{ body }}", '{{ body | replace("the", "THE") }}')},
     # Cards that print a word count of each story's text: other items' bodies on a page.
-    "other texts": {"_macros.html": ('<p class="summary">{{ story.summary }}</p>',
-                                     '<p class="summary">{{ story.summary }} ({{ story.body | wordcount }} words)</p>')},
+    "other texts": {
+        "_macros.html": (
+            '<p class="summary">{{ story.summary }}</p>',
+            '<p class="summary">{{ story.summary }} ({{ story.body | wordcount }} words)</p>',
+        )
+    },
 }
 
 
@@ -287,8 +333,7 @@ def _step(site: Path, tmp_path: Path, edits: Edits, search: bool) -> None:
     assert [f for f in want if got[f] != want[f]] == [], name
 
 
-@pytest.mark.parametrize("theme, seed", [("default", 1), ("filtered body", 2), ("other texts", 3),
-                                         ("default", 4)])
+@pytest.mark.parametrize("theme, seed", [("default", 1), ("filtered body", 2), ("other texts", 3), ("default", 4)])
 def test_generated_edits_give_what_a_clean_build_gives(site: Path, tmp_path: Path, theme: str, seed: int) -> None:
     for name, (old, new) in THEMES[theme].items():
         edit(site / "theme" / "templates" / name, old, new)
@@ -308,6 +353,7 @@ def test_generated_edits_with_search_give_what_a_clean_build_gives(site: Path, t
 
 
 # -- what is reused -------------------------------------------------------------------
+
 
 def test_no_change_reuses_every_page(site: Path, tmp_path: Path) -> None:
     before = inodes(assert_as_clean(site, tmp_path))

@@ -125,9 +125,12 @@ def test_the_site_installs_the_engine_it_was_made_with(monkeypatch):
     class FromGit:
         def read_text(self, name):
             assert name == "direct_url.json"
-            return json.dumps({"url": "https://github.com/our-network/goodrel-site",
-                               "vcs_info": {"vcs": "git", "commit_id": "0123abc"}})
+            return json.dumps(
+                {
+                    "url": "https://github.com/our-network/goodrel-site",
+                    "vcs_info": {"vcs": "git", "commit_id": "0123abc"},
+                }
+            )
 
     monkeypatch.setattr(scaffold.metadata, "distribution", lambda name: FromGit())
-    assert scaffold.engine_requirement() == \
-        "goodrel-site @ git+https://github.com/our-network/goodrel-site@0123abc"
+    assert scaffold.engine_requirement() == "goodrel-site @ git+https://github.com/our-network/goodrel-site@0123abc"

@@ -30,7 +30,12 @@ def _page(name: str, links: str) -> str:
 def output(tmp_path: Path) -> Path:
     """A small built site by hand: every kind of link, some of them broken."""
     out = tmp_path / "public"
-    write(out, "index.html", _page("home", """\
+    write(
+        out,
+        "index.html",
+        _page(
+            "home",
+            """\
         <a href="/stories/">fine</a> <a href="stories/one/">fine, relative</a>
         <a href="/stories/gone/">missing page</a>
         <img src="/media/a.webp" srcset="/media/a.webp 1x, /media/b.webp 2x" alt="">
@@ -45,21 +50,35 @@ def output(tmp_path: Path) -> Path:
         <script type="module">import("/pagefind/pagefind.js");</script>
         <form action="/search/"></form>
         <a href="/stories">fine: the folder's index</a>
-        """))
+        """,
+        ),
+    )
     write(out, "stories/index.html", _page("stories", '<a href="../">up</a> <a href="../../../x/">above</a>'))
-    write(out, "stories/one/index.html", _page("one", '<blockquote id="quote"></blockquote>'
-                                           '<meta http-equiv="refresh" content="0; url=/stories/moved/">'))
+    write(
+        out,
+        "stories/one/index.html",
+        _page(
+            "one", '<blockquote id="quote"></blockquote><meta http-equiv="refresh" content="0; url=/stories/moved/">'
+        ),
+    )
     write(out, "search/index.html", _page("search", ""))
     write(out, "media/a.webp", "x")
     write(out, "assets/site.css", "body { background: url(/media/a.webp) }\n.x { background: url('/media/c.png') }\n")
-    write(out, "sitemap.xml", """\
+    write(
+        out,
+        "sitemap.xml",
+        """\
         <?xml version="1.0" encoding="UTF-8"?>
         <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
         <url><loc>https://goodrel.example.org/stories/one/</loc></url>
         <url><loc>https://goodrel.example.org/stories/two/</loc></url>
         </urlset>
-        """)
-    write(out, "feed.xml", """\
+        """,
+    )
+    write(
+        out,
+        "feed.xml",
+        """\
         <?xml version="1.0" encoding="utf-8"?>
         <feed xmlns="http://www.w3.org/2005/Atom">
         <link href="https://goodrel.example.org/feed.xml" rel="self"/>
@@ -67,9 +86,14 @@ def output(tmp_path: Path) -> Path:
         <content type="html">&lt;p&gt;&lt;a href="https://goodrel.example.org/stories/three/"&gt;x&lt;/a&gt;&lt;/p&gt;</content>
         </entry>
         </feed>
-        """)
-    write(out, "feed.json", '{"items": [\n{"url": "https://goodrel.example.org/stories/one/"},\n'
-                            '{"url": "https://goodrel.example.org/stories/four/"}\n]}\n')
+        """,
+    )
+    write(
+        out,
+        "feed.json",
+        '{"items": [\n{"url": "https://goodrel.example.org/stories/one/"},\n'
+        '{"url": "https://goodrel.example.org/stories/four/"}\n]}\n',
+    )
     write(out, "robots.txt", "Sitemap: https://goodrel.example.org/sitemap.xml\n")
     write(out, "data/stories.csv", "title,url\nOne,https://goodrel.example.org/stories/five/\n")
     return out
@@ -100,12 +124,19 @@ def test_every_kind_of_broken_link_is_found_at_its_line(output: Path):
 
 def test_a_site_below_a_path_is_checked_under_it(tmp_path: Path):
     out = tmp_path / "public"
-    write(out, "index.html", _page("home", """\
+    write(
+        out,
+        "index.html",
+        _page(
+            "home",
+            """\
         <a href="/stories-site/stories/">fine</a> <a href="stories/">fine, relative</a>
         <link rel="stylesheet" href="/assets/site.css">
         <a href="https://org.example.io/stories-site/">fine, absolute</a>
         <a href="https://org.example.io/other-site/">another site on the host</a>
-        """))
+        """,
+        ),
+    )
     write(out, "stories/index.html", _page("stories", ""))
     write(out, "assets/site.css", "")
     assert check(out, "https://org.example.io/stories-site/").broken == [

@@ -76,8 +76,11 @@ def test_a_new_story_passes_check_as_a_draft_awaiting_consent(site, capsys):
 
 def test_the_blank_lists_the_sites_own_vocabulary(site, capsys):
     settings = site / "site.yaml"
-    settings.write_text(settings.read_text().replace(
-        "regions:\n", "regions:\n  wales: {label: Wales, description: Work in Wales.}\n", 1))
+    settings.write_text(
+        settings.read_text().replace(
+            "regions:\n", "regions:\n  wales: {label: Wales, description: Work in Wales.}\n", 1
+        )
+    )
     new(site, "story", "Cardiff choir", capsys)
     text = (site / "stories" / "cardiff-choir.md").read_text("utf-8")
     regions = next(line for line in text.splitlines() if line.startswith("# Regions in site.yaml:"))
@@ -91,12 +94,15 @@ def test_it_never_overwrites(site, capsys):
     assert (site / "stories" / "first.md").read_text("utf-8") == before
 
 
-@pytest.mark.parametrize("title, slug", [
-    ("پانچ کھلاڑی", "pnch-khlry"),
-    ("Żółta ławka: sąsiedzi", "zolta-lawka-sasiedzi"),
-    ("社区花园", "shequhuayuan"),
-    ('Quotes "and" # hashes: all kept', "quotes-and-hashes-all-kept"),
-])
+@pytest.mark.parametrize(
+    "title, slug",
+    [
+        ("پانچ کھلاڑی", "pnch-khlry"),
+        ("Żółta ławka: sąsiedzi", "zolta-lawka-sasiedzi"),
+        ("社区花园", "shequhuayuan"),
+        ('Quotes "and" # hashes: all kept', "quotes-and-hashes-all-kept"),
+    ],
+)
 def test_any_title_gives_a_readable_slug_and_is_kept_exactly(site, capsys, title, slug):
     status, out, _ = new(site, "story", title, capsys)
     assert status == 0, out
@@ -113,8 +119,11 @@ def test_a_title_is_needed(site, capsys):
 def test_a_blank_cannot_be_published_until_its_placeholders_are_replaced(site, capsys, kind):
     assert new(site, "story" if kind == "story" else "event", "Youth forum", capsys)[0] == 0
     path = site / FOLDERS[kind] / "youth-forum.md"
-    text = path.read_text("utf-8").replace("status: draft", "status: published").replace(
-        "  status: pending", "  status: given\n  date: 2014-01-01")
+    text = (
+        path.read_text("utf-8")
+        .replace("status: draft", "status: published")
+        .replace("  status: pending", "  status: given\n  date: 2014-01-01")
+    )
     path.write_text(text, "utf-8")
     lines = text.splitlines()
     expected = [i + 1 for i, line in enumerate(lines) if '"Replace with' in line or line.startswith("Write the")]
@@ -123,13 +132,15 @@ def test_a_blank_cannot_be_published_until_its_placeholders_are_replaced(site, c
         capsys.readouterr()
         assert run(*command, "--site", str(site), "--now", NOW.isoformat()) == 1
         err = capsys.readouterr().err
-        found = sorted(int(line.split(":")[1]) for line in err.splitlines()
-                       if "still holds the placeholder" in line)
+        found = sorted(int(line.split(":")[1]) for line in err.splitlines() if "still holds the placeholder" in line)
         assert found == expected, err
     # The real text, and it publishes.
     for line in expected:
-        lines[line - 1] = re.sub(r'"Replace with [^"]*"', '"Written by an editor"', lines[line - 1]) \
-            if '"Replace' in lines[line - 1] else "What really happened."
+        lines[line - 1] = (
+            re.sub(r'"Replace with [^"]*"', '"Written by an editor"', lines[line - 1])
+            if '"Replace' in lines[line - 1]
+            else "What really happened."
+        )
     path.write_text("\n".join(lines) + "\n", "utf-8")
     capsys.readouterr()
     assert run("check", "--site", str(site), "--now", NOW.isoformat()) == 0, capsys.readouterr().err
@@ -142,7 +153,8 @@ def test_new_says_which_commands_to_run_as_they_would_be_typed(site, capsys, mon
     assert status == 0
     assert out.splitlines()[1:] == [
         "See it as you write (drafts are shown, marked): .venv/bin/goodrel serve",
-        "Before publishing, check it:                    .venv/bin/goodrel check"]
+        "Before publishing, check it:                    .venv/bin/goodrel check",
+    ]
     assert "preview it with `.venv/bin/goodrel serve`" in (site / "stories/youth-forum.md").read_text("utf-8")
     monkeypatch.chdir(site.parent)
     monkeypatch.setattr("sys.argv", ["site/build.py", "new", "story", "Other"])

@@ -53,8 +53,9 @@ def test_every_default_theme_file_is_among_the_wheels_data_files():
     theme = REPO / "theme"
     files = [p.relative_to(REPO).as_posix() for p in theme.rglob("*") if p.is_file()]
     assert files and all(any(fnmatch(f, p) and f.count("/") == p.count("/") for p in patterns) for f in files)
-    assert all(target == "share/goodrel-site/" + patterns[0].rsplit("/", 1)[0]
-               for target, patterns in data_files.items())
+    assert all(
+        target == "share/goodrel-site/" + patterns[0].rsplit("/", 1)[0] for target, patterns in data_files.items()
+    )
 
 
 def test_in_this_checkout_the_default_theme_is_the_projects_own():

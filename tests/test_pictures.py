@@ -41,7 +41,7 @@ def test_a_page_shares_its_own_picture_or_the_sites(bundled, public):
         soup = BeautifulSoup((bundled / item.url.lstrip("/") / "index.html").read_text("utf-8"), "html.parser")
         meta = {m.get("property") or m.get("name"): m["content"] for m in soup.head.find_all("meta", content=True)}
         assert meta["twitter:image"] == meta["og:image"] and meta["twitter:card"] == "summary_large_image"
-        url = meta["og:image"][len(BASE):]
+        url = meta["og:image"][len(BASE) :]
         found = own_image(public, item)
         if found:
             assert url == found.default.fallback, item.url
@@ -55,7 +55,7 @@ def test_a_page_shares_its_own_picture_or_the_sites(bundled, public):
     # Pages that are not an item's share the site's picture, of the size previews ask for.
     for page in ("/", "/stories/", "/about/"):
         soup = BeautifulSoup((bundled / page.lstrip("/") / "index.html").read_text("utf-8"), "html.parser")
-        assert SHARE.match(soup.head.find("meta", property="og:image")["content"][len(BASE):])
+        assert SHARE.match(soup.head.find("meta", property="og:image")["content"][len(BASE) :])
         assert soup.head.find("meta", property="og:image:width")["content"] == "1200"
         assert soup.head.find("meta", property="og:image:height")["content"] == "630"
 
@@ -129,7 +129,9 @@ def test_without_an_image_of_its_own_pagefind_takes_the_first_picture_on_the_pag
     (folder / "story").mkdir(parents=True)
     (folder / "story/index.html").write_text(
         "<html><body><article data-pagefind-body><h1>A story</h1><p>Words about allotments.</p>"
-        "</article><aside><img src='/media/someone-elses.png' alt=''></aside></body></html>", "utf-8")
+        "</article><aside><img src='/media/someone-elses.png' alt=''></aside></body></html>",
+        "utf-8",
+    )
     subprocess.run([sys.executable, "-m", "pagefind", "--site", str(folder)], check=True, capture_output=True)
     server, url = serve_folder(folder)
     try:

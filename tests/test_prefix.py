@@ -27,8 +27,11 @@ PREFIX = "/stories-site"
 def below(tmp_path_factory) -> Path:
     """The bundled site built with search, for a base URL below a path."""
     out = tmp_path_factory.mktemp("prefixed") / "public"
-    done = subprocess.run([sys.executable, str(REPO / "build.py"), "--out", str(out), "--now", NOW.isoformat(),
-                           "--base-url", BASE], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, str(REPO / "build.py"), "--out", str(out), "--now", NOW.isoformat(), "--base-url", BASE],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     return out
 
@@ -42,13 +45,16 @@ def test_no_link_leaves_the_path_or_is_broken(below: Path) -> None:
 def test_pages_feeds_and_data_name_the_path(below: Path) -> None:
     story = (below / "stories" / "allotment-across-the-fence" / "index.html").read_text("utf-8")
     assert f'href="{PREFIX}/assets/site.css?v=' in story and f'href="{PREFIX}/stories/"' in story
-    assert f'"url": "{BASE}stories/allotment-across-the-fence/"' in story.replace('\\/', '/') or \
-        f'"url":"{BASE}stories/allotment-across-the-fence/"' in story
+    assert (
+        f'"url": "{BASE}stories/allotment-across-the-fence/"' in story.replace("\\/", "/")
+        or f'"url":"{BASE}stories/allotment-across-the-fence/"' in story
+    )
     feed = (below / "feed.xml").read_text("utf-8")
     assert f"<id>{BASE}stories/" in feed and "org.example.org/stories/" not in feed.replace(BASE, "")
     assert f"<loc>{BASE}stories/</loc>" in (below / "sitemap.xml").read_text("utf-8")
-    assert f"UR  - {BASE}stories/allotment-across-the-fence/" in \
-        (below / "stories" / "allotment-across-the-fence" / "cite.ris").read_text("utf-8")
+    assert f"UR  - {BASE}stories/allotment-across-the-fence/" in (
+        below / "stories" / "allotment-across-the-fence" / "cite.ris"
+    ).read_text("utf-8")
     stories = json.loads((below / "data" / "stories.json").read_text("utf-8"))
     assert all(s["url"].startswith(BASE) for s in stories)
     search = (below / "search" / "index.html").read_text("utf-8")
@@ -61,7 +67,7 @@ class _Below(http.server.SimpleHTTPRequestHandler):
     def translate_path(self, path: str) -> str:
         if not path.startswith(PREFIX + "/"):
             return str(Path(self.directory) / "no-such-file")
-        return super().translate_path(path[len(PREFIX):])
+        return super().translate_path(path[len(PREFIX) :])
 
     def log_message(self, *args) -> None:
         pass

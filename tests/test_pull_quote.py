@@ -41,13 +41,16 @@ def test_the_marker_places_the_quote_in_the_text(site, tmp_path):
     assert after[0].find_previous_sibling("div", class_="prose")
 
 
-@pytest.mark.parametrize("text, line, says", [
-    # a story() file's text ends at line 11 (12 with the quote), then an empty line
-    ("\n[pull quote]\n", 13, "this file has no quote"),
-    ("\nSee [pull quote] here.\n", 13, "must be a paragraph of its own"),
-    ("\n- a point\n- [pull quote]\n", 14, "must be a paragraph of its own"),
-    ("\n[Pull quote]\n\nText.\n\n[pull quote]\n", 18, "already is at line 14"),
-])
+@pytest.mark.parametrize(
+    "text, line, says",
+    [
+        # a story() file's text ends at line 11 (12 with the quote), then an empty line
+        ("\n[pull quote]\n", 13, "this file has no quote"),
+        ("\nSee [pull quote] here.\n", 13, "must be a paragraph of its own"),
+        ("\n- a point\n- [pull quote]\n", 14, "must be a paragraph of its own"),
+        ("\n[Pull quote]\n\nText.\n\n[pull quote]\n", 18, "already is at line 14"),
+    ],
+)
 def test_check_reports_a_misplaced_marker_at_its_line(site, capsys, text, line, says):
     quoted = "already" in says
     write(site, "stories/first.md", story("First story", QUOTE if quoted else "") + text)
@@ -67,8 +70,9 @@ def test_an_event_or_page_has_no_quote_to_place(site, capsys):
     assert "events/leeds-2013.md:14: '[pull quote]' places the story's pull quote" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("viewport", [{"width": 375, "height": 800}, {"width": 1280, "height": 800}],
-                         ids=["375px", "1280px"])
+@pytest.mark.parametrize(
+    "viewport", [{"width": 375, "height": 800}, {"width": 1280, "height": 800}], ids=["375px", "1280px"]
+)
 def test_the_placed_quote_reads_between_its_paragraphs(browser, bundled, viewport):
     """The bundled rumour clinic story places its quote after the account of the day."""
     server, url = serve_folder(bundled)

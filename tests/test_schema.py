@@ -24,7 +24,8 @@ def test_the_committed_schema_is_up_to_date(kind):
     committed = schema.path(REPO, kind)
     assert committed.is_file() and committed.read_text("utf-8") == schema.text(kind, load_settings(REPO)), (
         f"{committed.relative_to(REPO)} is out of date with goodrel_site/models.py or site.yaml: "
-        f"run '{schema.COMMAND}' and commit the result")
+        f"run '{schema.COMMAND}' and commit the result"
+    )
 
 
 def test_every_bundled_story_and_event_is_valid():
@@ -44,8 +45,12 @@ def test_vocabulary_terms_are_enums_and_every_field_is_described():
     assert found["properties"]["region"]["enum"][:2] == ["north-east", "north-west"]
     assert "common-purpose" in found["properties"]["categories"]["items"]["enum"]
     undescribed = [name for name, prop in found["properties"].items() if not prop.get("description")]
-    undescribed += [f"{model}.{name}" for model, spec in found["$defs"].items()
-                    for name, prop in spec["properties"].items() if not prop.get("description")]
+    undescribed += [
+        f"{model}.{name}"
+        for model, spec in found["$defs"].items()
+        for name, prop in spec["properties"].items()
+        if not prop.get("description")
+    ]
     assert undescribed == []
 
 
@@ -54,11 +59,13 @@ MISTAKES = {
     "an unknown field": ("stories/first.md", "region: london\n", "region: london\ncolour: blue\n"),
     "an unknown category": ("stories/first.md", "[common-purpose]", "[juggling]"),
     "a date that is not YYYY-MM-DD": ("stories/first.md", "date: 2014-03-01", "date: 1 March 2014"),
-    "an image without alt text": ("stories/first.md", "region: london\n",
-                                  "region: london\nimage: {src: ../site.yaml}\n"),
+    "an image without alt text": (
+        "stories/first.md",
+        "region: london\n",
+        "region: london\nimage: {src: ../site.yaml}\n",
+    ),
     "an event with a negative attendance": ("events/leeds-2013.md", "attendees: 30", "attendees: -3"),
-    "an event in an unknown region": ("events/leeds-2013.md", "region: yorkshire-and-the-humber",
-                                      "region: atlantis"),
+    "an event in an unknown region": ("events/leeds-2013.md", "region: yorkshire-and-the-humber", "region: atlantis"),
 }
 
 

@@ -17,9 +17,11 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from conftest import NOW, REPO, serve_folder
 from goodrel_site.stages import load_site
 
-DONE = ("() => { const box = document.querySelector('.search-results');"
-        " return box.dataset.shown === location.pathname + location.search"
-        " && !box.hasAttribute('aria-busy'); }")
+DONE = (
+    "() => { const box = document.querySelector('.search-results');"
+    " return box.dataset.shown === location.pathname + location.search"
+    " && !box.hasAttribute('aria-busy'); }"
+)
 FILTER_FIELDS = {"category": "categories", "approach": "approaches", "divide": "divides", "theme": "themes"}
 
 
@@ -34,8 +36,9 @@ def open_search(page, base: str, params: list[tuple[str, str]] | None = None) ->
     try:
         page.wait_for_function(DONE)
     except PlaywrightTimeout:
-        pytest.fail(f"the search page at {page.url} never showed its results; the page said: "
-                    f"{page.troubles or 'nothing'}")
+        pytest.fail(
+            f"the search page at {page.url} never showed its results; the page said: {page.troubles or 'nothing'}"
+        )
 
 
 def results(page) -> list[str]:
@@ -60,8 +63,12 @@ def expected(site, dates: tuple[str, str] = ("", "9999"), **chosen: list[str]) -
     for entry in site.stories + site.events:
         if not dates[0] <= entry.date.isoformat() <= dates[1]:
             continue
-        values = {"kind": [entry.kind], "region": [entry.region], "year": [str(entry.date.year)],
-                  "language": [entry.lang or site.settings.language]}
+        values = {
+            "kind": [entry.kind],
+            "region": [entry.region],
+            "year": [str(entry.date.year)],
+            "language": [entry.lang or site.settings.language],
+        }
         for name, field in FILTER_FIELDS.items():
             values[name] = getattr(entry.meta, field, [])
         if all(set(values[group]) & set(keys) for group, keys in chosen.items()):
@@ -77,10 +84,15 @@ def test_an_english_word_finds_its_story(page, bundled_url):
     assert marked and all(word.lower() == "football" for word in marked)
 
 
-@pytest.mark.parametrize("query, first", [("football", "/stories/five-a-side-in-the-rain/"),
-                                          ("rumour clinic", "/stories/rumour-clinic/"),
-                                          ("allotment", "/stories/allotment-across-the-fence/"),
-                                          ("phone tree", "/stories/lockdown-phone-tree/")])
+@pytest.mark.parametrize(
+    "query, first",
+    [
+        ("football", "/stories/five-a-side-in-the-rain/"),
+        ("rumour clinic", "/stories/rumour-clinic/"),
+        ("allotment", "/stories/allotment-across-the-fence/"),
+        ("phone tree", "/stories/lockdown-phone-tree/"),
+    ],
+)
 def test_words_of_a_title_or_summary_rank_its_story_first(page, bundled_url, query, first):
     """The head of a page is not indexed (excerpts come from the text), so its title and
     summary count through the metadata, weighted by the search page."""
@@ -121,13 +133,16 @@ def test_a_place_name_finds_the_stories_and_events_there(page, bundled_url, publ
     assert len(there) >= 2 and there <= set(results(page))
 
 
-@pytest.mark.parametrize("chosen", [
-    {"region": ["london", "north-west"]},
-    {"region": ["london", "north-west"], "category": ["common-purpose"]},
-    {"divide": ["faith", "age"], "theme": ["segregation", "immigration"], "year": ["2013"]},
-    {"kind": ["event"], "region": ["yorkshire-and-the-humber", "west-midlands"]},
-    {"language": ["ur", "pl"]},
-])
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        {"region": ["london", "north-west"]},
+        {"region": ["london", "north-west"], "category": ["common-purpose"]},
+        {"divide": ["faith", "age"], "theme": ["segregation", "immigration"], "year": ["2013"]},
+        {"kind": ["event"], "region": ["yorkshire-and-the-humber", "west-midlands"]},
+        {"language": ["ur", "pl"]},
+    ],
+)
 def test_filters_or_within_a_group_and_across_groups(page, bundled_url, public, chosen):
     params = [(group, key) for group, keys in chosen.items() for key in keys]
     open_search(page, bundled_url, params)
@@ -147,7 +162,9 @@ def test_filter_values_are_keys_shown_by_their_labels(page, bundled_url, public)
             label = page.locator(f"input[name='{group}'][value='{term.key}'] ~ span .search-value")
             assert label.text_content() == term.label
     org = public.organisations[0]
-    assert page.locator(f"input[name='organisation'][value='{org.slug}'] ~ span .search-value").text_content() == org.name
+    assert (
+        page.locator(f"input[name='organisation'][value='{org.slug}'] ~ span .search-value").text_content() == org.name
+    )
     assert page.locator("input[name='language'][value='ur'] ~ span .search-value").text_content() == "Urdu (اردو)"
 
 
@@ -165,10 +182,13 @@ def test_counts_say_what_choosing_a_value_would_give(page, bundled_url, public):
         assert count("category", term.key) == len(expected(public, region=["london"], category=[term.key]))
     # A closed group is counted when it is opened.
     page.locator("[data-group='divide'] summary").click()
-    page.wait_for_function("() => document.querySelector(\"input[name='divide'] ~ span [data-count]\").textContent !== ''")
+    page.wait_for_function(
+        "() => document.querySelector(\"input[name='divide'] ~ span [data-count]\").textContent !== ''"
+    )
     for term in public.terms["divides"]:
         assert count("divide", term.key) == len(
-            expected(public, region=["london"], category=["common-purpose"], divide=[term.key]))
+            expected(public, region=["london"], category=["common-purpose"], divide=[term.key])
+        )
 
 
 def test_browsing_with_no_query_shows_everything_newest_first(page, bundled_url, public):
@@ -196,8 +216,9 @@ def test_sort_orders(page, bundled_url, public):
 
 
 def test_the_url_holds_the_state_and_back_restores_it(page, bundled_url, public):
-    open_search(page, bundled_url, [("q", "community"), ("region", "london"), ("region", "north-west"),
-                                    ("sort", "oldest")])
+    open_search(
+        page, bundled_url, [("q", "community"), ("region", "london"), ("region", "north-west"), ("sort", "oldest")]
+    )
     assert page.locator("#search-q").input_value() == "community"
     assert page.locator("#search-sort").input_value() == "oldest"
     assert page.locator("[data-group='region']").get_attribute("open") is not None
@@ -268,8 +289,9 @@ def test_search_page_has_no_accessibility_violations(sized, bundled_url):
     from axe_playwright_python.sync_playwright import Axe
 
     page = sized
-    open_search(page, bundled_url, [("q", "young"), ("region", "london"), ("region", "north-west"),
-                                    ("from", "2013-01-01")])
+    open_search(
+        page, bundled_url, [("q", "young"), ("region", "london"), ("region", "north-west"), ("from", "2013-01-01")]
+    )
     if narrow(page):
         page.locator("#search-filters-toggle").click()  # the open panel too
     found = Axe().run(page, context={"include": [[".search"]]})
@@ -312,8 +334,21 @@ def payload_url(tmp_path_factory):
     shutil.copy(REPO / "site.yaml", root / "site.yaml")
     (root / "stories/markup-payload.md").write_text(PAYLOAD, "utf-8")
     out = root.parent / "public"
-    result = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--site", str(root),
-                             "--out", str(out), "--now", NOW.isoformat()], capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "build.py"),
+            "build",
+            "--site",
+            str(root),
+            "--out",
+            str(out),
+            "--now",
+            NOW.isoformat(),
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     server, url = serve_folder(out)
     yield url
@@ -326,14 +361,18 @@ def test_markup_in_content_is_shown_as_text(page, payload_url):
     open_search(page, payload_url, [("q", "football")])
     item = page.locator("#search-list > li", has=page.locator("a[href='/stories/markup-payload/']"))
     assert item.locator("h3 a").text_content() == "Football <img src=x onerror=alert(1)> and <script>alert(2)</script>"
-    assert item.locator(".search-summary").text_content() == "A summary with <b>bold</b> & <script>alert(3)</script> in it."
+    assert (
+        item.locator(".search-summary").text_content()
+        == "A summary with <b>bold</b> & <script>alert(3)</script> in it."
+    )
     assert "<i>Hackney</i>" in item.locator(".meta").text_content()
     excerpt = item.locator(".search-excerpt")
     assert "<img src=x onerror=alert(4)>" in excerpt.text_content()
     assert "<mark>" in excerpt.text_content(), "the text '<mark>' stays text"
     assert excerpt.locator("mark").all_text_contents()[0] == "Football"
-    assert not page.locator("#search-list script, #search-list img:not(.search-thumb), #search-list b, "
-                            "#search-list i").count()
+    assert not page.locator(
+        "#search-list script, #search-list img:not(.search-thumb), #search-list b, #search-list i"
+    ).count()
     assert not dialogs
 
 
@@ -341,7 +380,10 @@ def test_pagefind_default_interface_is_neither_used_nor_published(bundled):
     html = (bundled / "search/index.html").read_text("utf-8")
     assert "pagefind-ui" not in html and "PagefindUI" not in html
     assert (bundled / "pagefind/pagefind.js").is_file()
-    assert not list((bundled / "pagefind").glob("pagefind-*ui.*")) and not (bundled / "pagefind/pagefind-highlight.js").exists()
+    assert (
+        not list((bundled / "pagefind").glob("pagefind-*ui.*"))
+        and not (bundled / "pagefind/pagefind-highlight.js").exists()
+    )
 
 
 # ---- On a phone and on a wide screen ----
@@ -425,13 +467,16 @@ def test_typing_updates_the_results_in_view(sized, bundled_url):
     page.wait_for_function("() => location.search === '?q=football'")
     page.wait_for_function(DONE)
     first = page.locator("#search-list > li").first
-    assert first.locator("h3 a").get_attribute("href") in ("/stories/five-a-side-in-the-rain/",
-                                                         "/stories/five-a-side-in-the-rain-ur/")
+    assert first.locator("h3 a").get_attribute("href") in (
+        "/stories/five-a-side-in-the-rain/",
+        "/stories/five-a-side-in-the-rain-ur/",
+    )
     assert on_first_screen(first) and on_first_screen(page.locator("#search-status"))
     assert page.locator("#search-status").text_content().endswith("for “football”")
 
 
 # ---- Date range ----
+
 
 def test_a_date_range_keeps_the_items_dated_within_it(page, bundled_url, public):
     open_search(page, bundled_url, [("from", "2013-05-01"), ("to", "2014-03-31")])
@@ -442,8 +487,7 @@ def test_a_date_range_keeps_the_items_dated_within_it(page, bundled_url, public)
     assert shown == sorted(shown, reverse=True) and "2013-05-01" <= min(shown) and max(shown) <= "2014-03-31"
     assert page.locator("#search-from").input_value() == "2013-05-01"
     assert page.locator("#search-to").input_value() == "2014-03-31"
-    assert page.locator("#search-status").text_content() == \
-        f"{len(want)} results, from 1 May 2013 until 31 March 2014"
+    assert page.locator("#search-status").text_content() == f"{len(want)} results, from 1 May 2013 until 31 March 2014"
     assert page.locator("[data-chosen='year']").text_content() == " (2 chosen)"
     # Both days are included: a range of one event's day finds it.
     oldham = next(e for e in public.events if e.url == "/events/oldham-2013/")
@@ -452,10 +496,13 @@ def test_a_date_range_keeps_the_items_dated_within_it(page, bundled_url, public)
     assert set(results(page)) == expected(public, dates=(day, day)) and oldham.url in results(page)
 
 
-@pytest.mark.parametrize("chosen", [
-    {"q": "young", "region": ["london", "north-west"]},
-    {"category": ["common-purpose", "tackling-tensions"], "kind": ["story"]},
-])
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        {"q": "young", "region": ["london", "north-west"]},
+        {"category": ["common-purpose", "tackling-tensions"], "kind": ["story"]},
+    ],
+)
 def test_a_date_range_narrows_queries_filters_and_counts(page, bundled_url, public, chosen):
     q = chosen.pop("q", "")
     params = ([("q", q)] if q else []) + [(g, k) for g, keys in chosen.items() for k in keys]
@@ -470,13 +517,16 @@ def test_a_date_range_narrows_queries_filters_and_counts(page, bundled_url, publ
     # Every counted value says what choosing it would give within the range.
     if page.locator("[data-group='region']").get_attribute("open") is None:
         page.locator("[data-group='region'] summary").click()
-    page.wait_for_function("() => document.querySelector(\"input[name='region'] ~ span [data-count]\").textContent !== ''")
+    page.wait_for_function(
+        "() => document.querySelector(\"input[name='region'] ~ span [data-count]\").textContent !== ''"
+    )
     for term in public.terms["regions"]:
         text = page.locator(f"input[name='region'][value='{term.key}'] ~ span [data-count]").text_content()
         if not q:
             others = {g: k for g, k in chosen.items() if g != "region"}
-            assert int(text.strip("()")) == len(expected(public, dates=("2013-06-01", "2014-12-31"),
-                                                         region=[term.key], **others)), term.key
+            assert int(text.strip("()")) == len(
+                expected(public, dates=("2013-06-01", "2014-12-31"), region=[term.key], **others)
+            ), term.key
 
 
 def test_date_fields_make_history_and_a_reversed_or_impossible_range_is_mended(page, bundled_url):

@@ -60,17 +60,21 @@ def test_shards_are_runs_of_dates_that_an_edit_leaves_in_place() -> None:
     assert [len(shard) for shard in search.shards(pages(busy), limit=4)] == [3, 2, 4, 4]
     # One more page in the newest year moves no other shard's boundary.
     grown = search.shards(pages(years + [date(2016, 8, 1)]), limit=10)
-    assert [sorted({p.day.year for p in shard}) for shard in grown][1:] == \
-        [sorted({p.day.year for p in shard}) for shard in search.shards(pages(years), limit=10)][1:]
+    assert [sorted({p.day.year for p in shard}) for shard in grown][1:] == [
+        sorted({p.day.year for p in shard}) for shard in search.shards(pages(years), limit=10)
+    ][1:]
 
 
-@pytest.mark.parametrize("params, by_date", [
-    ([], True),  # browsing everything: newest first
-    ([("q", "community")], False),
-    ([("region", "london")], True),
-    ([("q", "people"), ("category", "common-purpose"), ("sort", "newest")], True),
-    ([("q", "people"), ("sort", "oldest")], True),
-])
+@pytest.mark.parametrize(
+    "params, by_date",
+    [
+        ([], True),  # browsing everything: newest first
+        ([("q", "community")], False),
+        ([("region", "london")], True),
+        ([("q", "people"), ("category", "common-purpose"), ("sort", "newest")], True),
+        ([("q", "people"), ("sort", "oldest")], True),
+    ],
+)
 def test_sharded_search_finds_what_the_whole_index_finds(page, outputs, params, by_date) -> None:
     _, _, whole_url, sharded_url = outputs
     open_search(page, whole_url, params)
@@ -83,6 +87,11 @@ def test_sharded_search_finds_what_the_whole_index_finds(page, outputs, params, 
 
 
 def test_shards_grow_with_the_site_in_doublings_up_to_a_bound() -> None:
-    assert [search.shard_limit(n) for n in (60, 4000, 4001, 8000, 8001, 50_000)] == \
-        [search.SHARD_PAGES, search.SHARD_PAGES, 2 * search.SHARD_PAGES, 2 * search.SHARD_PAGES,
-         4 * search.SHARD_PAGES, search.SHARD_MOST]
+    assert [search.shard_limit(n) for n in (60, 4000, 4001, 8000, 8001, 50_000)] == [
+        search.SHARD_PAGES,
+        search.SHARD_PAGES,
+        2 * search.SHARD_PAGES,
+        2 * search.SHARD_PAGES,
+        4 * search.SHARD_PAGES,
+        search.SHARD_MOST,
+    ]

@@ -78,8 +78,11 @@ def start(root: Path, *options: str) -> Preview:
     port = free_port()
     log = root.parent / f"serve-{port}.log"
     with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, str(REPO / "build.py"), "serve", "--site", str(root),
-                                    "--port", str(port), *options], stdout=out, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(
+            [sys.executable, str(REPO / "build.py"), "serve", "--site", str(root), "--port", str(port), *options],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     preview = Preview(root, port, process, log)
 
     def ready():
@@ -121,8 +124,10 @@ def test_serves_pages_with_a_reload_script_that_built_files_never_carry(preview)
     assert soup.h1.get_text(strip=True) == "Welcome walks"
     assert [s["src"] for s in soup.find_all("script", src=True)][-1] == "/__goodrel/reload.js"
     # The background build (for the search index) writes plain built files.
-    built = until(lambda: list((preview.root / ".goodrel-cache").glob("preview-*/stories/welcome-walks/index.html")),
-                  "the background build")
+    built = until(
+        lambda: list((preview.root / ".goodrel-cache").glob("preview-*/stories/welcome-walks/index.html")),
+        "the background build",
+    )
     assert not [path for path in built if "__goodrel" in path.read_text("utf-8")]
     assert not (preview.root / "public").exists()  # the preview never touches the published output
     status, headers, script = preview.get("/__goodrel/reload.js")
@@ -133,15 +138,19 @@ def test_serves_pages_with_a_reload_script_that_built_files_never_carry(preview)
 
 
 def test_every_kind_of_file_is_served_as_the_build_writes_it(preview):
-    for target, kind in [(f"{PAGE}cite.ris", "text/plain"), (f"{PAGE}cite.bib", "text/x-bibtex"),
-                         (f"{PAGE}cite.json", "application/json"), ("/data/stories.csv", "text/csv"),
-                         ("/feed.xml", "application/xml"), ("/robots.txt", "text/plain")]:
+    for target, kind in [
+        (f"{PAGE}cite.ris", "text/plain"),
+        (f"{PAGE}cite.bib", "text/x-bibtex"),
+        (f"{PAGE}cite.json", "application/json"),
+        ("/data/stories.csv", "text/csv"),
+        ("/feed.xml", "application/xml"),
+        ("/robots.txt", "text/plain"),
+    ]:
         status, headers, body = preview.get(target)
         assert status == 200 and headers["Content-Type"].startswith(kind), target
         assert "__goodrel" not in body, target  # the reload script goes into HTML pages only
     cache = preview.root / ".goodrel-cache"
-    built = until(lambda: next(cache.glob("preview-*/stories/welcome-walks/cite.ris"), None),
-                  "the background build")
+    built = until(lambda: next(cache.glob("preview-*/stories/welcome-walks/cite.ris"), None), "the background build")
     assert preview.get(f"{PAGE}cite.ris")[2] == built.read_bytes().decode("utf-8")
     assert preview.get(f"{PAGE}index.html")[0] == 200
     status, _, body = preview.get("/no-such-page/")
@@ -150,8 +159,7 @@ def test_every_kind_of_file_is_served_as_the_build_writes_it(preview):
 
 def test_listens_on_localhost_only(preview):
     # /proc/net/tcp lists each listening socket's local address (hex, little-endian).
-    listening = [line.split() for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
-                 if line.split()[3] == "0A"]
+    listening = [line.split() for line in Path("/proc/net/tcp").read_text().splitlines()[1:] if line.split()[3] == "0A"]
     ours = [fields[1] for fields in listening if int(fields[1].split(":")[1], 16) == preview.port]
     assert ours == [f"0100007F:{preview.port:04X}"]
 
@@ -181,9 +189,11 @@ def test_an_edit_is_served_without_restarting(preview):
     until(lambda: preview.title() == "Welcome walks", "the original title")
 
 
-@pytest.mark.parametrize("rel", [STORY, "stories/allotment-across-the-fence.md"],
-                         ids=["on the page asked for, when it is",
-                              "on another page, once the background build finds it"])
+@pytest.mark.parametrize(
+    "rel",
+    [STORY, "stories/allotment-across-the-fence.md"],
+    ids=["on the page asked for, when it is", "on another page, once the background build finds it"],
+)
 def test_a_link_to_a_missing_story_shows_the_error_page(preview, rel):
     preview.edit(rel, "\n\n", "\n\nSee [a walk](no-such-walk.md).\n\n")
     try:
@@ -204,8 +214,10 @@ def test_an_ended_sessions_builds_are_cleared_and_a_running_ones_kept(tmp_path):
         (folder / "index.html").write_text("old")
     second = start(root)
     try:
-        until(lambda: not ended.parent.exists() and not ended_spare.parent.exists(),
-              "the ended session's builds to be deleted")
+        until(
+            lambda: not ended.parent.exists() and not ended_spare.parent.exists(),
+            "the ended session's builds to be deleted",
+        )
         assert (running / "index.html").read_text() == "old"
         assert second.title() == "Welcome walks"
     finally:
@@ -266,12 +278,21 @@ def test_a_broken_template_is_shown_too(preview):
     until(lambda: preview.title() == "Welcome walks", "the page after the fix")
 
 
-@pytest.mark.parametrize("target", [
-    "/../../etc/passwd", "/stories/../../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd",
-    "/%2E%2E/%2E%2E/%2E%2E/etc/passwd", "/stories/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc/passwd",
-    "/..%5c..%5cetc/passwd", "/%252e%252e/%252e%252e/etc/passwd", "/assets/..%00/etc/passwd",
-    "http://127.0.0.1/etc/passwd", "/pagefind/../../../../etc/passwd",
-])
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/../../etc/passwd",
+        "/stories/../../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/%2E%2E/%2E%2E/%2E%2E/etc/passwd",
+        "/stories/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc/passwd",
+        "/..%5c..%5cetc/passwd",
+        "/%252e%252e/%252e%252e/etc/passwd",
+        "/assets/..%00/etc/passwd",
+        "http://127.0.0.1/etc/passwd",
+        "/pagefind/../../../../etc/passwd",
+    ],
+)
 def test_requests_for_paths_outside_the_site_get_404(preview, target):
     status, _, body = preview.get(target)
     # (http.client names the host of an absolute-form target without the port: refused too)
@@ -287,7 +308,7 @@ def test_an_open_tab_is_told_about_each_build(preview):
         def next_generation() -> str:
             while (line := stream.readline()) and not line.startswith(b"data: "):
                 pass
-            return line[len(b"data: "):].strip().decode()
+            return line[len(b"data: ") :].strip().decode()
 
         first = next_generation()
         _, _, body = preview.get(PAGE)
@@ -315,8 +336,7 @@ def test_the_browser_tab_reloads_itself(preview, page):
 
 
 def test_the_search_index_catches_up(preview):
-    status, headers, _ = until(lambda: (r := preview.get("/pagefind/pagefind.js"))[0] == 200 and r,
-                               "the search index")
+    status, headers, _ = until(lambda: (r := preview.get("/pagefind/pagefind.js"))[0] == 200 and r, "the search index")
     assert "javascript" in headers["Content-Type"]
     assert preview.get("/pagefind/pagefind-entry.json")[0] == 200
 
@@ -350,9 +370,19 @@ def request(port: int, target: str, host: str | None, timeout: float = 30) -> tu
     return int(head.split()[1]), body.decode("utf-8", "replace")
 
 
-@pytest.mark.parametrize("host", ["attacker.example:{port}", "attacker.example", "127.0.0.1",
-                                  "127.0.0.1:{other}", "localhost.attacker.example:{port}",
-                                  "127.0.0.1:{port}.attacker.example", "", None])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "attacker.example:{port}",
+        "attacker.example",
+        "127.0.0.1",
+        "127.0.0.1:{other}",
+        "localhost.attacker.example:{port}",
+        "127.0.0.1:{port}.attacker.example",
+        "",
+        None,
+    ],
+)
 def test_only_requests_for_its_own_address_are_answered(preview, host):
     # DNS rebinding: a site whose name resolves to 127.0.0.1 loads the preview in a
     # reader's browser; the browser names that site in the Host header.
@@ -391,16 +421,21 @@ def test_no_link_out_of_the_site_is_followed(preview, tmp_path):
     secret.parent.mkdir()
     secret.write_text("SECRET-OUTSIDE-THE-SITE")
     static = preview.root / "theme" / "static"
-    media = until(lambda: next((preview.root / ".goodrel-cache" / "media").glob("*.webp"), None),
-                  "the preview's pictures")
+    media = until(
+        lambda: next((preview.root / ".goodrel-cache" / "media").glob("*.webp"), None), "the preview's pictures"
+    )
     made = [static / "leak.txt", static / "leak-folder", media.parent / "leak.webp", static / "pipe.css"]
     made[0].symlink_to(secret)
     made[1].symlink_to(secret.parent)
     made[2].symlink_to(secret)
     os.mkfifo(made[3])
     try:
-        for target in ("/assets/leak.txt", "/assets/leak-folder/secret.txt", "/media/leak.webp",
-                       "/assets/pipe.css"):  # (a FIFO: answered at once, not waited on)
+        for target in (
+            "/assets/leak.txt",
+            "/assets/leak-folder/secret.txt",
+            "/media/leak.webp",
+            "/assets/pipe.css",
+        ):  # (a FIFO: answered at once, not waited on)
             status, _, body = preview.get(target)
             assert status == 404 and "SECRET" not in body, target
         assert preview.get("/media/" + media.name)[0] == 200  # the preview's own pictures still are
@@ -411,8 +446,9 @@ def test_no_link_out_of_the_site_is_followed(preview, tmp_path):
 
 def test_a_story_linked_from_outside_is_refused_and_never_shown(preview, tmp_path):
     outside = tmp_path / "elsewhere.md"
-    outside.write_text(Path(preview.root / STORY).read_text("utf-8").replace(
-        "title: Welcome walks", "title: SECRET-FROM-OUTSIDE"))
+    outside.write_text(
+        Path(preview.root / STORY).read_text("utf-8").replace("title: Welcome walks", "title: SECRET-FROM-OUTSIDE")
+    )
     link = preview.root / "stories" / "linked.md"
     link.symlink_to(outside)
     try:
@@ -426,7 +462,7 @@ def test_a_story_linked_from_outside_is_refused_and_never_shown(preview, tmp_pat
 
 
 def test_an_alias_bomb_is_refused_at_its_line(preview):
-    bomb = "".join(f'b{i}: &b{i} [{", ".join([f"*b{i - 1}"] * 9) if i else "lol"}]\n' for i in range(10))
+    bomb = "".join(f"b{i}: &b{i} [{', '.join([f'*b{i - 1}'] * 9) if i else 'lol'}]\n" for i in range(10))
     preview.edit(STORY, "title: Welcome walks\n", "title: Welcome walks\n" + bomb)
     try:
         problem = preview.first_problem()
@@ -439,21 +475,28 @@ def test_an_alias_bomb_is_refused_at_its_line(preview):
 def test_a_fixed_error_never_comes_back_from_an_older_background_build(preview):
     # An error only a whole build finds (a link, in a page not open, to a story that
     # does not exist), fixed while the background build of the broken save still runs.
-    rel, broken, fixed = ("stories/allotment-across-the-fence.md", "\n\nSee [a walk](no-such-walk.md).\n\n",
-                          "\n\nA sentence that was not there before.\n\n")
+    rel, broken, fixed = (
+        "stories/allotment-across-the-fence.md",
+        "\n\nSee [a walk](no-such-walk.md).\n\n",
+        "\n\nA sentence that was not there before.\n\n",
+    )
     log_before = len(preview.log.read_text())
     preview.edit(rel, "\n\n", broken)
     until(lambda: preview.log.read_text().count("Ready in", log_before) >= 1, "the broken save")
     preview.edit(rel, broken, fixed)
     try:
-        fixed_at = until(lambda: (i := preview.log.read_text().find("Ready in", log_before)) >= 0 and
-                         preview.log.read_text().find("Ready in", i + 1), "the fixed save")
+        fixed_at = until(
+            lambda: (
+                (i := preview.log.read_text().find("Ready in", log_before)) >= 0
+                and preview.log.read_text().find("Ready in", i + 1)
+            ),
+            "the fixed save",
+        )
         # The background build of the fixed save has finished (the broken save's fails,
         # and so leaves no output): its output is newer than the fix.
         marker = preview.root / ".goodrel-cache" / f"preview-{preview.process.pid}" / ".goodrel-build"
         saved = (preview.root / rel).stat().st_mtime_ns
-        until(lambda: marker.is_file() and marker.stat().st_mtime_ns > saved,
-              "the fixed save's background build")
+        until(lambda: marker.is_file() and marker.stat().st_mtime_ns > saved, "the fixed save's background build")
         assert "no-such-walk" not in preview.log.read_text()[fixed_at:]
         assert preview.title() == "Welcome walks"
     finally:

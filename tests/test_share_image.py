@@ -32,8 +32,9 @@ def test_the_committed_picture_is_what_the_script_draws(tmp_path):
 
 def test_another_site_gets_its_own_picture_over_the_default(site, tmp_path):
     text = (site / "site.yaml").read_text("utf-8")
-    (site / "site.yaml").write_text(text.replace("title: Untold Stories of Good Relations",
-                                                 "title: Another Site Entirely"), "utf-8")
+    (site / "site.yaml").write_text(
+        text.replace("title: Untold Stories of Good Relations", "title: Another Site Entirely"), "utf-8"
+    )
     share_image.main(["--site", str(site)])  # (the site has no theme of its own: the default)
     own = site / "theme/static/share.png"
     assert difference(Image.open(own), Image.open(COMMITTED)) > 1.0

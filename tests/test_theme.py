@@ -65,6 +65,7 @@ def links(node) -> list[str]:
 
 # ---- Every page ----
 
+
 def test_every_page_has_its_language_landmarks_one_h1_and_the_sample_banner(bundled):
     count = 0
     for rel, soup in html_pages(bundled):
@@ -100,8 +101,9 @@ def test_urdu_story_is_right_to_left_and_translations_link_both_ways(bundled, pu
         assert page.html["dir"] == ("rtl" if translation.lang == "ur" else "ltr")
         for here, there in ((translation, original), (original, translation)):
             soup = soup_of(bundled, here.url)
-            alternates = {link["hreflang"]: link["href"]
-                          for link in soup.find_all("link", rel="alternate", hreflang=True)}
+            alternates = {
+                link["hreflang"]: link["href"] for link in soup.find_all("link", rel="alternate", hreflang=True)
+            }
             assert alternates[there.lang or "en"] == BASE + there.url, here.url
             visible = soup.select_one("nav.translations a[hreflang='%s']" % (there.lang or "en"))
             assert visible["href"] == there.url and visible["lang"] == (there.lang or "en")
@@ -120,6 +122,7 @@ def test_urdu_page_speaks_urdu_and_marks_english_labels(bundled):
 
 
 # ---- Home ----
+
 
 def titles(node) -> list[str]:
     """Where the cards in a listing lead (not the links to their other languages)."""
@@ -141,11 +144,12 @@ def test_home_shows_featured_latest_categories_figures_search_and_map(bundled, p
     # the figures, counted here from the content itself: a story and its translations once
     counted = {s.translation_of or s.slug for s in public.stories}
     stats = {text(div.dt): text(div.dd) for div in soup.select(".stats .stat")}
-    assert stats == {"Stories published": str(len(counted)),
-                     "Events held": str(len(public.events)),
-                     "People attending": str(sum(e.attendees or 0 for e in public.events)),
-                     "Organisations represented": str(sum(e.organisations_represented or 0
-                                                          for e in public.events))}
+    assert stats == {
+        "Stories published": str(len(counted)),
+        "Events held": str(len(public.events)),
+        "People attending": str(sum(e.attendees or 0 for e in public.events)),
+        "Organisations represented": str(sum(e.organisations_represented or 0 for e in public.events)),
+    }
     form = soup.select_one("form[role=search]")
     assert form["action"] == "/search/" and form.find("input", attrs={"name": "q"})
     assert soup.select_one("svg.map") and soup.select_one(".region-list")
@@ -153,9 +157,21 @@ def test_home_shows_featured_latest_categories_figures_search_and_map(bundled, p
 
 # ---- Story ----
 
+
 def full_story(public):
-    return next(s for s in public.stories if s.image and s.quote and s.outcomes and s.event
-                and s.organisations and s.approaches and s.divides and s.themes and s.place)
+    return next(
+        s
+        for s in public.stories
+        if s.image
+        and s.quote
+        and s.outcomes
+        and s.event
+        and s.organisations
+        and s.approaches
+        and s.divides
+        and s.themes
+        and s.place
+    )
 
 
 def test_story_page_shows_every_field(bundled, public):
@@ -167,8 +183,12 @@ def test_story_page_shows_every_field(bundled, public):
     assert article.find("time", datetime=story.date.isoformat())
     assert story.place in text(article.select_one(".item-head .meta"))
     hrefs = links(soup.select_one("aside.facts"))
-    for vocab, field in (("categories", "categories"), ("approaches", "approaches"),
-                         ("divides", "divides"), ("themes", "themes")):
+    for vocab, field in (
+        ("categories", "categories"),
+        ("approaches", "approaches"),
+        ("divides", "divides"),
+        ("themes", "themes"),
+    ):
         for key in getattr(story, field):
             assert f"/{vocab}/{key}/" in hrefs
     assert f"/regions/{story.region}/" in hrefs
@@ -205,7 +225,7 @@ def test_story_sharing_tags_and_json_ld(bundled, public):
     assert meta["og:title"] == story.title == meta["twitter:title"]
     assert meta["twitter:card"] == "summary_large_image"
     image = meta["og:image"]
-    assert image.startswith(BASE + "/media/") and (bundled / image[len(BASE) + 1:]).is_file()
+    assert image.startswith(BASE + "/media/") and (bundled / image[len(BASE) + 1 :]).is_file()
     data = json.loads(soup.find("script", type="application/ld+json").string)
     assert data["@type"] == "Article" and data["headline"] == story.title
     assert data["datePublished"] == story.date.isoformat() and data["url"] == BASE + story.url
@@ -213,8 +233,11 @@ def test_story_sharing_tags_and_json_ld(bundled, public):
 
 
 def test_event_page_shows_every_field_and_its_stories(bundled, public):
-    event = next(e for e in public.events if e.hosts and e.sectors and e.questions
-                 and e.attendees is not None and e.organisations_represented is not None)
+    event = next(
+        e
+        for e in public.events
+        if e.hosts and e.sectors and e.questions and e.attendees is not None and e.organisations_represented is not None
+    )
     soup = soup_of(bundled, event.url)
     assert text(soup.h1) == event.title
     # the facts under the title (test_event_facts.py: within a phone's first screen)
@@ -237,6 +260,7 @@ def test_event_page_shows_every_field_and_its_stories(bundled, public):
 
 
 # ---- Listings and browsing ----
+
 
 @pytest.mark.parametrize("kind", ["stories", "events"])
 def test_listings_are_paginated_newest_first(bundled, public, kind):
@@ -279,8 +303,11 @@ def test_cards_on_a_categorys_page_say_that_category(bundled, public):
     for term in public.terms["categories"]:
         cards = soup_of(bundled, term.url).select("section[aria-labelledby=term-stories] .card")
         assert cards and all(text(card.select_one(".eyebrow")) == term.label for card in cards), term.url
-    others = [card for url in ("/stories/", "/regions/london/")
-              for card in soup_of(bundled, url).select(".card:not(.event-card)")]
+    others = [
+        card
+        for url in ("/stories/", "/regions/london/")
+        for card in soup_of(bundled, url).select(".card:not(.event-card)")
+    ]
     for card in others:
         story = by_url[card.select_one("h2 a, h3 a")["href"]]
         assert text(card.select_one(".eyebrow")) == labels[story.categories[0]]
@@ -293,8 +320,9 @@ def test_organisation_index_and_pages_list_their_stories_and_events(bundled, pub
     for org in public.organisations:
         page = soup_of(bundled, org.url)
         assert text(page.h1) == org.name
-        assert [a["href"] for a in page.select("section .cards h3 a")] == \
-            [s.url for s in public.once(org.stories)] + [e.url for e in org.events]
+        assert [a["href"] for a in page.select("section .cards h3 a")] == [s.url for s in public.once(org.stories)] + [
+            e.url for e in org.events
+        ]
 
 
 def test_free_page_and_the_helpful_404(bundled, public):
@@ -310,6 +338,7 @@ def test_free_page_and_the_helpful_404(bundled, public):
 
 # ---- The regions map ----
 
+
 def test_map_arcs_are_shared_borders_or_coast():
     uses = {name: 0 for name in regionmap.ARCS}
     for region in regionmap.REGIONS.values():
@@ -322,8 +351,10 @@ def test_map_arcs_are_shared_borders_or_coast():
 
 def crosses(a, b, c, d) -> bool:
     """Whether segments ab and cd properly cross."""
+
     def side(p, q, r):
         return (q[0] - p[0]) * (r[1] - p[1]) - (q[1] - p[1]) * (r[0] - p[0])
+
     return side(a, b, c) * side(a, b, d) < 0 and side(c, d, a) * side(c, d, b) < 0
 
 
@@ -333,7 +364,7 @@ def test_each_region_outline_is_a_simple_polygon():
         assert len(points) == len(set(points)), key
         edges = list(zip(points, points[1:] + points[:1]))
         for i, (a, b) in enumerate(edges):
-            for c, d in edges[i + 2:]:
+            for c, d in edges[i + 2 :]:
                 assert not crosses(a, b, c, d), (key, a, b, c, d)
 
 
@@ -361,9 +392,16 @@ def test_map_links_every_region_with_its_count(bundled, public):
 
 # ---- Fixture sites ----
 
+
 def test_json_ld_and_sharing_tags_escape_markup_in_content(site):
     title = "</script><script>alert('x')</script> & \"friends\""
-    write(site, "stories/first.md", story("Plain", "event: leeds-2013\n").replace("title: Plain", f"title: '{title.replace(chr(39), chr(39) * 2)}'"))
+    write(
+        site,
+        "stories/first.md",
+        story("Plain", "event: leeds-2013\n").replace(
+            "title: Plain", f"title: '{title.replace(chr(39), chr(39) * 2)}'"
+        ),
+    )
     assert build(site) == 0
     page = (site / "public/stories/first/index.html").read_text("utf-8")
     assert "<script>alert" not in page
@@ -384,6 +422,7 @@ def test_no_sample_banner_when_the_content_is_real(site):
 
 # ---- Strings ----
 
+
 def template_keys(*names: str) -> set[str]:
     keys = set()
     for name in names:
@@ -395,8 +434,9 @@ def template_keys(*names: str) -> set[str]:
 def test_translations_cover_every_word_of_a_translated_story_page():
     english = yaml.safe_load((REPO / "theme/strings/en.yaml").read_text("utf-8"))
     needed = template_keys("base.html", "story.html", "_macros.html") - {"language_names"}
-    needed |= {f"evidence_{level}{suffix}" for level in ("evaluated", "observed", "self-reported")
-               for suffix in ("", "_means")}
+    needed |= {
+        f"evidence_{level}{suffix}" for level in ("evaluated", "observed", "self-reported") for suffix in ("", "_means")
+    }
     assert needed <= set(english)
     for lang in ("ur", "pl"):
         words = yaml.safe_load((REPO / f"theme/strings/{lang}.yaml").read_text("utf-8"))
@@ -409,10 +449,18 @@ def test_translations_cover_every_word_of_a_translated_story_page():
 # ---- Weight ----
 
 PAGE_TYPES = {
-    "home": "/", "story": "/stories/rumour-clinic/", "story (Urdu)": "/stories/five-a-side-in-the-rain-ur/",
-    "event": "/events/oldham-2013/", "stories listing": "/stories/", "term": "/categories/common-purpose/",
-    "vocabulary": "/categories/", "regions map": "/regions/", "organisations": "/organisations/",
-    "free page": "/about/", "404": "/404.html", "search": "/search/",
+    "home": "/",
+    "story": "/stories/rumour-clinic/",
+    "story (Urdu)": "/stories/five-a-side-in-the-rain-ur/",
+    "event": "/events/oldham-2013/",
+    "stories listing": "/stories/",
+    "term": "/categories/common-purpose/",
+    "vocabulary": "/categories/",
+    "regions map": "/regions/",
+    "organisations": "/organisations/",
+    "free page": "/about/",
+    "404": "/404.html",
+    "search": "/search/",
 }
 
 
@@ -423,8 +471,9 @@ def page_weight(out: Path, url: str) -> tuple[int, int, int]:
     raw = path.read_bytes()
     soup = BeautifulSoup(raw, "html.parser")
     css = js = 0
-    for node, attr in [(n, "href") for n in soup.find_all("link", rel="stylesheet")] + \
-                      [(n, "src") for n in soup.find_all("script", src=True)]:
+    for node, attr in [(n, "href") for n in soup.find_all("link", rel="stylesheet")] + [
+        (n, "src") for n in soup.find_all("script", src=True)
+    ]:
         size = len(gzip.compress((out / node[attr].split("?")[0].lstrip("/")).read_bytes()))
         if attr == "href":
             css += size

@@ -38,10 +38,14 @@ def test_a_template_error_is_reported_at_its_line(site: Path, capsys):
 
 def test_an_overridden_template_changes_just_its_pages(site: Path, tmp_path: Path):
     assert build(site, tmp_path / "before") == 0
-    write(site, "theme/templates/event.html", """\
+    write(
+        site,
+        "theme/templates/event.html",
+        """\
         {% extends "default:event.html" %}
         {% block title %}Gathering: {{ super() }}{% endblock %}
-        """)
+        """,
+    )
     assert build(site, tmp_path / "after") == 0
     before, after = tree_hashes(tmp_path / "before"), tree_hashes(tmp_path / "after")
     changed = sorted(rel for rel in before if before[rel] != after.get(rel))
@@ -73,7 +77,10 @@ def test_static_files_and_strings_are_replaced_one_by_one(site: Path, tmp_path: 
 def test_a_theme_edit_is_seen_by_the_next_build(site: Path, tmp_path: Path):
     out = tmp_path / "out"
     assert build(site, out) == 0
-    write(site, "theme/templates/event.html", '{% extends "default:event.html" %}'
-          '{% block title %}Edited {{ super() }}{% endblock %}\n')
+    write(
+        site,
+        "theme/templates/event.html",
+        '{% extends "default:event.html" %}{% block title %}Edited {{ super() }}{% endblock %}\n',
+    )
     assert build(site, out) == 0
     assert "<title>Edited Leeds gathering" in (out / "events/leeds-2013/index.html").read_text("utf-8")

@@ -37,11 +37,19 @@ def marked(site: Path) -> Path:
     """A site with a public story full of a marker word, a picture, a translation (whose
     page names its original) and an alias."""
     Image.new("RGB", (640, 400), (10, 200, 90)).save(site / "stories" / "zqxpicture.png")
-    write(site, "stories/marked.md", story(f"The {MARKER} story", f"""\
+    write(
+        site,
+        "stories/marked.md",
+        story(
+            f"The {MARKER} story",
+            f"""\
         slug: marked
         aliases: [/old/{MARKER.lower()}-address/]
         image: {{src: zqxpicture.png, alt: A picture of {MARKER}}}
-        """) + f"\nWords about {MARKER} in the text.\n")
+        """,
+        )
+        + f"\nWords about {MARKER} in the text.\n",
+    )
     write(site, "stories/translated.md", story("Przetłumaczona", "lang: pl\ntranslation_of: marked\n"))
     return site
 
@@ -50,12 +58,15 @@ def _build(site: Path) -> int:
     return run("build", "--site", str(site), "--now", NOW.isoformat())
 
 
-@pytest.mark.parametrize("withhold", [
-    ("{status: given", "{status: withdrawn"),
-    ("status: published", "status: draft"),
-    ("consent:", "publish_on: 2027-01-01\nconsent:"),
-    ("consent:", "unpublish_on: 2026-01-01\nconsent:"),
-])
+@pytest.mark.parametrize(
+    "withhold",
+    [
+        ("{status: given", "{status: withdrawn"),
+        ("status: published", "status: draft"),
+        ("consent:", "publish_on: 2027-01-01\nconsent:"),
+        ("consent:", "unpublish_on: 2026-01-01\nconsent:"),
+    ],
+)
 def test_a_withheld_story_leaves_no_trace_beside_the_output_or_in_the_cache(marked: Path, withhold):
     assert _build(marked) == 0
     public, spare, cache = marked / "public", marked / ".public.goodrel-spare", marked / ".goodrel-cache"
