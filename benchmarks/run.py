@@ -172,8 +172,8 @@ def bench_size(n: int, runs: int, work: Path, search: bool) -> list[dict]:
                         [
                             "sh",
                             "-c",
-                            f'"$1" --source "$2" --destination "$2/public" --quiet && '
-                            f'"$3" -m pagefind --site "$2/public" --quiet',
+                            '"$1" --source "$2" --destination "$2/public" --quiet && '
+                            '"$3" -m pagefind --site "$2/public" --quiet',
                             "hugo+pagefind",
                             hugo,
                             str(root),

@@ -5,9 +5,9 @@
 Serves a built site (any output folder with a search index) on localhost, opens
 /search/?q=WORD in a fresh headless Chromium (Debian's, no download) with an empty
 cache, waits until the results are shown, and sums the bodies of every response for
-/pagefind/ (page and worker requests alike, counted by the files' sizes): the scripts,
-the WebAssembly, the metadata, the index and filter chunks and the fragments of the
-first page of results. Each query is measured in its own fresh browser context, then
+/pagefind/ and the shards' /pagefind-<digest>/ (page and worker requests alike, counted
+by the files' sizes): the scripts, the WebAssembly, the metadata, the index and filter
+chunks and the fragments of the first page of results. Each query is measured in its own fresh browser context, then
 browsing with no query at all.
 
 The local server sends files as they are. Pagefind's index files and WebAssembly are
@@ -66,7 +66,7 @@ def measure(browser, site: Path, base: str, query: str | None) -> tuple[Counter,
     context.close()
     sizes: Counter = Counter()
     compressed = 0
-    for path in sorted(p for p in paths if p.startswith("/pagefind/")):
+    for path in sorted(p for p in paths if p.startswith("/pagefind")):  # (/pagefind-<digest>/: shards)
         data = (site / path.lstrip("/")).read_bytes()
         sizes[kind(path)] += len(data)
         # Pagefind's index files and WebAssembly are gzipped already; text is not.
@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not (args.site / "pagefind" / "pagefind.js").exists():
         parser.error(f"{args.site} has no pagefind/ index: build it with search")
-    pages = len(list((args.site / "pagefind" / "fragment").iterdir()))
+    pages = sum(1 for bundle in args.site.glob("pagefind*") for _ in (bundle / "fragment").iterdir())
 
     from playwright.sync_api import sync_playwright
 

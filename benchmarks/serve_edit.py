@@ -74,9 +74,9 @@ def measure(site: Path, runs: int) -> dict:
             index_before = search()[1]
             started = time.perf_counter()
             story.write_text(re.sub(r"(?m)^title: .*$", f"title: {marker}", original, count=1), "utf-8")
-            wait_for(lambda: marker.encode() in get(port, url)[1], timeout=600)
+            wait_for(lambda marker=marker: marker.encode() in get(port, url)[1], timeout=600)
             pages.append(time.perf_counter() - started)
-            wait_for(lambda: search()[1] != index_before, timeout=600, step=0.05)
+            wait_for(lambda before=index_before: search()[1] != before, timeout=600, step=0.05)
             indexes.append(time.perf_counter() - started)
         story.write_text(original, "utf-8")
         loads = [float(s) for s in re.findall(r"Ready in ([0-9.]+) s", log.read_text())]

@@ -17,8 +17,8 @@ from typing import Any
 import yaml
 from markupsafe import escape
 
-from .models import META_MODELS, URL_PATH_PATTERN, Settings, descriptions
 from . import blanks
+from .models import META_MODELS, URL_PATH_PATTERN, Settings, descriptions
 from .site import Site
 from .validate import VOCAB_FIELDS
 
@@ -60,10 +60,13 @@ def page(settings: Settings) -> str:
 
 
 def config(settings: Settings) -> dict[str, Any]:
-    """Decap's config.yml."""
-    backend = {"name": "github", "repo": settings.cms.repo, "branch": settings.cms.branch, "squash_merges": True}
-    if settings.cms.auth_url:
-        backend["base_url"] = settings.cms.auth_url
+    """Decap's config.yml (for a site whose site.yaml has a cms: section)."""
+    cms = settings.cms
+    if cms is None:
+        raise ValueError("site.yaml has no cms: section")
+    backend: dict[str, Any] = {"name": "github", "repo": cms.repo, "branch": cms.branch, "squash_merges": True}
+    if cms.auth_url:
+        backend["base_url"] = cms.auth_url
     return {
         "backend": backend,
         "publish_mode": "editorial_workflow",  # each submission a pull request
@@ -153,7 +156,10 @@ def _widget(
         return {"widget": "object", "collapsed": False, "fields": _object_fields(model, defs, hints, path, settings)}
     if name in VOCAB_FIELDS:
         vocab = getattr(settings, VOCAB_FIELDS[name][0])
-        select = {"widget": "select", "options": [{"label": term.label, "value": key} for key, term in vocab.items()]}
+        select: dict[str, Any] = {
+            "widget": "select",
+            "options": [{"label": term.label, "value": key} for key, term in vocab.items()],
+        }
         if option.get("type") == "array":
             select.update(multiple=True, min=option.get("minItems", 0))
         return select

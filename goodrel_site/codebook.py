@@ -26,21 +26,23 @@ class Field:
     description: str
     nullable: bool = False  # null when the item does not say
     vocabulary: str | None = None  # values are keys of this vocabulary
-    parts: tuple["Field", ...] = ()  # an object's fields (CSV columns name.part)
+    parts: tuple[Field, ...] = ()  # an object's fields (CSV columns name.part)
 
     @property
     def type_name(self) -> str:
         """The type in words, for the codebook page."""
-        kind = self.schema.get("type")
+        found = self.schema.get("type")
         if self.vocabulary:
-            kind = f"list of keys from {self.vocabulary}" if kind == "array" else f"key from {self.vocabulary}"
-        elif kind == "array":
+            kind = f"list of keys from {self.vocabulary}" if found == "array" else f"key from {self.vocabulary}"
+        elif found == "array":
             items = self.schema["items"].get("type", "value")
             kind = f"list of {'objects' if items == 'object' else items + 's'}"
-        elif isinstance(kind, list):
-            kind = " or ".join(kind)
+        elif isinstance(found, list):
+            kind = " or ".join(found)
         elif self.schema.get("format") == "date":
             kind = "date (YYYY-MM-DD)"
+        else:
+            kind = str(found)
         return kind + (", or null" if self.nullable else "")
 
 

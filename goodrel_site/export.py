@@ -10,14 +10,15 @@ import csv
 import hashlib
 import io
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from . import images, markdown
 from .codebook import DATASETS, SINGULAR, csv_columns, resource_name, schema, table_schema, vocabularies_schema
-from .slugs import slugify
 from .models import VOCABULARIES, Entry
 from .site import Site
-from .validate import image_path
+from .slugs import slugify
+from .validate import entry_image
 
 # Front-matter fields about publishing, not about the item: never exported. (`slug`
 # and `image` are exported in their built form: the slug in use and the image's URL.)
@@ -40,7 +41,7 @@ def record(site: Site, entry: Entry, text: Callable[[str], str] | None = None) -
         "text": (text or markdown.plain)(entry.body),
     }
     if entry.image:
-        found = images.plan(image_path(site.root, entry, entry.image.src))
+        found = images.plan(entry_image(site.root, entry))
         derived["image"] = {
             "url": site.absolute(found.default.fallback),
             **entry.image.model_dump(mode="json", exclude={"src", "decorative"}),
@@ -112,7 +113,7 @@ def datapackage(site: Site, files: dict[str, str]) -> dict[str, Any]:
         if settings.sample_content
         else ""
     )
-    resources = []
+    resources: list[dict[str, Any]] = []
     for dataset in DATASETS:
         for fmt, media in (("csv", "text/csv"), ("json", "application/json")):
             resources.append(

@@ -10,7 +10,7 @@ from datetime import date
 from . import images
 from .models import Entry
 from .site import Site
-from .validate import image_path
+from .validate import entry_image
 
 FEED_LENGTH = 20
 
@@ -41,7 +41,7 @@ def json_feed(site: Site, default_image: str) -> str:
             "image": default_image,
         }
         if story.image:  # the picture a feed reader shows: the fallback format, about 960 wide
-            found = images.plan(image_path(site.root, story, story.image.src))
+            found = images.plan(entry_image(site.root, story))
             item["image"] = site.absolute(found.default.fallback)
         items.append(item)
     feed = {

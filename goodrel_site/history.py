@@ -133,12 +133,13 @@ def story_files_at(root: Path, rev: str) -> dict[str, str]:
     if not paths:
         return {}
     out = _git(root, "cat-file", "--batch", stdin="".join(f"{rev}:{p}\n" for p in paths).encode()) or b""
-    files, pos = {}, 0
+    files: dict[str, str] = {}
+    pos = 0
     for path in paths:
         header_end = out.index(b"\n", pos)
-        size = int(out[pos:header_end].split()[2])
-        files[path] = out[header_end + 1 : header_end + 1 + size].decode("utf-8", "replace")
-        pos = header_end + 1 + size + 1  # the object, then a newline
+        length = int(out[pos:header_end].split()[2])
+        files[path] = out[header_end + 1 : header_end + 1 + length].decode("utf-8", "replace")
+        pos = header_end + 1 + length + 1  # the object, then a newline
     return files
 
 

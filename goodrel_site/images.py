@@ -13,7 +13,7 @@ import io
 import os
 import threading
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from PIL import Image, ImageOps
@@ -84,7 +84,7 @@ def plan(source: Path) -> ImageSet:
     return _plan(source, (st.st_size, st.st_mtime_ns, st.st_ino))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _plan(source: Path, signature: tuple[int, int, int]) -> ImageSet:
     data = _read(source)
     digest = hashlib.sha256(VERSION.encode() + data).hexdigest()[:12]

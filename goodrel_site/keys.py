@@ -24,33 +24,27 @@ from .site import Site
 from .validate import image_path
 
 if TYPE_CHECKING:
-    import jinja2
-
     from .plan import Page
-    from .theme import Theme
+    from .render import Renderer
 
 _PLAIN = (str, int, float, bool, type(None))
 
 
 class Keys:
-    def __init__(
-        self,
-        site: Site,
-        theme: Theme,
-        env: jinja2.Environment,
-        shared: Any,
-        helpers: tuple[str, ...] = (),
-        memo: Path | None = None,
-    ):
-        """`shared`: what every page of this build sees besides the settings and theme
-        (the navigation, the URL prefix…), as plain data; `helpers`: templates that any
-        template may render through a helper (a card); `memo`: where the templates each
-        template names are kept by the digest of its source (parsing a template is the
-        slow part of reading it)."""
-        self._env = env
-        self._helpers = helpers
+    def __init__(self, site: Site, renderer: Renderer, memo: Path | None = None):
+        """Keys for the pages of `site` as `renderer` makes them: what every page shares
+        (the settings, the theme's words and files, renderer.shared: the navigation, the
+        URL prefix…) and its templates; `memo`: where the templates each template names
+        are kept by the digest of its source (parsing a template is the slow part of
+        reading it)."""
+        self._renderer = renderer
         self._base = digest(
-            code_version(), site.settings.model_dump_json(), site.now.isoformat(), site.drafts, theme.digest, shared
+            code_version(),
+            site.settings.model_dump_json(),
+            site.now.isoformat(),
+            site.drafts,
+            renderer.theme.digest,
+            renderer.shared,
         )
         self._entries = {e.path: _entry_digest(site, e) for e in site.entries}
         self._site = digest(self._base, tuple(self._entries.values()))
@@ -72,7 +66,7 @@ class Keys:
     def _closure(self, name: str) -> list[str]:
         if self._source(name) is None:
             return [f"{name}: not a template"]
-        sources, todo, seen = [], [name, *self._helpers], set()
+        sources, todo, seen = [], [name, *self._renderer.HELPERS], set()
         while todo:
             current = todo.pop()
             if current in seen:
@@ -85,26 +79,20 @@ class Keys:
             sources.append(f"{current}\0{found[0]}")
             for named in found[1]:
                 # (None: a name computed while rendering, so any template may be used)
-                todo += self._env.list_templates() if named is None else [named]
+                todo += self._renderer.env.list_templates() if named is None else [named]
         return sorted(sources)
 
     def _source(self, name: str) -> tuple[str, tuple] | None:
         """A template's source digest and the names of the templates it uses."""
         if name not in self._sources:
-            import jinja2
-
-            try:
-                source = self._env.loader.get_source(self._env, name)[0]
-            except jinja2.TemplateNotFound:
-                self._sources[name] = None
-                return None
-            self._sources[name] = file_digest(source.encode()), self._names(source)
+            source = self._renderer.template_source(name)
+            self._sources[name] = None if source is None else (file_digest(source.encode()), self._names(source))
         return self._sources[name]
 
     def _parse(self, source: str) -> tuple:
         from jinja2 import meta
 
-        return tuple(meta.find_referenced_templates(self._env.parse(source)))
+        return tuple(meta.find_referenced_templates(self._renderer.env.parse(source)))
 
     def save(self) -> None:
         """Keep what each template used in this build names, for the next build."""

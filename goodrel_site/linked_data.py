@@ -5,6 +5,8 @@ script element."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from .images import ImageSet
 from .models import Entry, Settings
 from .site import absolute_url
@@ -27,7 +29,7 @@ def _image(settings: Settings, image: ImageSet | None) -> dict:
 
 def _place(settings: Settings, entry: Entry) -> dict:
     region = settings.regions[entry.region].label
-    place = {
+    place: dict[str, Any] = {
         "@type": "Place",
         "name": entry.place or region,
         "address": {"@type": "PostalAddress", "addressRegion": region, "addressCountry": "GB"},

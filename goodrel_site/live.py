@@ -17,7 +17,7 @@ from .render import Renderer
 from .site import Site
 from .sources import Sources
 from .theme import Theme
-from .validate import Validated, image_path
+from .validate import Validated, entry_image
 
 
 class Live:
@@ -53,7 +53,7 @@ class Snapshot:
         self._lock = threading.Lock()
         for entry in site.entries:  # the pictures that cards and pages show
             if getattr(entry.meta, "image", None):
-                images.cached(images.plan(image_path(site.root, entry, entry.image.src)), media)
+                images.cached(images.plan(entry_image(site.root, entry)), media)
 
     def page(self, url: str) -> str | None:
         """The page (or citation file) at `url`, or None if the site has none there.
@@ -68,7 +68,8 @@ class Snapshot:
             raise ContentError(errors)
         for image in output.images:
             images.cached(image, self.media)
-        return dict(output.files)[url]
+        found = dict(output.files)[url]  # (a page or a citation file: text)
+        return found.decode() if isinstance(found, bytes) else found
 
     def file(self, url: str) -> str | bytes | None:
         """A file made from the whole site (the JSON feed, robots.txt, open data), or None."""

@@ -14,7 +14,7 @@ from .problems import Problem
 try:  # libyaml is several times faster and gives the same nodes and marks
     from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _Loader
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 # Key paths inside the front matter, e.g. ("consent", "status") or ("categories", 0).
 KeyPath = tuple[Any, ...]
@@ -127,7 +127,7 @@ def _refuse_anchors(text: str, rel: str, first: int) -> None:
     loader = _StrictLoader(text)
     try:
         while loader.check_event():
-            event = loader.get_event()
+            event: Any = loader.get_event()
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 symbol = "*" if isinstance(event, yaml.AliasEvent) else "&"
                 raise LoadError(

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import MutableMapping
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -69,7 +71,7 @@ def _parser() -> MarkdownIt:
     # html is parsed (so it can be reported) but always rendered escaped, below.
     md = MarkdownIt("commonmark", {"html": True}).enable("table")
     md.use(footnote_plugin).use(anchors_plugin, min_level=2, max_level=4)
-    md.validateLink = lambda url: not UNSAFE_SCHEME.match(url)
+    md.validateLink = lambda url: not UNSAFE_SCHEME.match(url)  # type: ignore[method-assign]  # (the documented way)
     md.core.ruler.push("content_links", _resolve_links)
     md.add_render_rule("html_block", lambda self, tokens, i, options, env: f"<p>{escape(tokens[i].content)}</p>\n")
     md.add_render_rule("html_inline", lambda self, tokens, i, options, env: escape(tokens[i].content))
@@ -114,9 +116,9 @@ def _resolve_links(state: StateCore) -> None:
             elif token.type == "html_inline":
                 _problem(env, line, f"raw HTML '{token.content}' is shown as text: use Markdown instead", "warning")
             elif token.type == "link_open":
-                token.attrSet("href", _content_url(token.attrGet("href") or "", env, line))
+                token.attrSet("href", _content_url(str(token.attrGet("href") or ""), env, line))
             elif token.type == "image":
-                token.meta["image"] = _image(token.attrGet("src") or "", env, line)
+                token.meta["image"] = _image(str(token.attrGet("src") or ""), env, line)
                 if not token.content.strip():
                     _problem(
                         env,
@@ -138,7 +140,7 @@ def _place_quote(state: StateCore) -> None:
         ):
             i += 1
             continue
-        line = env["first"] + block.map[0]
+        line = env["first"] + (block.map or [0])[0]
         marker = Token("pull_quote", "", 0)
         marker.map = block.map
         if env["path"] not in env["links"].quoted:
@@ -160,7 +162,7 @@ def _place_quote(state: StateCore) -> None:
         i += 1
 
 
-def _content_url(href: str, env: dict, line: int) -> str:
+def _content_url(href: str, env: MutableMapping[str, Any], line: int) -> str:
     """A relative link to a content file becomes that item's URL; a site path
     (`/categories/`) gets the path the site is served below."""
     links: Links = env["links"]
@@ -187,7 +189,7 @@ def _content_url(href: str, env: dict, line: int) -> str:
     return href
 
 
-def _image(src: str, env: dict, line: int) -> images.ImageSet | None:
+def _image(src: str, env: MutableMapping[str, Any], line: int) -> images.ImageSet | None:
     if not src or HAS_SCHEME.match(src) or src.startswith("/"):
         _problem(env, line, f"the image '{src}' must be a file beside the content, e.g. images/photo.jpg")
         return None
@@ -229,7 +231,7 @@ def picture(
     )
 
 
-def _problem(env: dict, line: int, message: str, level: str = "error") -> None:
+def _problem(env: MutableMapping[str, Any], line: int, message: str, level: str = "error") -> None:
     env["result"].problems.append(Problem(env["path"], line, message, level))
 
 
@@ -265,7 +267,7 @@ def _plain_text(tokens: list) -> str:
         elif kind == "tr_open":
             cells = []
         elif kind == "tr_close":
-            blocks[-1] += ("\n" if blocks[-1] else "") + " | ".join(cells)
+            blocks[-1] += ("\n" if blocks[-1] else "") + " | ".join(cells or ())
             cells = None
         elif kind in ("fence", "code_block", "html_block"):
             blocks.append(token.content.strip("\n"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Literal, Optional, Union
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -29,7 +29,7 @@ def _iso_date(value: object) -> object:
     return value
 
 
-def _not_before(field: str, value: Optional[date], info: ValidationInfo) -> Optional[date]:
+def _not_before(field: str, value: date | None, info: ValidationInfo) -> date | None:
     start = info.data.get("date")
     if value and start and value < start:
         raise ValueError(f"{field} ({value}) must not be before date ({start})")
@@ -51,27 +51,29 @@ def _clean_text(value: object) -> object:
     return chars.one_line(value)
 
 
-def text(**constraints):
-    """A text type: its constraints (length, pattern) are checked on the text as
-    _clean_text leaves it, and stay in the JSON Schema for editors' tools."""
-    return Annotated[str, Field(**constraints), BeforeValidator(_clean_text)]
-
-
+# Every text type: its constraints (length, pattern) are checked on the text as
+# _clean_text leaves it, and stay in the JSON Schema for editors' tools.
+_CLEAN = BeforeValidator(_clean_text)
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
-Key = text(pattern=KEY_PATTERN, max_length=80)
-Slug = text(pattern=KEY_PATTERN, max_length=80)
-Text = text(min_length=1, max_length=limits.TEXT_CHARS)
-Lang = text(pattern=LANG_PATTERN)
-UrlPath = text(pattern=URL_PATH_PATTERN, max_length=limits.TEXT_CHARS)
+Day = date  # (the type, in a model with a field named date)
+Key = Annotated[str, Field(pattern=KEY_PATTERN, max_length=80), _CLEAN]
+Slug = Key
+Text = Annotated[str, Field(min_length=1, max_length=limits.TEXT_CHARS), _CLEAN]
+Lang = Annotated[str, Field(pattern=LANG_PATTERN), _CLEAN]
+UrlPath = Annotated[str, Field(pattern=URL_PATH_PATTERN, max_length=limits.TEXT_CHARS), _CLEAN]
+Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254), _CLEAN]
+Title = Annotated[str, Field(min_length=1, max_length=limits.TITLE_CHARS), _CLEAN]
+Summary = Annotated[str, Field(min_length=1, max_length=limits.SUMMARY_CHARS), _CLEAN]
 Count = Annotated[int, Field(ge=0, le=limits.NUMBER_MAX)]
-Number = Union[Annotated[int, Field(ge=-limits.NUMBER_MAX, le=limits.NUMBER_MAX)], float]
-Title = text(min_length=1, max_length=limits.TITLE_CHARS)
-Summary = text(min_length=1, max_length=limits.SUMMARY_CHARS)
-
-
-def Items(item, min_length: int = 0):  # noqa: N802 (a type, named as one)
-    """A list of at most limits.LIST_ITEMS items."""
-    return Annotated[list[item], Field(min_length=min_length, max_length=limits.LIST_ITEMS)]
+Number = Annotated[int, Field(ge=-limits.NUMBER_MAX, le=limits.NUMBER_MAX)] | float
+# Lists hold at most limits.LIST_ITEMS items ("Some": at least one).
+_LIST = Field(min_length=0, max_length=limits.LIST_ITEMS)
+_SOME = Field(min_length=1, max_length=limits.LIST_ITEMS)
+Keys = Annotated[list[Key], _LIST]
+SomeKeys = Annotated[list[Key], _SOME]
+Texts = Annotated[list[Text], _LIST]
+SomeTexts = Annotated[list[Text], _SOME]
+UrlPaths = Annotated[list[UrlPath], _LIST]
 
 
 class Model(BaseModel):
@@ -85,17 +87,17 @@ class Consent(Model):
     status: Literal["given", "pending", "withdrawn"] = Field(
         description="pending until they agree, then given; withdrawn takes the story down"
     )
-    date: Optional[IsoDate] = Field(
+    date: IsoDate | None = Field(
         None, validate_default=True, description="the day the storyteller agreed; required once consent is given"
     )
     anonymised: bool = Field(False, description="true when names and identifying details have been changed or left out")
-    review_by: Optional[IsoDate] = Field(
+    review_by: IsoDate | None = Field(
         None, description="when to check with the storyteller again; check warns once it passes"
     )
 
     @field_validator("date")
     @classmethod
-    def _date_when_given(cls, value: Optional[date], info: ValidationInfo) -> Optional[date]:
+    def _date_when_given(cls, value: Day | None, info: ValidationInfo) -> Day | None:
         if value is None and info.data.get("status") == "given":
             raise ValueError("consent.date is required when consent is given: add the date the storyteller agreed")
         return value
@@ -103,41 +105,39 @@ class Consent(Model):
 
 class Quote(Model):
     text: Text = Field(description="the words, as the person agreed them")
-    attribution: Optional[Text] = Field(None, description="who said it, named only as they agreed to be named")
+    attribution: Text | None = Field(None, description="who said it, named only as they agreed to be named")
 
 
 class Outcome(Model):
     indicator: Text = Field(description="what was counted or observed, e.g. young people taking part")
-    value: Union[Number, Text] = Field(description="the number, or a few words")
-    unit: Optional[Text] = Field(None, description="what the number counts, e.g. people or sessions")
-    baseline: Optional[Union[Number, Text]] = Field(None, description="the value before the work began, if known")
-    evidence: Optional[Literal["self-reported", "observed", "evaluated"]] = Field(
+    value: Number | Text = Field(description="the number, or a few words")
+    unit: Text | None = Field(None, description="what the number counts, e.g. people or sessions")
+    baseline: Number | Text | None = Field(None, description="the value before the work began, if known")
+    evidence: Literal["self-reported", "observed", "evaluated"] | None = Field(
         None, description="how it is known: self-reported, observed or evaluated"
     )
 
 
 class Contact(Model):
-    name: Optional[Text] = Field(None, description="the person's name")
-    organisation: Optional[Text] = Field(None, description="the organisation they speak for")
-    email: Optional[text(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)] = Field(
-        None, description="an email address for the press"
-    )
-    phone: Optional[Text] = Field(None, description="a phone number for the press")
+    name: Text | None = Field(None, description="the person's name")
+    organisation: Text | None = Field(None, description="the organisation they speak for")
+    email: Email | None = Field(None, description="an email address for the press")
+    phone: Text | None = Field(None, description="a phone number for the press")
 
 
 class Image(Model):
     src: Text = Field(description="the picture file, relative to this file")
     decorative: bool = Field(False, description="true only if the picture adds nothing (then alt may be left out)")
-    alt: Optional[Text] = Field(
+    alt: Text | None = Field(
         None, validate_default=True, description="what the picture shows, for people who cannot see it"
     )
-    caption: Optional[Text] = Field(None, description="a line shown under the picture")
-    credit: Optional[Text] = Field(None, description="who took or made it")
-    licence: Optional[Text] = Field(None, description="the terms it may be used under, e.g. CC BY 4.0")
+    caption: Text | None = Field(None, description="a line shown under the picture")
+    credit: Text | None = Field(None, description="who took or made it")
+    licence: Text | None = Field(None, description="the terms it may be used under, e.g. CC BY 4.0")
 
     @field_validator("alt")
     @classmethod
-    def _alt_unless_decorative(cls, value: Optional[str], info: ValidationInfo) -> Optional[str]:
+    def _alt_unless_decorative(cls, value: str | None, info: ValidationInfo) -> str | None:
         if value is None and not info.data.get("decorative"):
             raise ValueError(
                 "image.alt is required: describe the picture for people who cannot see it (or set decorative: true)"
@@ -154,17 +154,17 @@ class Dated(Model):
     status: Literal["draft", "published"] = Field(
         description="draft while you work on it; published when it may go out"
     )
-    publish_on: Optional[IsoDate] = Field(None, description="an embargo: it stays hidden until this date")
-    unpublish_on: Optional[IsoDate] = Field(None, description="it is taken down on this date")
-    slug: Optional[Slug] = Field(None, description="the last part of its web address, if not the file name")
+    publish_on: IsoDate | None = Field(None, description="an embargo: it stays hidden until this date")
+    unpublish_on: IsoDate | None = Field(None, description="it is taken down on this date")
+    slug: Slug | None = Field(None, description="the last part of its web address, if not the file name")
     region: Key = Field(description="one region, by its key in site.yaml")
-    image: Optional[Image] = Field(None, description="one picture shown at the top of its page")
-    lang: Optional[Lang] = Field(None, description="the language it is written in, if not the site's (e.g. ur, pl)")
-    aliases: Items(UrlPath) = Field([], description="old addresses that should lead here, e.g. [/stories/old-name/]")
+    image: Image | None = Field(None, description="one picture shown at the top of its page")
+    lang: Lang | None = Field(None, description="the language it is written in, if not the site's (e.g. ur, pl)")
+    aliases: UrlPaths = Field([], description="old addresses that should lead here, e.g. [/stories/old-name/]")
 
     @field_validator("unpublish_on")
     @classmethod
-    def _after_publish_on(cls, value: Optional[date], info: ValidationInfo) -> Optional[date]:
+    def _after_publish_on(cls, value: Day | None, info: ValidationInfo) -> Day | None:
         start = info.data.get("publish_on")
         if value and start and value <= start:
             raise ValueError(f"unpublish_on must be after publish_on ({start})")
@@ -173,33 +173,33 @@ class Dated(Model):
 
 class StoryMeta(Dated):
     date: IsoDate = Field(description="the day the story is first published, YYYY-MM-DD")
-    updated: Optional[IsoDate] = Field(
+    updated: IsoDate | None = Field(
         None, description="the date of the last real change; left out, the last commit's date is used"
     )
-    categories: Items(Key, min_length=1) = Field(description="at least one kind of work, by its key in site.yaml")
-    approaches: Items(Key) = Field([], description="how the work was done, by keys in site.yaml")
-    divides: Items(Key) = Field(
-        [], description="the differences between people that the work bridged, by keys in site.yaml"
-    )
-    themes: Items(Key) = Field([], description="wider factors the story touches, by keys in site.yaml")
-    place: Optional[Text] = Field(None, description="a town, village or district; never a street address")
-    organisations: Items(Text) = Field(
+    categories: SomeKeys = Field(description="at least one kind of work, by its key in site.yaml")
+    approaches: Keys = Field([], description="how the work was done, by keys in site.yaml")
+    divides: Keys = Field([], description="the differences between people that the work bridged, by keys in site.yaml")
+    themes: Keys = Field([], description="wider factors the story touches, by keys in site.yaml")
+    place: Text | None = Field(None, description="a town, village or district; never a street address")
+    organisations: Texts = Field(
         [], description="the organisations involved, spelt the same way every time; each gets a page"
     )
-    event: Optional[Slug] = Field(None, description="the slug of the event where this story was told, e.g. oldham-2013")
+    event: Slug | None = Field(None, description="the slug of the event where this story was told, e.g. oldham-2013")
     consent: Consent = Field(description="the storyteller's permission to publish; without it nothing is shown")
-    quote: Optional[Quote] = Field(None, description="a short quotation to feature beside the story")
-    outcomes: Items(Outcome) = Field([], description="what changed, and how you know; one item per change")
-    contact: Optional[Contact] = Field(
+    quote: Quote | None = Field(None, description="a short quotation to feature beside the story")
+    outcomes: Annotated[list[Outcome], _LIST] = Field(
+        [], description="what changed, and how you know; one item per change"
+    )
+    contact: Contact | None = Field(
         None, description="someone journalists may contact about the story, with their agreement"
     )
-    translation_of: Optional[Slug] = Field(None, description="for a translation: the slug of the original story")
-    tags: Items(Text) = Field([], description="free keywords, for search")
+    translation_of: Slug | None = Field(None, description="for a translation: the slug of the original story")
+    tags: Texts = Field([], description="free keywords, for search")
     featured: bool = Field(False, description="true to feature the story on the home page")
 
     @field_validator("updated")
     @classmethod
-    def _not_before_date(cls, value: Optional[date], info: ValidationInfo) -> Optional[date]:
+    def _not_before_date(cls, value: Day | None, info: ValidationInfo) -> Day | None:
         return _not_before("updated", value, info)
 
 
@@ -207,31 +207,31 @@ class EventMeta(Dated):
     title: Title = Field(description="the event's name, at most 200 characters")
     date: IsoDate = Field(description="the day the event took place (the first day), YYYY-MM-DD")
     place: Text = Field(description="where it was held: a town or district, not an address")
-    end_date: Optional[IsoDate] = Field(None, description="the last day, for an event over several days")
-    hosts: Items(Text, min_length=1) = Field(
+    end_date: IsoDate | None = Field(None, description="the last day, for an event over several days")
+    hosts: SomeTexts = Field(
         [], description="the organisations that hosted it, at least one if given; each gets a page"
     )
-    attendees: Optional[Count] = Field(None, description="how many people came")
-    organisations_represented: Optional[Count] = Field(None, description="how many organisations took part")
-    sectors: Items(Text) = Field([], description="the sectors present, e.g. [voluntary, public, faith]")
-    questions: Items(Text) = Field([], description="the questions the event discussed")
+    attendees: Count | None = Field(None, description="how many people came")
+    organisations_represented: Count | None = Field(None, description="how many organisations took part")
+    sectors: Texts = Field([], description="the sectors present, e.g. [voluntary, public, faith]")
+    questions: Texts = Field([], description="the questions the event discussed")
 
     @field_validator("end_date")
     @classmethod
-    def _not_before_date(cls, value: Optional[date], info: ValidationInfo) -> Optional[date]:
+    def _not_before_date(cls, value: Day | None, info: ValidationInfo) -> Day | None:
         return _not_before("end_date", value, info)
 
 
 class PageMeta(Model):
     title: Title
-    summary: Optional[Summary] = None
-    slug: Optional[Slug] = None
-    lang: Optional[Lang] = None
+    summary: Summary | None = None
+    slug: Slug | None = None
+    lang: Lang | None = None
     status: Literal["draft", "published"] = "published"
-    nav: Optional[Annotated[int, Field(ge=-1000, le=1000)]] = Field(
+    nav: Annotated[int, Field(ge=-1000, le=1000)] | None = Field(
         None, description="position in the site navigation, lower first"
     )
-    aliases: Items(UrlPath) = []
+    aliases: UrlPaths = []
 
 
 class Term(Model):
@@ -251,36 +251,46 @@ class Licence(Model):
 class Cms(Model):
     """The web editor at /admin/ (docs/cms.md): published only when site.yaml names it."""
 
-    repo: text(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", max_length=limits.TEXT_CHARS)  # on GitHub: owner/name
-    branch: text(pattern=r"^[A-Za-z0-9._/-]+$", max_length=limits.TEXT_CHARS) = "main"
-    auth_url: Optional[text(pattern=r"^https://[^\s/]+(/[^\s]*)?$", max_length=limits.TEXT_CHARS)] = (
-        None  # sign-in service
-    )
+    repo: Annotated[
+        str, Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$", max_length=limits.TEXT_CHARS), _CLEAN
+    ]  # on GitHub: owner/name
+    branch: Annotated[str, Field(pattern=r"^[A-Za-z0-9._/-]+$", max_length=limits.TEXT_CHARS), _CLEAN] = "main"
+    auth_url: (
+        Annotated[str, Field(pattern=r"^https://[^\s/]+(/[^\s]*)?$", max_length=limits.TEXT_CHARS), _CLEAN] | None
+    ) = None  # sign-in service
 
 
 class Settings(Model):
     title: Text
     description: Text
     # Only the characters an address may hold unescaped: a citation or feed copies it as is.
-    base_url: text(
-        pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$",
-        max_length=limits.TEXT_CHARS,
-    )
+    base_url: Annotated[
+        str,
+        Field(
+            pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~%!$&'()*+,;=:@/-]*)?$",
+            max_length=limits.TEXT_CHARS,
+        ),
+        _CLEAN,
+    ]
     language: Lang = "en"
     publisher: Text
     licence: Licence
     sample_content: bool = False
     per_page: Annotated[int, Field(ge=1, le=1000)] = 20
-    contact: Optional[Contact] = None  # the editors': on story pages that name no media contact
+    contact: Contact | None = None  # the editors': on story pages that name no media contact
     categories: Vocabulary
     approaches: Vocabulary
     divides: Vocabulary
     themes: Vocabulary
     regions: Vocabulary
-    cms: Optional[Cms] = None
+    cms: Cms | None = None
 
 
-META_MODELS = {"story": StoryMeta, "event": EventMeta, "page": PageMeta}
+META_MODELS: dict[str, type[StoryMeta] | type[EventMeta] | type[PageMeta]] = {
+    "story": StoryMeta,
+    "event": EventMeta,
+    "page": PageMeta,
+}
 
 
 def descriptions(model: type[BaseModel]) -> dict[tuple[str, ...], str]:
@@ -320,7 +330,7 @@ class Entry:
         path: str,
         slug: str,
         url: str,
-        meta: Union[StoryMeta, EventMeta, PageMeta],
+        meta: StoryMeta | EventMeta | PageMeta,
         body: str,
         body_line: int,
         lines: dict,
@@ -335,7 +345,7 @@ class Entry:
         return tuple(getattr(self, name) for name in self.__slots__)
 
     def __setstate__(self, state) -> None:
-        for name, value in zip(self.__slots__, state):
+        for name, value in zip(self.__slots__, state, strict=True):
             object.__setattr__(self, name, value)
 
     def line(self, *key) -> int:

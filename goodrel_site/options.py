@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from .problems import Problem, UsageError
@@ -35,14 +35,14 @@ def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def build_date(given: str | None) -> date:
+def build_date(given: date | None) -> date:
     """--now, else SOURCE_DATE_EPOCH (for reproducible builds), else today."""
     if given:
         return given
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch[:20]), timezone.utc).date()
+            return datetime.fromtimestamp(int(epoch[:20]), UTC).date()
         except (ValueError, OverflowError, OSError):
             shown = epoch if len(epoch) <= 20 else epoch[:20] + "…"
             raise UsageError(

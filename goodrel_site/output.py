@@ -20,13 +20,12 @@ import re
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
 
 from .load import CONTENT_DIRS
 from .problems import UsageError
-
 
 # Written into every build, so that a folder is only ever replaced by another build.
 MARKER = ".goodrel-build"
@@ -60,7 +59,7 @@ class Tree:
         self.folders: set[str] = {""}
         self.held: dict[str, int] = listing(path, self.folders) if reuse else {}  # path -> inode
         self.made: set[str] = set()
-        self.published: dict[str, int] | None = None  # every file, once swapped into place
+        self.published: dict[str, int] = {}  # every file, by inode, once swapped into place
 
     def target(self, rel: str) -> str:
         """The file for a relative path, its folder made; never outside the tree."""

@@ -165,7 +165,7 @@ def plan(site: Site) -> list[Page]:
                 regions=tiles if vocab == "regions" else (),
             )
         )
-        for term, tile in zip(site.terms[vocab], tiles):
+        for term, tile in zip(site.terms[vocab], tiles, strict=True):
             feed = Feed(term.url + "feed.xml", "term", term.label)
             pages += _paginated(
                 site,
@@ -247,7 +247,7 @@ def _feed(site: Site, feed: Feed, page_url: str, items: tuple[Entry, ...]) -> Pa
 
 def last_change(items) -> date | None:
     """The newest date among stories and events (a Listed counts by its entry)."""
-    return max((_changed(item) for item in items if _changed(item)), default=None)
+    return max((day for day in map(_changed, items) if day is not None), default=None)
 
 
 def _changed(item: Entry | Listed) -> date | None:

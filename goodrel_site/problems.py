@@ -77,7 +77,7 @@ def environment_error(err: OSError, site: Path) -> str:
         errno.EACCES: "permission denied: check the folder's permissions, or choose another --out",
         errno.EPERM: "not permitted: check the folder's permissions, or choose another --out",
         errno.EMFILE: "too many open files: raise the limit (ulimit -n) or use fewer --jobs",
-    }.get(err.errno, err.strerror or type(err).__name__)
+    }.get(err.errno or 0, err.strerror or type(err).__name__)
     return f"{where}{hint}. The previous output, if any, is as it was."
 
 

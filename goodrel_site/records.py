@@ -9,8 +9,9 @@ import importlib.metadata
 import marshal
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 FOLDER = ".goodrel-cache"
 FORMAT = 3  # bump when what is stored changes shape

@@ -436,9 +436,9 @@ def _shapes() -> dict[str, Shape]:
 
 
 def _viewbox() -> tuple[float, float, float, float]:
-    xs, ys = zip(*(project(p) for arc in ARCS.values() for p in arc))
+    xs, ys = zip(*(project(p) for arc in ARCS.values() for p in arc), strict=True)
     west, north, east, south = NATIONAL_BOX
-    (box_x1, box_y1), (box_x2, _) = project((west, north)), project((east, south))
+    (_, box_y1), (box_x2, _) = project((west, north)), project((east, south))
     margin = 8.0
     left, top = min(xs) - margin, min(min(ys), box_y1) - margin
     right = max(max(xs), box_x2) + margin + 40  # room for London's label in the sea
@@ -461,7 +461,8 @@ def lines(label: str) -> list[str]:
     if len(label) <= 8 or len(words) == 1:
         return [label]
     splits = [(" ".join(words[:i]), " ".join(words[i:])) for i in range(1, len(words))]
-    return list(min(splits, key=lambda pair: abs(len(pair[0]) - len(pair[1]))))
+    first, second = min(splits, key=lambda pair: abs(len(pair[0]) - len(pair[1])))
+    return [first, second]
 
 
 def shade(count: int, most: int) -> int:

@@ -18,10 +18,11 @@ import signal
 import sys
 import traceback
 from collections import ChainMap
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 import jinja2
 from markupsafe import Markup
@@ -37,7 +38,7 @@ from .site import Site, absolute_url, url_prefix
 from .slugs import slugify
 from .store import PageRecord, Store
 from .theme import Theme
-from .validate import image_path
+from .validate import entry_image
 
 RTL_LANGUAGES = {"ar", "fa", "he", "ps", "sd", "ug", "ur", "yi", "dv", "ckb"}
 BODIES = {"story.html", "event.html", "page.html"}  # the templates that print their entry's text
@@ -89,10 +90,11 @@ class Renderer:
         self.prefix = url_prefix(site.settings) if prefix is None else prefix
         self.links = links(site, self.prefix)
         self.theme = theme
+        self.loader = _ThemeLoader(theme)
         self.strings = theme.strings
         self.free_pages = plan.links(site)
         self.env = jinja2.Environment(
-            loader=_ThemeLoader(theme),
+            loader=self.loader,
             autoescape=jinja2.select_autoescape(["html", "xml"]),
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -154,7 +156,7 @@ class Renderer:
         return self._terms[vocabulary, key]
 
     def image_of(self, entry: Entry) -> ImageSet:
-        return images.plan(image_path(self.root, entry, entry.image.src))
+        return images.plan(entry_image(self.root, entry))
 
     def picture(self, entry: Entry, sizes: str | None = None, decorative: bool = False, eager: bool = False) -> Markup:
         """The entry's own image as a responsive picture; `decorative` where it only
@@ -221,7 +223,8 @@ class Renderer:
         key = item.entry.path, item.versions, lang, level, feature, category
         found = self._cards.get(key)
         if found is None:
-            macro = self.env.get_template(self.HELPERS[0]).module.story_card
+            macros: Any = self.env.get_template(self.HELPERS[0]).module
+            macro = macros.story_card
             found = self._cards[key] = Markup(
                 macro(
                     item.entry,
@@ -246,12 +249,20 @@ class Renderer:
         where = _theme_path(self.root, self.theme, filename) if filename else "(theme)"
         return Problem(where, line, f"the template failed{f' on {url}' if url else ''}: {err.message or err}")
 
+    def template_source(self, name: str) -> str | None:
+        """A template's source (as the loader finds it: "default:NAME" too), or None."""
+        try:
+            return self.loader.get_source(self.env, name)[0]
+        except jinja2.TemplateNotFound:
+            return None
+
     def template_problems(self) -> list[Problem]:
         """The theme's templates that cannot be compiled, each at its line."""
         problems = []
         for name in self.env.list_templates():
+            source, filename, _ = self.loader.get_source(self.env, name)
             try:
-                self.env.parse(self.env.loader.get_source(self.env, name)[0], name, self.theme.template(name)[1])
+                self.env.parse(source, name, filename)
             except jinja2.TemplateSyntaxError as err:
                 problems.append(self.template_problem(err))
         return problems
@@ -284,7 +295,8 @@ class Renderer:
             entry = context["entry"]
             quote = None
             if entry.kind == "story" and entry.quote:
-                macro = self.env.get_template(self.HELPERS[0]).module.pull_quote
+                macros: Any = self.env.get_template(self.HELPERS[0]).module
+                macro = macros.pull_quote
                 quote = str(macro(entry.quote))
             body = markdown.render(entry.path, entry.body, entry.body_line, self.links, quote)
         try:
@@ -400,7 +412,7 @@ def write(
         initializer=_start_worker,
         initargs=(renderer, pages, tree, store, os.getpid()),
     ) as pool:
-        return _gathered(pool.map(_write_range, *zip(*ranges)), len(pages), done)
+        return _gathered(pool.map(_write_range, *zip(*ranges, strict=True)), len(pages), done)
 
 
 def _gathered(parts: Iterable[list], total: int, done: Callable[[int, int], None]) -> list:
@@ -452,6 +464,8 @@ def _die_with(parent: int) -> None:
 
 
 def _write_range(start: int, stop: int) -> list[Made]:
+    if _worker is None:
+        raise RuntimeError("a render worker started without its work")
     renderer, pages, tree, store = _worker
     return _write(renderer, pages[start:stop], tree, store)
 

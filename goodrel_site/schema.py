@@ -15,7 +15,7 @@ from typing import Any
 from .models import EventMeta, Settings, StoryMeta
 from .validate import VOCAB_FIELDS
 
-MODELS = {"story": StoryMeta, "event": EventMeta}
+MODELS: dict[str, type[StoryMeta] | type[EventMeta]] = {"story": StoryMeta, "event": EventMeta}
 FOLDER = "schema"
 COMMAND = ".venv/bin/goodrel schema"
 

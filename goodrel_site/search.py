@@ -156,10 +156,10 @@ def index(tree: Tree, pages: list[Indexed], cache: Path, language: str, jobs: in
     # and the search page says that search is not available, with links to browse)
     keys = [digest(pagefind_version, language, [(p.rel, p.content) for p in shard]) for shard in found]
     cache.mkdir(parents=True, exist_ok=True)
-    missing = [(shard, key) for shard, key in zip(found, keys) if not (cache / key).is_dir()]
+    missing = [(shard, key) for shard, key in zip(found, keys, strict=True) if not (cache / key).is_dir()]
     _run_all([(tree.path, shard, cache / key, language) for shard, key in missing], jobs)
-    folders = ["pagefind"] + [f"pagefind-{key[:12]}" for key in keys[1:]]
-    for folder, key in zip(folders, keys):
+    folders = [f"pagefind-{key[:12]}" if n else "pagefind" for n, key in enumerate(keys)]
+    for folder, key in zip(folders, keys, strict=True):
         bundle = cache / key
         for path in sorted(bundle.rglob("*")):
             name = path.relative_to(bundle).as_posix()

@@ -11,6 +11,7 @@ the pages by a few seconds, or more on a large site."""
 
 from __future__ import annotations
 
+import functools
 import gc
 import html
 import mimetypes
@@ -23,11 +24,12 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Iterator
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Iterator
+from typing import cast
 from urllib.parse import unquote, urlsplit
 
 import watchfiles
@@ -112,6 +114,10 @@ class Preview:
             traceback.print_exc()
             message = f"{type(err).__name__}: {err}"
         return error_page(self.root, [], message)
+
+    def changed_since(self, generation: str | None) -> bool:
+        """Whether the preview shows another generation than this one."""
+        return self.generation != generation
 
     def failed_in_background(self, generation: str, page: bytes) -> bool:
         """A whole build of this save found an error that loading it did not (a link
@@ -204,7 +210,7 @@ class Indexer(threading.Thread):
                 self.wanted.wait_for(lambda: self.pending is not None or self.closed)
                 if self.closed:
                     return
-                generation, self.pending = self.pending, None
+                generation, self.pending = self.pending or "", None
                 options = Options(
                     site=preview.root,
                     out=preview.folder,
@@ -307,11 +313,12 @@ class Handler(BaseHTTPRequestHandler):
         self.respond(body=True)
 
     def respond(self, body: bool) -> None:
-        preview: Preview = self.server.preview
-        if (self.headers.get("Host") or "").lower() not in self.server.hosts:
+        server = cast(Server, self.server)
+        preview = server.preview
+        if (self.headers.get("Host") or "").lower() not in server.hosts:
             # Only a page of the preview itself asks for it by its own address: any other
             # name (a DNS-rebinding site's, say) is turned away, drafts and all.
-            message = f"This preview answers only at http://127.0.0.1:{self.server.server_address[1]}/\n"
+            message = f"This preview answers only at http://127.0.0.1:{server.server_port}/\n"
             return self.send(HTTPStatus.MISDIRECTED_REQUEST, "text/plain; charset=utf-8", message.encode(), body)
         path = site_path(self.path)
         if path == EVENTS and body:
@@ -342,8 +349,8 @@ class Handler(BaseHTTPRequestHandler):
             page = snapshot.page(url)
         except Exception as err:  # a broken template, say: shown, and the preview goes on
             problems = _problems(err, preview.root)
-            page = error_page(preview.root, problems) if problems is not None else preview.failure(err)
-            return self.send(500, "text/html; charset=utf-8", self.with_reload(page, generation), body)
+            failed = error_page(preview.root, problems) if problems is not None else preview.failure(err)
+            return self.send(500, "text/html; charset=utf-8", self.with_reload(failed, generation), body)
         if page is not None:
             name = "index.html" if url.endswith("/") else url
             content = page.encode()
@@ -411,7 +418,7 @@ class Handler(BaseHTTPRequestHandler):
             self.wfile.write(b"retry: 500\n\n")
             while True:
                 with preview.changed:
-                    preview.changed.wait_for(lambda: preview.generation != sent, timeout=15)
+                    preview.changed.wait_for(functools.partial(preview.changed_since, sent), timeout=15)
                     generation = preview.generation
                 if generation != sent:
                     self.wfile.write(f"data: {generation}\n\n".encode())
@@ -471,7 +478,7 @@ class Server(ThreadingHTTPServer):
     def __init__(self, port: int, preview: Preview):
         super().__init__(("127.0.0.1", port), Handler)
         self.preview = preview
-        port = self.server_address[1]
+        port = self.server_port
         # The Host headers of the preview's own address (a browser leaves out port 80).
         self.hosts = {f"127.0.0.1:{port}", f"localhost:{port}"} | ({"127.0.0.1", "localhost"} if port == 80 else set())
 
@@ -486,7 +493,7 @@ def serve(root: Path, port: int, drafts: bool) -> int:
         server = Server(port, preview)
     except OSError as err:
         raise UsageError(f"cannot listen on 127.0.0.1:{port} ({err.strerror}): try another --port") from None
-    port = server.server_address[1]
+    port = server.server_port
     http = threading.Thread(target=server.serve_forever, daemon=True, name="http")
     stop = threading.Event()
     try:

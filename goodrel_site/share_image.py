@@ -84,7 +84,7 @@ def _finish(image: Image.Image) -> Image.Image:
     """The accent rule along the foot, and the picture at its size."""
     ImageDraw.Draw(image).rectangle([0, (HEIGHT - 14) * SCALE, WIDTH * SCALE, HEIGHT * SCALE], fill=ACCENT)
     # A palette of 64 colours keeps the file small; the picture has few colours.
-    return image.resize((WIDTH, HEIGHT), Image.LANCZOS).quantize(64, dither=Image.Dither.NONE)
+    return image.resize((WIDTH, HEIGHT), Image.Resampling.LANCZOS).quantize(64, dither=Image.Dither.NONE)
 
 
 def _lines(text: str, width: int, most: int) -> list[str]:

@@ -193,7 +193,9 @@ def _values(entry: Entry, field_name: str) -> list[str]:
 
 
 def _organisations(stories, events) -> tuple[Organisation, ...]:
-    names, org_stories, org_events = {}, defaultdict(list), defaultdict(list)
+    names: dict[str, str] = {}
+    org_stories: dict[str, list[Entry]] = defaultdict(list)
+    org_events: dict[str, list[Entry]] = defaultdict(list)
     for entries, field_name, bucket in ((stories, "organisations", org_stories), (events, "hosts", org_events)):
         for entry in entries:
             for name in getattr(entry.meta, field_name):
@@ -224,7 +226,7 @@ def _leads(stories, language: str) -> dict[str, Entry]:
     """Each version's lead: the version that stands for the story where stories are
     listed and counted. The original when it is public, else the translation in the
     site's language, else the first by language."""
-    leads = {}
+    leads: dict[str, Entry] = {}
     for group in _versions(stories):
         lead = min(
             group,
@@ -253,10 +255,10 @@ def _related(stories, leads: dict[str, Entry]) -> dict[str, tuple[Entry, ...]]:
     region counts one), newest first among equals: deterministic for a given content."""
     features = tuple(_features(s) for s in stories)
     is_lead = tuple(leads[s.url] is s for s in stories)
-    candidates = [s for s, lead in zip(stories, is_lead) if lead]
+    candidates = [s for s, lead in zip(stories, is_lead, strict=True) if lead]
     rankings = _rankings(features, is_lead)
     related = {}
-    for story, ranking in zip(stories, rankings):
+    for story, ranking in zip(stories, rankings, strict=True):
         own = leads[story.url]
         related[story.url] = tuple(candidates[i] for i in ranking if candidates[i] is not own)[:RELATED_COUNT]
     return related
@@ -273,7 +275,7 @@ def _rankings(features: tuple[frozenset, ...], candidate: tuple[bool, ...]) -> t
     few dozen whole-site integer operations rather than a loop over every story
     sharing a term. Stories with the same features share one ranking."""
     postings = defaultdict(list)
-    for index, found in enumerate(f for f, keep in zip(features, candidate) if keep):
+    for index, found in enumerate(f for f, keep in zip(features, candidate, strict=True) if keep):
         for feature in found:
             postings[feature].append(index)
     count = sum(candidate)

@@ -73,7 +73,7 @@ class Sources:
         for rel, record in records.items():
             if record is not None:
                 fresh[self._shard(rel)][rel] = record
-        for i, (new, old) in enumerate(zip(fresh, shards)):
+        for i, (new, old) in enumerate(zip(fresh, shards, strict=True)):
             if new != old:
                 write_record(self.folder / str(i), code_version(), new)
         self._shards = fresh

@@ -28,7 +28,7 @@ from .sources import Sources
 from .store import PageRecord, Store
 from .theme import Theme
 from .uptodate import Note, note, pictures
-from .validate import Validated, image_path, validate
+from .validate import Validated, entry_image, validate
 
 
 def load_site(
@@ -85,14 +85,7 @@ def build_all(root: Path, options: Options, inputs: str | None, progress: Silent
         raise ContentError(found)
     renderer = Renderer(site, theme, root / FOLDER)
     store = Store(root) if options.cache else None
-    keys = Keys(
-        site,
-        theme,
-        renderer.env,
-        renderer.shared,
-        renderer.HELPERS,
-        root / FOLDER / "templates.names" if store else None,
-    )
+    keys = Keys(site, renderer, root / FOLDER / "templates.names" if store else None)
     clock.lap("planned the pages")
     with output_tree(options.out, reuse=options.cache) as tree:
         records, shown = _pages(pages, keys, renderer, store, tree, options.jobs, progress)
@@ -116,7 +109,7 @@ def build_all(root: Path, options: Options, inputs: str | None, progress: Silent
         len(site.events),
         [dataclasses.astuple(n) for n in sorted(set(notes + problems))],
     )
-    if store:
+    if store is not None and inputs is not None:
         store.save(records)
         keys.save()
         note(root, options, Note(inputs, pictures(media), tree.published, summary))
@@ -133,9 +126,10 @@ def _pages(
     todo = []
     for page in pages:
         key = keys.page(page)
-        record = store.index.get(page.url) if store else None
+        record = store.index.get(page.url) if store is not None else None
         if (
-            record
+            store is not None
+            and record is not None
             and record.key == key
             and markdown.still(record.reads, renderer.links)
             and store.link(tree, record.files)
@@ -148,16 +142,16 @@ def _pages(
     # text in plain words, which the pages that show the texts have made on the way.
     shows = {page.url: page.context["entry"].body for page, _ in todo if page.template in BODIES}
     site_files = [item for item in todo if item[0].template == SITE_FILES]
-    made = write(renderer, [item for item in todo if item not in site_files], tree, store, jobs, progress.count)
-    for page in made:
-        if page.text is not None:
-            renderer.texts.remember(shows[page.url], page.text)
+    made = write(renderer, [item for item in todo if item[0].template != SITE_FILES], tree, store, jobs, progress.count)
+    for one in made:
+        if one.text is not None:
+            renderer.texts.remember(shows[one.url], one.text)
     if site_files:
         made += write(renderer, site_files, tree, store, 1, progress.count)
         renderer.texts.save()
-    for page in made:
-        records[page.url] = page.record
-        shown += page.images
+    for one in made:
+        records[one.url] = one.record
+        shown += one.images
     tree.made.update(relpath(url) for record in records.values() for url, _ in record.files)
     return {page.url: records[page.url] for page in pages}, shown
 
@@ -186,7 +180,7 @@ def _write_images(site: Site, shown: list[images.ImageSet], out: Tree, media: Pa
     wanted = {i.source: i for i in shown}
     for entry in site.entries:
         if getattr(entry.meta, "image", None):
-            found = images.plan(image_path(site.root, entry, entry.image.src))
+            found = images.plan(entry_image(site.root, entry))
             wanted[found.source] = found
     used = set()
     for source in sorted(wanted):

@@ -38,10 +38,10 @@ def default_folder() -> Path:
         installed = metadata.distribution("goodrel-site")
     except metadata.PackageNotFoundError:
         installed = None
-    if installed is not None and installed.locate_file("goodrel_site/theme.py").resolve() == here:
+    if installed is not None and Path(str(installed.locate_file("goodrel_site/theme.py"))).resolve() == here:
         for file in installed.files or ():
             if file.parts[-4:] == ("goodrel-site", "theme", "templates", "base.html"):
-                return Path(installed.locate_file(file)).resolve().parent.parent
+                return Path(str(installed.locate_file(file))).resolve().parent.parent
     return here.parent.parent / "theme"
 
 

@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING, NamedTuple
 from . import history
 from .load import CONTENT_DIRS
 from .output import listing
-from .theme import Theme
 from .records import FOLDER, code_version, digest, read_record, signature, write_record
+from .theme import Theme
 
 if TYPE_CHECKING:
     from .options import Options

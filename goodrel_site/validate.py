@@ -4,9 +4,10 @@ content contract, and collect all problems as PATH:LINE: message."""
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -76,7 +77,7 @@ def model_problems(
     err: ValidationError, data: Any, lines: dict[KeyPath, int], path: str, model: type[BaseModel] | None = None
 ) -> list[Problem]:
     """Pydantic's errors, said for an editor, at the line of the key concerned."""
-    by_key: dict[KeyPath, list[dict]] = {}
+    by_key: dict[KeyPath, list[Any]] = {}
     for e in err.errors():
         by_key.setdefault(_data_path(e, data), []).append(e)
     # A misspelt key is one mistake: 'regon' is unknown, and so 'region' is missing.
@@ -110,7 +111,7 @@ def model_problems(
     return problems
 
 
-def _data_path(error: dict, data: Any) -> KeyPath:
+def _data_path(error: Any, data: Any) -> KeyPath:
     """The part of an error location that names keys in the file (not union branches)."""
     path: list = []
     loc = error["loc"]
@@ -153,7 +154,7 @@ _TYPE_WORDS = {
 }
 
 
-def _explain(e: dict, key: KeyPath, model: type[BaseModel] | None) -> str:
+def _explain(e: Any, key: KeyPath, model: type[BaseModel] | None) -> str:
     field, kind, given = _field_name(key), e["type"], e.get("input")
     got = _TYPE_WORDS.get(type(given), type(given).__name__)
     ctx = e.get("ctx") or {}
@@ -182,7 +183,7 @@ def _explain(e: dict, key: KeyPath, model: type[BaseModel] | None) -> str:
         return f"{field} is {given!r}: " + _PATTERN_HINTS.get(name, _KEY_HINT)
     if kind == "string_too_short":
         return f"{field} must not be empty"
-    if kind == "string_too_long" or kind == "too_long" and isinstance(given, str):
+    if isinstance(given, str) and kind in ("string_too_long", "too_long"):
         return f"{field} is {len(given)} characters long; at most {ctx.get('max_length')} are allowed"
     if kind == "too_short":
         return f"{field} needs at least {ctx.get('min_length')} item"
@@ -272,7 +273,8 @@ def _entry(source: Source, settings: Settings) -> tuple[Entry | None, list[Probl
 
 def _placeholder_problems(source: Source) -> list[Problem]:
     """A published item must not hold the placeholder text of the blank it began as."""
-    found, problems = blanks.placeholders(), []
+    found = blanks.placeholders()
+    problems: list[Problem] = []
     # Quickly, first: a placeholder's first word appears, as written, in any text that
     # holds the placeholder (most items have none: this spares walking every field).
     firsts = {text.split()[0] for text in found}
@@ -326,10 +328,11 @@ class Validated:
         if settings != self.settings:
             self.settings, self._known = settings, {}
 
-    def entry(self, source: Source) -> tuple[Entry | None, list[Problem]]:
+    def entry(self, source: Source, settings: Settings) -> tuple[Entry | None, list[Problem]]:
+        """An entry as validated with `settings` (the ones `use` was given)."""
         known = self._known.get(source.path)
         if known is None or known[0] is not source:
-            known = self._known[source.path] = (source, *_entry(source, self.settings))
+            known = self._known[source.path] = (source, *_entry(source, settings))
         return known[1], known[2]
 
 
@@ -348,7 +351,7 @@ def validate(
         validated.use(settings)
     entries = []
     for source in sources:
-        entry, found = validated.entry(source) if validated else _entry(source, settings)
+        entry, found = validated.entry(source, settings) if validated else _entry(source, settings)
         problems += found
         if entry:
             entries.append(entry)
@@ -439,7 +442,8 @@ def _story_problems(story: Entry, stories: dict[str, Entry], events: dict[str, E
 
 def _organisation_problems(entries: list[Entry]) -> list[Problem]:
     """Two spellings of one organisation would share a page: ask for one spelling."""
-    problems, first = [], {}
+    problems: list[Problem] = []
+    first: dict[str, tuple[str, str]] = {}
     for entry in entries:
         field = "organisations" if entry.kind == "story" else "hosts"
         for i, name in enumerate(getattr(entry.meta, field, [])):
@@ -508,3 +512,11 @@ def image_path(root: Path, entry: Entry, src: str) -> Path | None:
     (Validation has checked it with images.find: a site file, a picture that can be used.)"""
     path = ((root / entry.path).parent / src).resolve()
     return path if path.is_relative_to(root.resolve()) else None
+
+
+def entry_image(root: Path, entry: Entry) -> Path:
+    """An item's own picture file (validation has made sure it is inside the site)."""
+    found = image_path(root, entry, entry.image.src)
+    if found is None:
+        raise ValueError(f"{entry.path}: the picture is outside the site (validation refuses it)")
+    return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import importlib.util
 import shutil
 import subprocess
 import sys
@@ -88,6 +89,22 @@ def site(tmp_path: Path) -> Path:
         What happened.
         """,
     )
+    return root
+
+
+def _generator():
+    """benchmarks/generate.py, which makes valid sites of any size."""
+    spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    """A generated site of 60 stories and 4 events, with a copy of the default theme."""
+    root = tmp_path_factory.mktemp("corpus") / "site"
+    _generator().generate(root, stories=60, events=4, seed=7, copy_theme=True)
     return root
 
 

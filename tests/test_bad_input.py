@@ -11,7 +11,6 @@ import zlib
 from pathlib import Path
 
 import pytest
-
 from conftest import NOW, REPO, build, run, story, tree_hashes, write
 
 # (file, content, the error expected on standard error)

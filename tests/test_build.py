@@ -6,8 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import NOW, REPO, build, run, story, tree_hashes, write
+
 from goodrel_site.stages import load_site
 
 WITHHELD = [

@@ -11,7 +11,6 @@ import subprocess
 from pathlib import Path
 
 import yaml
-
 from conftest import NOW, REPO, run, story, write
 from test_history import commit, git, init
 

@@ -11,8 +11,8 @@ import re
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-
 from conftest import NOW, REPO, build, story, write
+
 from goodrel_site import cite
 from goodrel_site.plan import original
 from goodrel_site.stages import load_site
@@ -169,16 +169,16 @@ def test_reference_managers_find_the_citation_in_meta_tags(bundled, public):
     """Zotero's page reader takes citation_title, citation_author, citation_publication_date,
     citation_publisher, citation_language, citation_abstract, citation_keywords and
     citation_public_url: each holds what the story's .ris file says."""
-    for story in public.stories:
-        soup = BeautifulSoup((bundled / story.url.lstrip("/") / "index.html").read_text("utf-8"), "html.parser")
+    for one in public.stories:
+        soup = BeautifulSoup((bundled / one.url.lstrip("/") / "index.html").read_text("utf-8"), "html.parser")
         tags: dict[str, list[str]] = {}
         for meta in soup.head.find_all("meta", attrs={"name": re.compile("^citation_")}):
             tags.setdefault(meta["name"], []).append(meta["content"])
-        ris = ris_fields((bundled / story.url.lstrip("/") / "cite.ris").read_bytes().decode("utf-8"))
+        ris = ris_fields((bundled / one.url.lstrip("/") / "cite.ris").read_bytes().decode("utf-8"))
         assert tags["citation_title"] == ris["TI"] and tags["citation_author"] == ris["AU"]
         assert tags["citation_publisher"] == ris["PB"] and tags["citation_language"] == ris["LA"]
         assert tags["citation_abstract"] == ris["AB"] and tags["citation_keywords"] == ris["KW"]
-        assert tags["citation_public_url"] == ris["UR"] == [BASE + story.url]
+        assert tags["citation_public_url"] == ris["UR"] == [BASE + one.url]
         assert [d + "/" for d in tags["citation_publication_date"]] == ris["DA"]
         assert soup.head.find("meta", property="og:site_name")["content"] == ris["T2"][0]
     for page in ("/", "/events/oldham-2013/", "/about/"):
@@ -191,20 +191,20 @@ def test_every_story_page_names_someone_to_call(bundled, public):
     in the press kit."""
     editors = public.settings.contact
     assert editors and editors.email
-    for story in public.stories:
-        soup = BeautifulSoup((bundled / story.url.lstrip("/") / "index.html").read_text("utf-8"), "html.parser")
-        who = story.contact or editors
+    for one in public.stories:
+        soup = BeautifulSoup((bundled / one.url.lstrip("/") / "index.html").read_text("utf-8"), "html.parser")
+        who = one.contact or editors
         routes = {
             f"mailto:{who.email}" if who.email else None,
             f"tel:{who.phone.replace(' ', '')}" if who.phone else None,
         }
         routes.discard(None)
         glance = soup.select_one("aside.facts dd.contact")
-        assert routes <= {a["href"] for a in glance.find_all("a")}, story.url
-        assert routes <= {a["href"] for a in soup.select(".presskit .presskit-contact a")}, story.url
+        assert routes <= {a["href"] for a in glance.find_all("a")}, one.url
+        assert routes <= {a["href"] for a in soup.select(".presskit .presskit-contact a")}, one.url
         label = glance.find_previous_sibling("dt").get_text(strip=True)
-        words = {**strings("en"), **strings(story.lang or "en")}
-        assert label == words["contact" if story.contact else "editors_contact"], story.url
+        words = {**strings("en"), **strings(one.lang or "en")}
+        assert label == words["contact" if one.contact else "editors_contact"], one.url
 
 
 def test_a_site_without_the_editors_contact_points_to_its_journalists_page(site, tmp_path):

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import NOW, REPO, build, run, serve_folder
+
 from goodrel_site import cms, scaffold
 from goodrel_site.models import META_MODELS
 from goodrel_site.validate import load_settings

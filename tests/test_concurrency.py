@@ -17,8 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-
-from test_incremental import NOW, corpus, front, public, unlinked  # noqa: F401 (corpus is a fixture)
+from test_incremental import NOW, front, public, unlinked
 
 REPO = Path(__file__).resolve().parent.parent
 

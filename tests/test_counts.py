@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import NOW, REPO, build, story, write
+
 from goodrel_site.stages import load_site
 
 
@@ -127,10 +127,10 @@ def test_a_card_links_to_its_story_in_every_language(bundled, public):
         if not (bundled / f"stories/page/{page}").exists():
             break
         soup.main.extend(soup_of(bundled, f"/stories/page/{page}/").main.contents)
-    for story in told:
-        card = soup.find("a", href=story.url).find_parent("li", class_="card")
+    for one in told:
+        card = soup.find("a", href=one.url).find_parent("li", class_="card")
         versions = {a["hreflang"]: a["href"] for a in card.select(".versions a")}
-        assert versions == {(s.lang or "en"): s.url for s in public.translations[story.url]}
+        assert versions == {(s.lang or "en"): s.url for s in public.translations[one.url]}
         assert all(a["lang"] == a["hreflang"] for a in card.select(".versions a"))
 
 

@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import NOW, REPO, build, run
 from test_serve import free_port
+
 from goodrel_site.models import Consent, Contact, EventMeta, Image, Outcome, PageMeta, Quote, StoryMeta
 
 GUIDE = (REPO / "docs" / "editing.md").read_text("utf-8")

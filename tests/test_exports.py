@@ -18,8 +18,8 @@ import jsonschema
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-
 from conftest import NOW, REPO, build, story, write
+
 from goodrel_site.codebook import DATASETS, csv_columns
 from goodrel_site.export import PRIVATE
 from goodrel_site.stages import load_site
@@ -56,7 +56,7 @@ def same(exported, written) -> bool:
         return (
             isinstance(exported, list)
             and len(exported) == len(written)
-            and all(same(e, w) for e, w in zip(exported, written))
+            and all(same(e, w) for e, w in zip(exported, written, strict=True))
         )
     return exported == as_json(written)
 
@@ -168,7 +168,7 @@ def test_csv_opens_in_a_spreadsheet_and_matches_the_json(bundled, dataset):
     rows = load_export(bundled, f"{dataset}.json")
     assert list(table[0]) == csv_columns(DATASETS[dataset])
     assert [t["slug"] for t in table] == [r["slug"] for r in rows]
-    for cells, row in zip(table, rows):
+    for cells, row in zip(table, rows, strict=True):
         assert cells["title"] == row["title"] and cells["url"] == row["url"]
         assert cells["region"] == row["region"] and cells["date"] == row["date"]
         assert cells["text"].lstrip("'") == row["text"] and len(row["text"]) > 200

@@ -14,8 +14,8 @@ from pathlib import Path
 import feedparser
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import NOW, REPO, build, story, write
+
 from goodrel_site.feeds import FEED_LENGTH
 from goodrel_site.stages import load_site
 
@@ -48,17 +48,17 @@ def test_atom_feed_is_valid_and_lists_the_latest_public_stories(bundled, public)
     assert any(link.rel == "self" and link.href == BASE + "/feed.xml" for link in feed.feed.links)
     latest = public.listed[:FEED_LENGTH]
     assert [e.id for e in feed.entries] == [BASE + s.url for s in latest]
-    for entry, story in zip(feed.entries, latest):
-        assert entry.title == story.title
-        assert entry.links[0].rel == "alternate" and entry.links[0].href == BASE + story.url
-        assert entry.summary == story.summary
-        assert entry.published.startswith(story.date.isoformat())
-        assert entry.updated.startswith((story.updated or story.date).isoformat())
+    for entry, one in zip(feed.entries, latest, strict=True):
+        assert entry.title == one.title
+        assert entry.links[0].rel == "alternate" and entry.links[0].href == BASE + one.url
+        assert entry.summary == one.summary
+        assert entry.published.startswith(one.date.isoformat())
+        assert entry.updated.startswith((one.updated or one.date).isoformat())
         # its other languages are links of the one entry, each with its language
-        own = story.lang or "en"
+        own = one.lang or "en"
         alternates = {link.get("hreflang", own): link.href for link in entry.links if link.rel == "alternate"}
-        versions = public.translations.get(story.url, ())
-        assert alternates == {own: BASE + story.url, **{(s.lang or "en"): BASE + s.url for s in versions}}
+        versions = public.translations.get(one.url, ())
+        assert alternates == {own: BASE + one.url, **{(s.lang or "en"): BASE + s.url for s in versions}}
     # the Atom namespace and required elements, checked without feedparser's leniency
     root = ET.fromstring((bundled / "feed.xml").read_bytes())
     ns = {"a": "http://www.w3.org/2005/Atom"}
@@ -77,15 +77,15 @@ def test_json_feed_has_every_required_field_of_version_1_1(bundled, public):
     assert all(author.get("name") for author in feed["authors"])
     latest = public.listed[:FEED_LENGTH]
     assert [item["id"] for item in feed["items"]] == [BASE + s.url for s in latest]
-    for item, story in zip(feed["items"], latest):
+    for item, one in zip(feed["items"], latest, strict=True):
         assert isinstance(item["id"], str) and item["id"]
         assert item.get("content_html") or item.get("content_text")  # one is required
-        assert item["url"] == BASE + story.url and item["title"] == story.title
+        assert item["url"] == BASE + one.url and item["title"] == one.title
         assert RFC3339.match(item["date_published"]) and RFC3339.match(item["date_modified"])
-        assert datetime.fromisoformat(item["date_published"].replace("Z", "+00:00")).date() == story.date
-        assert item["language"] == (story.lang or public.settings.language)
-        # its own picture, else the site's sharing picture: never another story's
-        assert item["image"].startswith(BASE + ("/media/" if story.image else "/assets/share.png?v="))
+        assert datetime.fromisoformat(item["date_published"].replace("Z", "+00:00")).date() == one.date
+        assert item["language"] == (one.lang or public.settings.language)
+        # its own picture, else the site's sharing picture: never another one's
+        assert item["image"].startswith(BASE + ("/media/" if one.image else "/assets/share.png?v="))
         assert (bundled / item["image"][len(BASE) + 1 :].split("?")[0]).is_file()
 
 
@@ -176,8 +176,8 @@ def test_sitemap_says_when_each_page_last_changed(bundled, public):
         for url in ET.fromstring((bundled / "sitemap.xml").read_bytes()).findall("s:url", ns)
     }
     lastmod = {url: node.text for url, node in found.items() if node is not None}
-    for story in public.stories:
-        assert lastmod[story.url] == (story.updated or story.date).isoformat()
+    for one in public.stories:
+        assert lastmod[one.url] == (one.updated or one.date).isoformat()
     for event in public.events:
         assert lastmod[event.url] == event.date.isoformat()
     changed = lambda items: max((getattr(i, "updated", None) or i.date) for i in items).isoformat()  # noqa: E731

@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import NOW, REPO, build, story, write
+
 from goodrel_site.stages import load_site
 
 
@@ -70,7 +70,7 @@ def test_totals_and_each_chart_drawn_to_scale(bundled, public):
         bars = [float(r["width"]) for r in svg.find_all("rect")]
         assert [t.get_text() for t in svg.select("text.bar-value")] == [str(v) for v in values]
         longest = max(bars)
-        for value, length in zip(values, bars):
+        for value, length in zip(values, bars, strict=True):
             assert length == pytest.approx(longest * value / max(values), abs=0.1), chart_id
 
 

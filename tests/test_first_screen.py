@@ -6,9 +6,9 @@ story) loads at once with high priority while every other picture loads lazily."
 from __future__ import annotations
 
 import pytest
+from conftest import NOW, REPO, build, serve_folder, write
 from PIL import Image
 
-from conftest import NOW, REPO, build, serve_folder, write
 from goodrel_site.stages import load_site
 
 SCREENS = [{"width": 375, "height": 667}, {"width": 1280, "height": 800}]

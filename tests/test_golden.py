@@ -5,7 +5,7 @@ import difflib
 import shutil
 from pathlib import Path
 
-from conftest import REPO, build, tree_hashes
+from conftest import build, tree_hashes
 
 GOLDEN = Path(__file__).parent / "fixtures" / "golden"
 COPIED = ("assets/",)  # the theme's static files, copied as they are: nothing rendered

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import html5lib
 import pytest
+from conftest import NOW, REPO, build, run, tree_hashes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import NOW, REPO, build, run, tree_hashes, write
 from goodrel_site import chars
 from goodrel_site.models import StoryMeta
 

@@ -10,9 +10,9 @@ import struct
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-from PIL import Image, ExifTags, ImageDraw
-
 from conftest import build, story, write
+from PIL import ExifTags, Image, ImageDraw
+
 from goodrel_site import images
 
 ALT = "Two neighbours carrying a bench across a car park"

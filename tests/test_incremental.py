@@ -7,7 +7,6 @@ which prints other stories' texts."""
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import random
 import re
 import shutil
@@ -28,20 +27,6 @@ NOW = date(2026, 11, 28)
 # Pagefind writes its filter files, and the hashes naming them, differently from run to
 # run even for the same pages (upstream issue Pagefind #638): those are left out.
 UNSTABLE = re.compile(r"^pagefind[^/]*/(filter/|pagefind-entry\.json$|pagefind\.[^/]+\.pf_meta$)")
-
-
-def _generator():
-    spec = importlib.util.spec_from_file_location("generate", REPO / "benchmarks" / "generate.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("corpus") / "site"
-    _generator().generate(root, stories=60, events=4, seed=7, copy_theme=True)
-    return root
 
 
 @pytest.fixture

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import NOW, REPO, build, run
+
 from goodrel_site import __version__, scaffold
 
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import NOW, run, write
+
 from goodrel_site.linkcheck import Broken, check, main
 
 BASE = "https://goodrel.example.org/"  # the bundled site.yaml's base_url

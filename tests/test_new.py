@@ -7,13 +7,12 @@ import typing
 from pathlib import Path
 
 import pytest
+from conftest import NOW, run
 from pydantic import BaseModel
 
-from conftest import NOW, run
-from goodrel_site.load import load_source
-from goodrel_site.models import EventMeta, StoryMeta
 from goodrel_site import blanks
-from goodrel_site.models import descriptions
+from goodrel_site.load import load_source
+from goodrel_site.models import EventMeta, StoryMeta, descriptions
 
 MODELS = {"story": StoryMeta, "event": EventMeta}
 FOLDERS = {"story": "stories", "event": "events"}

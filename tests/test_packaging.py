@@ -9,10 +9,10 @@ import tomllib
 from fnmatch import fnmatch
 from importlib import metadata
 
+from conftest import REPO
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from conftest import REPO
 from goodrel_site.theme import default_folder
 
 CONSTRAINTS = REPO / "goodrel_site/starter/constraints.txt"

@@ -6,9 +6,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from goodrel_site.pipeline import Options, build
+from test_incremental import NOW, edit, public, tree
 
-from test_incremental import NOW, corpus, edit, public, tree  # noqa: F401 (corpus is a fixture)
+from goodrel_site.pipeline import Options, build
 
 
 def test_jobs_do_not_change_the_output(corpus: Path, tmp_path: Path) -> None:

@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-from PIL import Image
-
 from conftest import NOW, REPO, build, serve_folder
+from PIL import Image
+from test_search import open_search, results
+
 from goodrel_site import images
 from goodrel_site.stages import load_site
 from goodrel_site.validate import image_path
-from test_search import open_search, results
 
 BASE = "https://goodrel.example.org"
 SHARE = re.compile(r"^/assets/share\.png\?v=[0-9a-f]{10}$")

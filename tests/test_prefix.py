@@ -14,10 +14,10 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from conftest import NOW, REPO
-from goodrel_site.linkcheck import check
 from test_search import open_search, results
+
+from goodrel_site.linkcheck import check
 
 BASE = "https://org.example.org/stories-site/"
 PREFIX = "/stories-site"

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
-
 from conftest import NOW, build, run, serve_folder, story, write
 
 QUOTE = 'quote: {text: "We cook, then we talk.", attribution: A volunteer}\n'

@@ -6,8 +6,8 @@ import json
 
 import jsonschema
 import pytest
-
 from conftest import NOW, REPO, run
+
 from goodrel_site import schema
 from goodrel_site.load import load_sources
 from goodrel_site.validate import load_settings

@@ -12,9 +12,9 @@ import sys
 from urllib.parse import urlencode
 
 import pytest
+from conftest import NOW, REPO, serve_folder
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from conftest import NOW, REPO, serve_folder
 from goodrel_site.stages import load_site
 
 DONE = (

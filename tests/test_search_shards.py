@@ -10,12 +10,12 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import serve_folder
+from test_incremental import NOW
+from test_search import dates, open_search, results
+
 from goodrel_site import search
 from goodrel_site.pipeline import Options, build
-from test_incremental import NOW, corpus  # noqa: F401 (a fixture)
-from test_search import dates, open_search, results
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-
 from conftest import REPO
 
 STORY = "stories/welcome-walks.md"

@@ -5,9 +5,9 @@ theme's files; a site may draw its own, with its name, over it."""
 
 from __future__ import annotations
 
+from conftest import REPO, build
 from PIL import Image, ImageChops, ImageStat
 
-from conftest import REPO, build
 from goodrel_site import share_image
 
 COMMITTED = REPO / "theme/static/share.png"

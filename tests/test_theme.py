@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-
 from conftest import NOW, REPO, build, story, write
+
 from goodrel_site import regionmap
 from goodrel_site.render import organisation_url
 from goodrel_site.stages import load_site
@@ -137,7 +137,7 @@ def test_home_shows_featured_latest_categories_figures_search_and_map(bundled, p
     assert titles(soup.select_one("section[aria-labelledby=latest]")) == latest
     tiles = soup.select("section[aria-labelledby=kinds] .tile")
     assert len(tiles) == 6
-    for tile, term in zip(tiles, public.terms["categories"]):
+    for tile, term in zip(tiles, public.terms["categories"], strict=True):
         n = len(public.once(term.stories))
         assert tile.a["href"] == term.url and text(tile.a) == term.label
         assert text(tile.select_one(".count")) == f"{n} stor{'y' if n == 1 else 'ies'}"
@@ -204,7 +204,7 @@ def test_story_page_shows_every_field(bundled, public):
     assert story.quote.attribution in text(quote.figcaption)
     rows = article.select(".outcomes tbody tr")
     assert len(rows) == len(story.outcomes)
-    for row, outcome in zip(rows, story.outcomes):
+    for row, outcome in zip(rows, story.outcomes, strict=True):
         assert text(row.th) == outcome.indicator
         cells = [text(td) for td in row.find_all("td")]
         assert str(outcome.value) in cells[0]
@@ -285,7 +285,7 @@ def test_vocabulary_index_and_term_pages_give_descriptions_and_counts(bundled, p
         index = soup_of(bundled, f"/{vocab}/")
         tiles = index.select(".tiles .tile")
         assert [t.a["href"] for t in tiles] == [term.url for term in terms]
-        for tile, term in zip(tiles, terms):
+        for tile, term in zip(tiles, terms, strict=True):
             assert text(tile.p) == " ".join(term.description.split())
             assert text(tile.select_one(".count")).startswith(f"{len(public.once(term.stories))} ")
         for term in terms:
@@ -362,7 +362,7 @@ def test_each_region_outline_is_a_simple_polygon():
     for key, region in regionmap.REGIONS.items():
         points = regionmap.ring(region["arcs"])
         assert len(points) == len(set(points)), key
-        edges = list(zip(points, points[1:] + points[:1]))
+        edges = list(zip(points, points[1:] + points[:1], strict=True))
         for i, (a, b) in enumerate(edges):
             for c, d in edges[i + 2 :]:
                 assert not crosses(a, b, c, d), (key, a, b, c, d)

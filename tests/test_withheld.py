@@ -10,9 +10,8 @@ import gzip
 from pathlib import Path
 
 import pytest
-from PIL import Image
-
 from conftest import NOW, run, story, write
+from PIL import Image
 
 MARKER = "Zqxwithheldmarker"
 

@@ -5,7 +5,7 @@ publish. (Each field's explanation is its description in models.py.)"""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 FOLDER = Path(__file__).parent
@@ -19,7 +19,7 @@ def text(kind: str) -> str:
     return (FOLDER / f"{kind}.md").read_text("utf-8")
 
 
-@lru_cache(maxsize=None)
+@cache
 def placeholders() -> frozenset[str]:
     """What a blank holds until the editor writes something real: its fields' quoted
     "Replace with …" values and its body, each as one line."""
@@ -31,7 +31,7 @@ def placeholders() -> frozenset[str]:
     return frozenset(found)
 
 
-@lru_cache(maxsize=None)
+@cache
 def fields(kind: str) -> tuple[tuple[str, ...], ...]:
     """Every field a blank names, in its order, as a key path such as ("consent", "date")."""
     front = text(kind).split("---\n")[1]
