@@ -19,9 +19,11 @@ def build(options: Options, progress: Silent | None = None) -> Result:
     check_out_dir(root, options.out)
     progress = progress or Silent()
     with locked(root, options.out, progress.note):
-        inputs = uptodate.inputs(root, options) if options.cache else None
-        last = uptodate.last(root, options) if inputs else None
-        if last is not None and last.inputs == inputs:
+        last = uptodate.last(root, options) if options.cache else None
+        inputs = uptodate.inputs(root, options, last) if options.cache else None
+        if inputs is not None and last is not None and uptodate.up_to_date(inputs, last):
+            if inputs != last.inputs:  # (files saved again unchanged: their new times noted)
+                uptodate.note(root, options, last._replace(inputs=inputs))
             return _result(last.summary, skipped=True)
         from . import stages
 

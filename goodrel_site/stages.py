@@ -27,7 +27,7 @@ from .site import Site, build_site
 from .sources import Sources
 from .store import PageRecord, Store
 from .theme import Theme
-from .uptodate import Note, note, pictures
+from .uptodate import Inputs, Note, note, pictures
 from .validate import Validated, entry_image, validate
 
 
@@ -69,7 +69,7 @@ def check(root: Path, now: date) -> list[Problem]:
     return sorted(notes)
 
 
-def build_all(root: Path, options: Options, inputs: str | None, progress: Silent) -> tuple:
+def build_all(root: Path, options: Options, inputs: Inputs | None, progress: Silent) -> tuple:
     """Every stage; the build's summary (files, stories, events, notes as tuples)."""
     clock = _Clock(progress)
     theme = Theme(root)

@@ -1,13 +1,16 @@
 """What the last build read and made, and whether a build has anything to do.
 
 After each good build with the cache, a note is kept in .goodrel-cache/ (one per
-output folder): every file under site.yaml, the content folders and the theme by size,
-times and inode; every picture the pages show (it may lie elsewhere in the site); the
-code and library versions; the options; the git commit (stories' `updated` dates come
-from history); and every file of the output by inode. A build that finds all of these
-as noted has nothing to do. Any file added to, removed from or replaced in the output
-is noticed (by inode); a file edited in place there is not: the output is for serving,
-not for editing (its files are hard links into the cache anyway)."""
+output folder): every file under site.yaml, the content folders and the theme, by
+size, times and inode and by the digest of its bytes; every picture the pages show
+(it may lie elsewhere in the site); the code and library versions; the options; the
+git commit (stories' `updated` dates come from history); and every file of the output
+by inode. A build that finds all of these as noted has nothing to do. A file whose
+times changed but whose bytes did not (saved again unchanged, checked out again) is
+read and found the same: still nothing to do. Any file added to, removed from or
+replaced in the output is noticed (by inode); a file edited in place there is not:
+the output is for serving, not for editing (its files are hard links into the cache
+anyway)."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from . import history
+from .limits import CONTENT_FILE_BYTES
 from .load import CONTENT_DIRS
 from .output import listing
 from .records import FOLDER, code_version, digest, read_record, signature, write_record
@@ -26,54 +30,90 @@ from .theme import Theme
 if TYPE_CHECKING:
     from .options import Options
 
-_FORMAT = "3"
+_FORMAT = "4"
+
+
+class Inputs(NamedTuple):
+    """What a build reads: the code, options and commit (`base`, a digest), and each
+    source file -> (its signature, the digest of its bytes or None)."""
+
+    base: str
+    files: dict[str, tuple]
 
 
 class Note(NamedTuple):
-    inputs: str  # the digest of what the build read (`inputs`)
+    inputs: Inputs  # what the build read, taken as it began
     pictures: dict[str, tuple | None]  # every picture the pages show -> its signature
     output: dict[str, int]  # every file of the output -> its inode
     summary: tuple  # (files, stories, events, notes as tuples): what the build reported
 
 
-def inputs(root: Path, options: Options) -> str:
+def inputs(root: Path, options: Options, last: Note | None = None) -> Inputs:
     """What a build reads, taken as it begins (so that an edit made while it runs makes
-    the next one run): every file's signature, the options and the git commit."""
-    h = hashlib.blake2b(digest_size=16)
-    h.update(
-        repr(
-            (
-                code_version(),
-                str(options.out.resolve()),
-                options.now.isoformat(),
-                options.drafts,
-                options.base_url,
-                options.search,
-                history.revision(root),
-            )
-        ).encode()
+    the next one run). A file's bytes are read only when its signature is not the one
+    the last build noted."""
+    base = digest(
+        code_version(),
+        str(options.out.resolve()),
+        options.now.isoformat(),
+        options.drafts,
+        options.base_url,
+        options.search,
+        history.revision(root),
     )
-    for name in ("site.yaml", *CONTENT_DIRS):
-        _add_files(h, root / name, name)
-    for number, folder in enumerate(Theme(root).folders):
-        _add_files(h, folder, f"theme-{number}")
-    return h.hexdigest()
+    known = last.inputs.files if last is not None else {}
+    files: dict[str, tuple] = {}
+    for rel, path, st in _files(root):
+        sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) if st else None
+        noted = known.get(rel)
+        files[rel] = noted if noted is not None and noted[0] == sig else (sig, _bytes_digest(path, st))
+    return Inputs(base, files)
 
 
-def _add_files(h, path: Path | str, rel: str) -> None:
-    """Each file's path, size, times and inode, folders in name order (links followed:
-    a theme may be a symlink)."""
-    try:
-        st = os.stat(path)
+def up_to_date(now: Inputs, last: Note) -> bool:
+    """Whether the last build read what this one would: the same code, options and
+    commit, the same files, each with the same bytes."""
+    if last.inputs.base != now.base or last.inputs.files.keys() != now.files.keys():
+        return False
+    return all(_same(now.files[rel], noted) for rel, noted in last.inputs.files.items())
+
+
+def _same(now: tuple, noted: tuple) -> bool:
+    return now == noted or (now[1] is not None and now[1] == noted[1])
+
+
+def _files(root: Path):
+    """(name, path, stat or None) of every file under site.yaml, the content folders and
+    the theme, folders in name order (links followed: a theme may be a symlink)."""
+    todo = [(f"theme-{n}", os.fspath(folder)) for n, folder in reversed(list(enumerate(Theme(root).folders)))]
+    todo += [(name, os.fspath(root / name)) for name in reversed(("site.yaml", *CONTENT_DIRS))]
+    while todo:
+        rel, path = todo.pop()
+        try:
+            st = os.stat(path)
+        except OSError:
+            yield rel, path, None
+            continue
+        if not stat.S_ISDIR(st.st_mode):
+            yield rel, path, st
+            continue
+        with os.scandir(path) as entries:
+            todo += [(f"{rel}/{e.name}", e.path) for e in sorted(entries, key=lambda e: e.name, reverse=True)]
+
+
+def _bytes_digest(path: str, st: os.stat_result | None) -> str | None:
+    """The digest of a regular file's bytes; None for anything else, or anything larger
+    than a content file may be (the build refuses or copies those: read them only once)."""
+    if st is None or not stat.S_ISREG(st.st_mode) or st.st_size > CONTENT_FILE_BYTES:
+        return None
+    try:  # (not blocking, and only a regular file: the path may have become a FIFO since)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
-        h.update(f"{rel}\0-\0".encode())
-        return
-    if not stat.S_ISDIR(st.st_mode):
-        h.update(f"{rel}\0{(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)}\0".encode())
-        return
-    with os.scandir(path) as entries:
-        for entry in sorted(entries, key=lambda e: e.name):
-            _add_files(h, entry.path, f"{rel}/{entry.name}")
+        return None
+    with open(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return hashlib.file_digest(f, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
 
 
 def pictures(paths) -> dict[str, tuple | None]:
@@ -90,7 +130,7 @@ def last(root: Path, options: Options) -> Note | None:
     record = read_record(_path(root, options.out), _FORMAT)
     if record is None:
         return None
-    found = Note(*record)
+    found = Note(Inputs(*record[0]), *record[1:])
     try:
         if listing(options.out.resolve()) != found.output:
             return None
@@ -101,4 +141,4 @@ def last(root: Path, options: Options) -> Note | None:
 
 def note(root: Path, options: Options, found: Note) -> None:
     """Note a good build (plain data only)."""
-    write_record(_path(root, options.out), _FORMAT, tuple(found))
+    write_record(_path(root, options.out), _FORMAT, (tuple(found.inputs), *found[1:]))
