@@ -17,10 +17,11 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from . import history
+from . import history, sitefiles
 from .limits import CONTENT_FILE_BYTES
 from .load import CONTENT_DIRS
 from .output import listing
@@ -63,10 +64,14 @@ def inputs(root: Path, options: Options, last: Note | None = None) -> Inputs:
     )
     known = last.inputs.files if last is not None else {}
     files: dict[str, tuple] = {}
-    for rel, path, st in _files(root):
+    for name, path in _files(root):
+        try:
+            st = os.stat(path) if path is not None else None
+        except OSError:
+            st = None
         sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) if st else None
-        noted = known.get(rel)
-        files[rel] = noted if noted is not None and noted[0] == sig else (sig, _bytes_digest(path, st))
+        noted = known.get(name)
+        files[name] = noted if noted is not None and noted[0] == sig else (sig, _bytes_digest(path, st))
     return Inputs(base, files)
 
 
@@ -75,36 +80,35 @@ def up_to_date(now: Inputs, last: Note) -> bool:
     commit, the same files, each with the same bytes."""
     if last.inputs.base != now.base or last.inputs.files.keys() != now.files.keys():
         return False
-    return all(_same(now.files[rel], noted) for rel, noted in last.inputs.files.items())
+    return all(_same(now.files[name], noted) for name, noted in last.inputs.files.items())
 
 
 def _same(now: tuple, noted: tuple) -> bool:
     return now == noted or (now[1] is not None and now[1] == noted[1])
 
 
-def _files(root: Path):
-    """(name, path, stat or None) of every file under site.yaml, the content folders and
-    the theme, folders in name order (links followed: a theme may be a symlink)."""
-    todo = [(f"theme-{n}", os.fspath(folder)) for n, folder in reversed(list(enumerate(Theme(root).folders)))]
-    todo += [(name, os.fspath(root / name)) for name in reversed(("site.yaml", *CONTENT_DIRS))]
-    while todo:
-        rel, path = todo.pop()
-        try:
-            st = os.stat(path)
-        except OSError:
-            yield rel, path, None
-            continue
-        if not stat.S_ISDIR(st.st_mode):
-            yield rel, path, st
-            continue
-        with os.scandir(path) as entries:
-            todo += [(f"{rel}/{e.name}", e.path) for e in sorted(entries, key=lambda e: e.name, reverse=True)]
+def _files(root: Path) -> Iterator[tuple[str, Path | None]]:
+    """Every file the build may read from site.yaml, the content folders and the theme,
+    as (its path, the path), found as the build finds them (sitefiles.py: links inside
+    the site followed once, so that a loop of links ends); and whatever the build would
+    refuse there, as (the problem, None)."""
+    try:
+        sitefiles.inspect(root, root / "site.yaml")
+        yield os.fspath(root / "site.yaml"), root / "site.yaml"
+    except sitefiles.Refused as err:
+        yield str(err.problem), None
+    folders = [(root, root / name) for name in CONTENT_DIRS]
+    folders += [(boundary, folder) for folder, boundary in Theme(root).layers]
+    for boundary, folder in folders:
+        paths, refused = sitefiles.files(boundary, folder, recursive=True)
+        yield from ((os.fspath(path), path) for path in paths)
+        yield from ((str(problem), None) for problem in refused)
 
 
-def _bytes_digest(path: str, st: os.stat_result | None) -> str | None:
+def _bytes_digest(path: Path | None, st: os.stat_result | None) -> str | None:
     """The digest of a regular file's bytes; None for anything else, or anything larger
     than a content file may be (the build refuses or copies those: read them only once)."""
-    if st is None or not stat.S_ISREG(st.st_mode) or st.st_size > CONTENT_FILE_BYTES:
+    if path is None or st is None or not stat.S_ISREG(st.st_mode) or st.st_size > CONTENT_FILE_BYTES:
         return None
     try:  # (not blocking, and only a regular file: the path may have become a FIFO since)
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)

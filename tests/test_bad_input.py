@@ -465,6 +465,20 @@ def test_files_that_are_not_the_sites_own_are_refused_by_check_and_build(site, c
     assert tree_hashes(out) == before
 
 
+def test_a_loop_of_folder_links_inside_the_site_is_walked_once(site, capsys):
+    """Links inside the site are followed, each folder once: a loop of them ends, in
+    `check`, the build and the build's look for anything changed."""
+    (site / "stories" / "sub").mkdir()
+    (site / "stories" / "sub" / "up").symlink_to("..")
+    (site / "stories" / "sub" / "again").symlink_to("..")
+    (site / "stories" / "here").symlink_to(".")
+    assert run("check", "--site", str(site), "--now", NOW.isoformat()) == 0
+    assert build(site) == 0
+    capsys.readouterr()
+    assert build(site) == 0
+    assert capsys.readouterr().out.startswith("Up to date: nothing has changed")
+
+
 def test_an_image_removed_during_the_build_is_one_clear_line(site, capsys, monkeypatch):
     _with_image(site, lambda p: shutil.copy(REPO / "stories/images/bridge.png", p))
     from goodrel_site import images
