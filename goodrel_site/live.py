@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from . import images, stages
-from .plan import SITE_FILES, Page, outputs, plan
+from .plan import SITE_FILES, Page, item, outputs, plan
 from .problems import ContentError, Problem
 from .records import FOLDER
 from .render import Renderer
@@ -43,12 +43,8 @@ class Snapshot:
     def __init__(self, site: Site, theme: Theme, cache: Path, media: Path):
         self.site, self.media = site, media
         self.renderer = Renderer(site, theme, cache, prefix="")  # (served at the top)
-        self.pages: dict[str, Page] = {}
-        for page in plan(site):
-            if page.template == SITE_FILES:
-                self._site_files = page
-            for url in outputs(page):
-                self.pages[url] = page
+        self._items = {entry.url: entry for entry in site.entries}
+        self._pages: dict[str, Page] | None = None
         self._files: dict[str, str | bytes] | None = None
         self._lock = threading.Lock()
         for entry in site.entries:  # the pictures that cards and pages show
@@ -59,7 +55,10 @@ class Snapshot:
         """The page (or citation file) at `url`, or None if the site has none there.
         ContentError if the page's text has an error the build would stop at (a link to
         a missing story)."""
-        page = self.pages.get(url)
+        # A story's, event's or free page's own page is planned alone, as plan() plans
+        # it: after a save, the page an editor is looking at needs no whole plan.
+        entry = self._items.get(url)
+        page = item(self.site, entry) if entry is not None else self.planned().get(url)
         if page is None:
             return None
         output = self.renderer.render(page)
@@ -73,7 +72,19 @@ class Snapshot:
 
     def file(self, url: str) -> str | bytes | None:
         """A file made from the whole site (the JSON feed, robots.txt, open data), or None."""
+        site_files = self.planned()[SITE_FILES]
         with self._lock:
             if self._files is None:
-                self._files = dict(self.renderer.render(self._site_files).files)
+                self._files = dict(self.renderer.render(site_files).files)
         return self._files.get(url)
+
+    def planned(self) -> dict[str, Page]:
+        """Every page by the URL of each file it gives (the files made from the whole
+        site under SITE_FILES), planned once, when first needed."""
+        with self._lock:
+            if self._pages is None:
+                self._pages = {}
+                for page in plan(self.site):
+                    for url in outputs(page) if page.template != SITE_FILES else (SITE_FILES,):
+                        self._pages[url] = page
+            return self._pages

@@ -135,7 +135,7 @@ def plan(site: Site) -> list[Page]:
         site, "/events/", "list.html", site.events, kind="events", total=len(site.events), feed=events_feed
     )
     for entry in site.entries:
-        pages.append(_item(site, entry))
+        pages.append(item(site, entry))
         if entry.kind == "story":
             pages.append(
                 Page(entry.url + "cite", CITATIONS, entry.path, {"entry": entry, "original": original(site, entry)})
@@ -344,7 +344,8 @@ def _lang(site: Site, entry: Entry) -> str:
     return entry.lang or site.settings.language
 
 
-def _item(site: Site, entry: Entry) -> Page:
+def item(site: Site, entry: Entry) -> Page:
+    """A story's, event's or free page's own page."""
     context: dict[str, Any] = {"lang": _lang(site, entry), "preview": entry.url in site.previews, "entry": entry}
     if entry.kind == "story":
         context.update(

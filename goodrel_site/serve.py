@@ -358,7 +358,7 @@ class Handler(BaseHTTPRequestHandler):
             if kind == "text/html":
                 content = self.with_reload(content, generation)
             return self.send(200, kind + "; charset=utf-8", content, body)
-        if url + "/" in snapshot.pages:
+        if url + "/" in snapshot.planned():
             query = urlsplit(self.path).query
             return self.redirect(url + "/" + (f"?{query}" if query else ""))
         text = snapshot.file(url)
