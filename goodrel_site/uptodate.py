@@ -94,9 +94,10 @@ def _files(root: Path) -> Iterator[tuple[str, Path | None]]:
     refuse there, as (the problem, None)."""
     try:
         sitefiles.inspect(root, root / "site.yaml")
-        yield os.fspath(root / "site.yaml"), root / "site.yaml"
     except sitefiles.Refused as err:
         yield str(err.problem), None
+    else:
+        yield os.fspath(root / "site.yaml"), root / "site.yaml"
     folders = [(root, root / name) for name in CONTENT_DIRS]
     folders += [(boundary, folder) for folder, boundary in Theme(root).layers]
     for boundary, folder in folders:
