@@ -25,18 +25,19 @@ from . import history, sitefiles
 from .limits import CONTENT_FILE_BYTES
 from .load import CONTENT_DIRS
 from .output import listing
-from .records import FOLDER, code_version, digest, read_record, signature, write_record
+from .records import FOLDER, code_version, digest, file_digest, read_record, signature, write_record
 from .theme import Theme
 
 if TYPE_CHECKING:
     from .options import Options
 
-_FORMAT = "4"
+_FORMAT = "5"
 
 
 class Inputs(NamedTuple):
     """What a build reads: the code, options and commit (`base`, a digest), and each
-    source file -> (its signature, the digest of its bytes or None)."""
+    source file, by the digest of its path -> (its signature, the digest of its bytes
+    or None)."""
 
     base: str
     files: dict[str, tuple]
@@ -70,8 +71,9 @@ def inputs(root: Path, options: Options, last: Note | None = None) -> Inputs:
         except OSError:
             st = None
         sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) if st else None
-        noted = known.get(name)
-        files[name] = noted if noted is not None and noted[0] == sig else (sig, _bytes_digest(path, st))
+        key = file_digest(name.encode())  # (the cache keeps no file name: none of a withheld item's)
+        noted = known.get(key)
+        files[key] = noted if noted is not None and noted[0] == sig else (sig, _bytes_digest(path, st))
     return Inputs(base, files)
 
 
