@@ -318,9 +318,9 @@ def _placeholder_problems(source: Source) -> list[Problem]:
 class Validated:
     """Each file's entry as validated, kept by a long-running preview between builds:
     a file whose Source object and settings are the ones validated before is not
-    validated again (cache.Sources gives an unchanged file the same Source)."""
+    validated again (sources.Sources gives an unchanged file the same Source)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.settings: Settings | None = None  # what the entries below were validated with
         self._known: dict[str, tuple[Source, Entry | None, list[Problem]]] = {}
 
