@@ -66,14 +66,10 @@ def inputs(root: Path, options: Options, last: Note | None = None) -> Inputs:
     known = last.inputs.files if last is not None else {}
     files: dict[str, tuple] = {}
     for name, path in _files(root):
-        try:
-            st = os.stat(path) if path is not None else None
-        except OSError:
-            st = None
-        sig = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) if st else None
+        sig = signature(path) if path is not None else None
         key = file_digest(name.encode())  # (the cache keeps no file name: none of a withheld item's)
         noted = known.get(key)
-        files[key] = noted if noted is not None and noted[0] == sig else (sig, _bytes_digest(path, st))
+        files[key] = noted if noted is not None and noted[0] == sig else (sig, _bytes_digest(path))
     return Inputs(base, files)
 
 
@@ -108,17 +104,18 @@ def _files(root: Path) -> Iterator[tuple[str, Path | None]]:
         yield from ((str(problem), None) for problem in refused)
 
 
-def _bytes_digest(path: Path | None, st: os.stat_result | None) -> str | None:
+def _bytes_digest(path: Path | None) -> str | None:
     """The digest of a regular file's bytes; None for anything else, or anything larger
     than a content file may be (the build refuses or copies those: read them only once)."""
-    if path is None or st is None or not stat.S_ISREG(st.st_mode) or st.st_size > CONTENT_FILE_BYTES:
+    if path is None:
         return None
-    try:  # (not blocking, and only a regular file: the path may have become a FIFO since)
+    try:  # (not blocking: the path may be, or have become, a FIFO)
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
         return None
     with open(fd, "rb") as f:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
+        found = os.fstat(fd)
+        if not stat.S_ISREG(found.st_mode) or found.st_size > CONTENT_FILE_BYTES:
             return None
         return hashlib.file_digest(f, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
 
