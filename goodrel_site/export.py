@@ -13,7 +13,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from . import images, markdown
+from . import markdown
 from .codebook import DATASETS, SINGULAR, csv_columns, resource_name, schema, table_schema, vocabularies_schema
 from .models import VOCABULARIES, Entry
 from .site import Site
@@ -41,7 +41,7 @@ def record(site: Site, entry: Entry, text: Callable[[str], str] | None = None) -
         "text": (text or markdown.plain)(entry.body),
     }
     if entry.image:
-        found = images.plan(entry_image(site.root, entry))
+        found = entry_image(site.root, entry)
         derived["image"] = {
             "url": site.absolute(found.default.fallback),
             **entry.image.model_dump(mode="json", exclude={"src", "decorative"}),

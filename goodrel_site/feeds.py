@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from datetime import date
 
-from . import images
 from .models import Entry
 from .site import Site
 from .validate import entry_image
@@ -41,7 +40,7 @@ def json_feed(site: Site, default_image: str) -> str:
             "image": default_image,
         }
         if story.image:  # the picture a feed reader shows: the fallback format, about 960 wide
-            found = images.plan(entry_image(site.root, story))
+            found = entry_image(site.root, story)
             item["image"] = site.absolute(found.default.fallback)
         items.append(item)
     feed = {

@@ -49,7 +49,7 @@ class Snapshot:
         self._lock = threading.Lock()
         for entry in site.entries:  # the pictures that cards and pages show
             if getattr(entry.meta, "image", None):
-                images.cached(images.plan(entry_image(site.root, entry)), media)
+                images.cached(entry_image(site.root, entry), media)
 
     def page(self, url: str) -> str | None:
         """The page (or citation file) at `url`, or None if the site has none there.

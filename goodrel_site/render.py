@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 import jinja2
 from markupsafe import Markup
 
-from . import cite, cms, export, feeds, hosting, images, linked_data, markdown, plan, regionmap, search
+from . import cite, cms, export, feeds, hosting, linked_data, markdown, plan, regionmap, search
 from .images import ImageSet
 from .markdown import Links
 from .models import VOCABULARIES, Entry
@@ -156,7 +156,7 @@ class Renderer:
         return self._terms[vocabulary, key]
 
     def image_of(self, entry: Entry) -> ImageSet:
-        return images.plan(entry_image(self.root, entry))
+        return entry_image(self.root, entry)
 
     def picture(self, entry: Entry, sizes: str | None = None, decorative: bool = False, eager: bool = False) -> Markup:
         """The entry's own image as a responsive picture; `decorative` where it only

@@ -180,7 +180,7 @@ def _write_images(site: Site, shown: list[images.ImageSet], out: Tree, media: Pa
     wanted = {i.source: i for i in shown}
     for entry in site.entries:
         if getattr(entry.meta, "image", None):
-            found = images.plan(entry_image(site.root, entry))
+            found = entry_image(site.root, entry)
             wanted[found.source] = found
     used = set()
     for source in sorted(wanted):

@@ -514,9 +514,10 @@ def image_path(root: Path, entry: Entry, src: str) -> Path | None:
     return path if path.is_relative_to(root.resolve()) else None
 
 
-def entry_image(root: Path, entry: Entry) -> Path:
-    """An item's own picture file (validation has made sure it is inside the site)."""
+def entry_image(root: Path, entry: Entry) -> images.ImageSet:
+    """An item's own picture, in the sizes made of it (validation has made sure it is a
+    picture inside the site)."""
     found = image_path(root, entry, entry.image.src)
     if found is None:
         raise ValueError(f"{entry.path}: the picture is outside the site (validation refuses it)")
-    return found
+    return images.plan(found)
