@@ -97,6 +97,7 @@ def main(argv: list[str] | None = None, default_site: Path | None = None) -> int
     if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
         argv.insert(0, "build")  # build is the default command
     args = parser(default_site or Path.cwd()).parse_args(argv)
+    site = getattr(args, "site", None) or getattr(args, "folder", None) or Path.cwd()  # (init has a folder)
     try:
         return COMMANDS[args.command](args)
     except UsageError as err:
@@ -111,11 +112,11 @@ def main(argv: list[str] | None = None, default_site: Path | None = None) -> int
         print("1 error(s); nothing was written.", file=sys.stderr)
         return 1
     except ImageError as err:  # a picture changed, or went, after it was checked
-        print(f"{shown(err.source, args.site)}: {err.message}", file=sys.stderr)
+        print(f"{shown(err.source, site)}: {err.message}", file=sys.stderr)
         print("1 error(s); nothing was written.", file=sys.stderr)
         return 1
     except OSError as err:  # the disk or the system said no: a full or read-only disk…
-        print(f"goodrel: {environment_error(err, args.site)}", file=sys.stderr)
+        print(f"goodrel: {environment_error(err, site)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("goodrel: stopped; the output is as it was.", file=sys.stderr)
@@ -181,10 +182,11 @@ def _annotation(text: str, is_property: bool = False) -> str:
 def run_new(args) -> int:
     from .new import create
 
-    path = create(args.site.resolve(), args.kind, args.title, date.today(), again(args.site, "serve"))
+    serve = again(args.site, "serve")
+    path = create(args.site.resolve(), args.kind, args.title, date.today(), serve)
     print(
         f"Created {path}: fill in the fields and write the text below them.\n"
-        f"See it as you write (drafts are shown, marked): {again(args.site, 'serve')}\n"
+        f"See it as you write (drafts are shown, marked): {serve}\n"
         f"Before publishing, check it:                    {again(args.site, 'check')}"
     )
     return 0

@@ -3,6 +3,7 @@ its CI workflow and pre-commit hook, and a refusal of any folder already in use.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
@@ -68,6 +69,17 @@ def test_init_refuses_a_folder_in_use(tmp_path: Path, existing: str, capsys):
     assert str(target) in err and ("not empty" in err or "is a file" in err)
     assert "Traceback" not in err
     assert sorted(p.name for p in tmp_path.rglob("*")) == before
+
+
+def test_a_full_disk_during_init_is_one_line_and_exit_2(tmp_path: Path, capsys, monkeypatch):
+    def full(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+
+    monkeypatch.setattr(Path, "write_text", full)
+    assert run("init", str(tmp_path / "ours")) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("goodrel: ") and "the disk is full" in err and "Traceback" not in err, err
+    assert len(err.splitlines()) == 1
 
 
 def test_init_accepts_an_empty_folder(tmp_path: Path):
