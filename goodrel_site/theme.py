@@ -56,10 +56,6 @@ class Theme:
         layers = [(own, root)] if own.is_dir() and own.resolve() != self.default else []
         self.layers = tuple(layers + [(self.default, self.default)])
 
-    @property
-    def folders(self) -> tuple[Path, ...]:
-        return tuple(folder for folder, _ in self.layers)
-
     def problems(self) -> list[Problem]:
         """Everything under the site's theme/ that the site refuses to read (a link out
         of the site, a FIFO…), and a theme/ folder that is itself a link out."""
@@ -101,13 +97,16 @@ class Theme:
         )
 
     @cached_property
+    def _static(self) -> dict[str, tuple[Path, Path]]:
+        return self._files("static")
+
+    @cached_property
     def static(self) -> dict[str, Path]:
         """Every static file by its path under /assets/."""
-        return {name: path for name, (path, _) in self._files("static").items()}
+        return {name: path for name, (path, _) in self._static.items()}
 
     def static_bytes(self, name: str) -> bytes:
-        path, boundary = self._files("static")[name]
-        return self._read(path, boundary)
+        return self._read(*self._static[name])
 
     @cached_property
     def strings(self) -> dict[str, dict[str, Any]]:
