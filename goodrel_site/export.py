@@ -14,7 +14,16 @@ from collections.abc import Callable
 from typing import Any
 
 from . import markdown
-from .codebook import DATASETS, SINGULAR, csv_columns, resource_name, schema, table_schema, vocabularies_schema
+from .codebook import (
+    DATASETS,
+    LIST_SEPARATOR,
+    SINGULAR,
+    csv_columns,
+    resource_name,
+    schema,
+    table_schema,
+    vocabularies_schema,
+)
 from .models import VOCABULARIES, Entry
 from .site import Site
 from .slugs import slugify
@@ -219,6 +228,6 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        value = "; ".join(map(str, value))
+        value = LIST_SEPARATOR.join(map(str, value))
     text = str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -8,6 +8,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .limits import PROBLEMS_PER_FILE
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -23,11 +25,12 @@ class Problem:
 
 
 class ContentError(Exception):
-    """The site's content has errors; nothing may be written. At most `listed` of one
-    file's problems are kept, then a line saying how many more it has: thousands of
-    lines help no one (a file of 7,000 misspelt keys is a file to start again)."""
+    """The site's content has errors; nothing may be written. At most PROBLEMS_PER_FILE
+    of one file's problems are kept, then a line saying how many more it has: thousands
+    of lines help no one (a file of 7,000 misspelt keys is a file to start again)."""
 
-    def __init__(self, problems: list[Problem], listed: int = 50):
+    def __init__(self, problems: list[Problem]):
+        listed = PROBLEMS_PER_FILE
         by_path: dict[str, list[Problem]] = {}
         for problem in sorted(problems):
             by_path.setdefault(problem.path, []).append(problem)
