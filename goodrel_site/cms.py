@@ -83,13 +83,14 @@ def config(settings: Settings) -> dict[str, Any]:
 def collection(kind: str, settings: Settings) -> dict[str, Any]:
     folder, label, singular = COLLECTIONS[kind]
     schema = META_MODELS[kind].model_json_schema()
+    hints = descriptions(META_MODELS[kind])  # each field's description (models.py), shown beside it
     fields = [
         _field(
             name,
             schema["properties"][name],
             name in schema["required"],
             schema.get("$defs", {}),
-            _hints(kind),
+            hints,
             (name,),
             settings,
         )
@@ -111,11 +112,6 @@ def collection(kind: str, settings: Settings) -> dict[str, Any]:
     if kind != "page":  # pictures beside the entries, as the blanks say: images/photo.jpg
         found.update(media_folder="images", public_folder="images")
     return found
-
-
-def _hints(kind: str) -> dict[tuple[str, ...], str]:
-    """Each field's description (models.py), shown beside it."""
-    return descriptions(META_MODELS[kind])
 
 
 def _order(kind: str, schema: dict) -> list[str]:

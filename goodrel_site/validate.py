@@ -328,11 +328,12 @@ class Validated:
         if settings != self.settings:
             self.settings, self._known = settings, {}
 
-    def entry(self, source: Source, settings: Settings) -> tuple[Entry | None, list[Problem]]:
-        """An entry as validated with `settings` (the ones `use` was given)."""
+    def entry(self, source: Source) -> tuple[Entry | None, list[Problem]]:
+        """An entry as validated with the settings `use` was given."""
+        assert self.settings is not None, "use(settings) comes first"
         known = self._known.get(source.path)
         if known is None or known[0] is not source:
-            known = self._known[source.path] = (source, *_entry(source, settings))
+            known = self._known[source.path] = (source, *_entry(source, self.settings))
         return known[1], known[2]
 
 
@@ -351,7 +352,7 @@ def validate(
         validated.use(settings)
     entries = []
     for source in sources:
-        entry, found = validated.entry(source, settings) if validated else _entry(source, settings)
+        entry, found = validated.entry(source) if validated else _entry(source, settings)
         problems += found
         if entry:
             entries.append(entry)
