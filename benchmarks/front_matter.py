@@ -16,13 +16,14 @@ import os
 import re
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from serve_edit import free_port
 
 REPO = Path(__file__).resolve().parent.parent
 HEAD = (
@@ -100,12 +101,6 @@ def measured(command: list[str], until: str | None = None) -> tuple[float, float
     return seconds, usage.ru_maxrss / 1024, output
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def main() -> None:
     options = argparse.ArgumentParser()
     options.add_argument("--runs", type=int, default=3)
@@ -117,7 +112,7 @@ def main() -> None:
     )
     for name, make in CASES.items():
         front = make()
-        assert len(front) < 64 * 1024, name
+        assert len(front) <= LIMIT, name
         with tempfile.TemporaryDirectory() as folder:
             root = site(Path(folder), front)
             rows = []

@@ -13,19 +13,16 @@ transfers from each (see search_payload.py).
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 from pathlib import Path
 from urllib.parse import quote
 
-from search_payload import CHROMIUM, _Quiet, measure
+from search_payload import CHROMIUM, measure, serve
 
 QUERIES = (
     "community",
@@ -84,12 +81,6 @@ def first_ten(browser, base: str, query: str) -> list[str]:
     found = page.eval_on_selector_all("#search-list > li h3 a", "links => links.map(a => a.getAttribute('href'))")
     page.context.close()
     return found[:10]
-
-
-def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
 def main(argv: list[str] | None = None) -> int:

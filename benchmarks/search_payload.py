@@ -74,6 +74,13 @@ def measure(browser, site: Path, base: str, query: str | None) -> tuple[Counter,
     return sizes, compressed
 
 
+def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    """A quiet local server for a built site, in a thread; it and its address."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("site", type=Path, help="a built site folder (with pagefind/)")
@@ -85,10 +92,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(_Quiet, directory=str(args.site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+    server, base = serve(args.site)
     print(f"{args.site}: {pages} pages indexed")
     try:
         with sync_playwright() as p:
