@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import io
 import os
-import threading
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -171,15 +170,13 @@ def cached(image: ImageSet, cache: Path) -> list[str]:
         for url in (variant.webp, variant.fallback):
             name = url.rsplit("/", 1)[1]
             target = cache / name
-            if not target.exists():
-                tmp = cache / f".{name}.{os.getpid()}.{threading.get_ident()}"
-                _encode(image, variant, url, tmp)
-                tmp.replace(target)
+            if not target.exists():  # (cache: a folder in the site's cache, never through a link)
+                sitefiles.write(cache.parent, target, _encode(image, variant, url))
             names.append(name)
     return names
 
 
-def _encode(image: ImageSet, variant: Variant, url: str, target: Path) -> None:
+def _encode(image: ImageSet, variant: Variant, url: str) -> bytes:
     data = _read(image.source)
     if hashlib.sha256(VERSION.encode() + data).hexdigest()[:12] != image.digest:
         raise ImageError(image.source, "changed while the site was being built: build again")
@@ -195,10 +192,11 @@ def _encode(image: ImageSet, variant: Variant, url: str, target: Path) -> None:
         raise
     except Exception:  # (it was decoded whole when planned: only a rare file gets here)
         raise ImageError(image.source, _DAMAGED) from None
-    target.parent.mkdir(parents=True, exist_ok=True)
+    encoded = io.BytesIO()
     if url.endswith(".webp"):
-        clean.save(target, "WEBP", quality=78, method=4)
+        clean.save(encoded, "WEBP", quality=78, method=4)
     elif url.endswith(".png"):
-        clean.save(target, "PNG", optimize=True)
+        clean.save(encoded, "PNG", optimize=True)
     else:
-        clean.save(target, "JPEG", quality=80, optimize=True, progressive=True)
+        clean.save(encoded, "JPEG", quality=80, optimize=True, progressive=True)
+    return encoded.getvalue()

@@ -10,7 +10,7 @@ import textwrap
 from datetime import date
 from pathlib import Path
 
-from . import blanks, schema
+from . import blanks, schema, sitefiles
 from .models import META_MODELS, VOCABULARIES, Settings, descriptions
 from .problems import UsageError
 from .slugs import slugify
@@ -26,13 +26,15 @@ def create(root: Path, kind: str, title: str, today: date, preview: str = ".venv
         raise UsageError('give the new item a title, in quotes: new story "Football in Oldham"')
     slug = slugify(title) or f"{kind}-{today.isoformat()}"
     path = root / FOLDERS[kind] / f"{slug}.md"
-    if path.exists():
-        raise UsageError(f"{path.relative_to(root)} already exists; choose another title or edit that file")
+    exists = UsageError(f"{path.relative_to(root)} already exists; choose another title or edit that file")
+    if path.is_file() and not path.is_symlink():
+        raise exists
     settings = load_settings(root)
     text = blank(kind, settings, title.strip(), today, preview)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("x", encoding="utf-8") as f:  # "x": never overwrite, even in a race
-        f.write(text)
+    try:  # (new: never written over, nor through a link, even in a race)
+        sitefiles.write(root, path, text.encode(), new=True)
+    except FileExistsError:
+        raise exists from None
     schema.write(root, settings, missing_only=True)  # the blank's modeline points there
     return path.relative_to(root)
 

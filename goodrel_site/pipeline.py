@@ -11,12 +11,15 @@ from .options import Options, Result
 from .output import check_out_dir, locked
 from .problems import Problem
 from .progress import Silent
+from .records import FOLDER
+from .sitefiles import own_folder
 
 
 def build(options: Options, progress: Silent | None = None) -> Result:
     """Build the site; `progress` is told of each stage (progress.py)."""
     root = options.site.resolve()
     check_out_dir(root, options.out)
+    own_folder(root, FOLDER)  # (a link planted in the cache would send its writes out of the site)
     progress = progress or Silent()
     with locked(root, options.out, progress.note):
         last = uptodate.last(root, options) if options.cache else None

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from . import sitefiles
+
 FOLDER = ".goodrel-cache"
 FORMAT = 3  # bump when what is stored changes shape
 
@@ -73,14 +75,11 @@ def read_record(path: Path, format_key: str) -> Any:
 
 
 def write_record(path: Path, format_key: str, value: Any) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except FileExistsError:  # a file of an older cache layout is in the way
+    """Keep a value at `path`, in the site's cache (never through a link: sitefiles.write)."""
+    if path.parent.is_file() and not path.parent.is_symlink():  # a file of an older cache layout
         path.parent.unlink()
-        path.parent.mkdir()
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_bytes(marshal.dumps((format_key, value)))
-    tmp.replace(path)
+    cache = next(folder for folder in path.parents if folder.name == FOLDER)
+    sitefiles.write(cache, path, marshal.dumps((format_key, value)))
 
 
 class Memo:

@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 import jinja2
 from markupsafe import Markup
 
-from . import cite, cms, export, feeds, hosting, linked_data, markdown, plan, regionmap, search
+from . import cite, cms, export, feeds, hosting, linked_data, markdown, plan, regionmap, search, sitefiles
 from .images import ImageSet
 from .markdown import Links
 from .models import VOCABULARIES, Entry
@@ -340,7 +340,7 @@ def _compiled(cache: Path) -> jinja2.BytecodeCache:
     compiles depends on the filters and globals defined here, not only on its source
     (by which Jinja keys it)."""
     folder = cache / "templates" / code_version()[:16]
-    folder.mkdir(parents=True, exist_ok=True)
+    sitefiles.folder(cache, folder)  # (never a link out of the site's cache)
     for old in folder.parent.iterdir():
         if old != folder:
             shutil.rmtree(old, ignore_errors=True)

@@ -10,7 +10,7 @@ from datetime import date
 from importlib import metadata
 from pathlib import Path
 
-from . import __version__
+from . import __version__, sitefiles
 from .problems import UsageError
 
 STARTER_FOLDER = Path(__file__).parent / "starter"
@@ -40,19 +40,21 @@ def create(folder: Path, today: date | None = None) -> str:
     except OSError as err:
         raise UsageError(f"cannot make {folder}: {err.strerror}") from None
     today_text = (today or date.today()).isoformat()
-    for name, source in STARTER.items():
-        text = (STARTER_FOLDER / source).read_text("utf-8").replace("{today}", today_text)
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, "utf-8")
+    root = folder.resolve()
     requirement = engine_requirement()
-    (folder / "requirements.txt").write_text(
-        f"# The engine this site is built with (its own packages' versions: constraints.txt).\n{requirement}\n", "utf-8"
+    made = {
+        name: (STARTER_FOLDER / source).read_text("utf-8").replace("{today}", today_text)
+        for name, source in STARTER.items()
+    }
+    made["requirements.txt"] = (
+        f"# The engine this site is built with (its own packages' versions: constraints.txt).\n{requirement}\n"
     )
+    for name, text in made.items():  # (new files only: nothing written over, nor through a link)
+        sitefiles.write(root, root / name, text.encode(), new=True)
     from . import schema  # (the example files' first line points editors' tools there)
     from .validate import load_settings
 
-    schema.write(folder, load_settings(folder))
+    schema.write(root, load_settings(root))
     steps = [
         f"Made a new site in {folder}. Next:",
         f"  cd {folder}",

@@ -8,16 +8,20 @@ them after changing a vocabulary in site.yaml: `.venv/bin/goodrel schema`."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
 
+from . import sitefiles
 from .models import EventMeta, Settings, StoryMeta
+from .problems import Problem
 from .validate import VOCAB_FIELDS
 
 MODELS: dict[str, type[StoryMeta] | type[EventMeta]] = {"story": StoryMeta, "event": EventMeta}
 FOLDER = "schema"
 COMMAND = ".venv/bin/goodrel schema"
+LIMIT = 1024 * 1024  # (a schema file is some 20 KB; a larger one is not the engine's)
 
 
 def path(root: Path, kind: str) -> Path:
@@ -57,23 +61,34 @@ def text(kind: str, settings: Settings) -> str:
     return json.dumps(generate(kind, settings), indent=2, ensure_ascii=False) + "\n"
 
 
-def stale(root: Path, settings: Settings) -> list[str]:
-    """The schema files under the site root that differ from what would be generated."""
-    return [
-        path(root, kind).relative_to(root).as_posix()
-        for kind in MODELS
-        if path(root, kind).is_file() and path(root, kind).read_text("utf-8") != text(kind, settings)
-    ]
+def stale(root: Path, settings: Settings) -> list[Problem]:
+    """A warning for each schema file under the site root that differs from what would
+    be generated, or that `write` would refuse (a link, a folder)."""
+    found = []
+    for kind in MODELS:
+        try:
+            current = sitefiles.existing(root, path(root, kind), LIMIT)
+        except sitefiles.Refused as err:
+            message = f"{err.problem.message} ('{COMMAND}' writes this file)"
+            found.append(dataclasses.replace(err.problem, message=message, level="warning"))
+            continue
+        if current is not None and current != text(kind, settings).encode():
+            rel = path(root, kind).relative_to(root).as_posix()
+            message = f"{rel} no longer matches site.yaml and the models: run '{COMMAND}' and commit the result"
+            found.append(Problem("site.yaml", 1, message, "warning"))
+    return found
 
 
 def write(root: Path, settings: Settings, missing_only: bool = False) -> list[Path]:
-    written = []
+    """Write the schema files that are missing or differ (with `missing_only`, those
+    missing); the paths written. Each target is checked before any is written: a link
+    or a folder in the way is Refused and nothing is written."""
+    todo = []
     for kind in MODELS:
-        target = path(root, kind)
-        wanted = text(kind, settings)
-        if missing_only and target.exists() or target.is_file() and target.read_text("utf-8") == wanted:
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(wanted, "utf-8")
-        written.append(target)
-    return written
+        target, wanted = path(root, kind), text(kind, settings).encode()
+        current = sitefiles.existing(root, target, LIMIT)
+        if current is None or not missing_only and current != wanted:
+            todo.append((target, wanted))
+    for target, wanted in todo:
+        sitefiles.write(root, target, wanted)
+    return [target for target, _ in todo]

@@ -24,6 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
+from . import sitefiles
 from .output import Tree, link_or_copy
 from .records import digest
 from .site import Site
@@ -155,7 +156,7 @@ def index(tree: Tree, pages: list[Indexed], cache: Path, language: str, jobs: in
     found = shards(pages)  # (none for a site with nothing public: Pagefind makes no empty index,
     # and the search page says that search is not available, with links to browse)
     keys = [digest(pagefind_version, language, [(p.rel, p.content) for p in shard]) for shard in found]
-    cache.mkdir(parents=True, exist_ok=True)
+    sitefiles.folder(cache.parent, cache)  # (never a link out of the site's cache)
     missing = [(shard, key) for shard, key in zip(found, keys, strict=True) if not (cache / key).is_dir()]
     _run_all([(tree.path, shard, cache / key, language) for shard, key in missing], jobs)
     folders = [f"pagefind-{key[:12]}" if n else "pagefind" for n, key in enumerate(keys)]

@@ -14,12 +14,17 @@ gives the same picture anywhere."""
 from __future__ import annotations
 
 import argparse
+import io
+import sys
 import textwrap
 from pathlib import Path
 from urllib.parse import urlparse
 
 import yaml
 from PIL import Image, ImageDraw, ImageFont
+
+from . import sitefiles
+from .limits import SETTINGS_BYTES
 
 WIDTH, HEIGHT = 1200, 630  # the size link previews ask for (1.91:1)
 SCALE = 2  # drawn twice as large, then reduced, for smooth edges
@@ -104,14 +109,22 @@ def main(argv: list[str] | None = None) -> None:
         "--default", action="store_true", help="the default theme's picture, which names no site (give --out)"
     )
     args = parser.parse_args(argv)
-    out = args.out or args.site / "theme" / "static" / "share.png"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if args.default:
-        picture = draw_default()
-    else:
-        settings = yaml.safe_load((args.site / "site.yaml").read_text("utf-8"))
-        picture = draw(settings["title"], settings["description"], urlparse(settings["base_url"]).hostname)
-    picture.save(out, optimize=True)
+    root = args.site.resolve()
+    out = args.out.absolute() if args.out else root / "theme" / "static" / "share.png"
+    if args.out:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        if args.default:
+            picture = draw_default()
+        else:
+            settings = yaml.safe_load(sitefiles.read_bytes(root, root / "site.yaml", SETTINGS_BYTES))
+            picture = draw(settings["title"], settings["description"], urlparse(settings["base_url"]).hostname)
+        data = io.BytesIO()
+        picture.save(data, "PNG", optimize=True)
+        # Into the site (or, with --out, the folder named), never through a link.
+        sitefiles.write(root if args.out is None else out.parent, out, data.getvalue())
+    except sitefiles.Refused as err:
+        sys.exit(f"{err.problem}")
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 """The site's own files, and nothing else: every file the build, `check` and `serve`
-read from a site comes through here.
+read from a site, and every file goodrel writes into one, comes through here.
 
 A file is the site's own when its path, with every symbolic link followed, lies inside
 the site root, and it is a regular file. Anything else is refused before it is opened:
@@ -13,6 +13,14 @@ ever, or act on a device). A link that stays inside the site is followed.
     read_bytes(root, path, limit) a site file's bytes, or Refused (also when too large)
     read_regular(real, limit)     the bytes of a path that `inspect` already gave
 
+And every file goodrel writes into a site (sitefiles.write: never through a link,
+never outside the site; own_folder: the cache, holding no link at all):
+
+    folder(root, path)            make a folder of the site; its real path, or Refused
+    existing(root, path, limit)   the bytes a write would replace, or Refused (a link…)
+    write(root, path, data, new)  write a regular file of the site, or Refused
+    own_folder(root, name)        the cache folder, Refused if a link is in it
+
 Refused carries a Problem at line 0 (the file as a whole), printed `PATH: message`.
 
 Checked, then opened: a file swapped for a link by someone writing to the site folder
@@ -22,6 +30,7 @@ from __future__ import annotations
 
 import errno
 import os
+import secrets
 import stat
 from functools import lru_cache
 from pathlib import Path
@@ -195,3 +204,155 @@ def inspect_folder(root: Path, folder: Path) -> str:
 
 def _size(n: int) -> str:
     return f"{n / 1024 / 1024:g} MB" if n >= 1024 * 1024 else f"{n / 1024:g} KB"
+
+
+# Writing: every command that writes into a site (schema, new, init, the share image,
+# the build's cache) writes through these, so that nothing lands outside the site.
+
+
+def folder(root: Path, path: Path | str, make: bool = True) -> str:
+    """Make a folder of the site, and the folders above it, where they are missing; its
+    real path. Refused if a part of it is not a folder, or leads outside the site.
+    Without `make`, FileNotFoundError where a part is missing."""
+    rel = relative(root, path)
+    real_root = _real_root(str(root))
+    if rel == ".." or rel.startswith("../"):
+        raise _refuse(rel, "is outside the site folder: goodrel writes only inside the site")
+    here, named = real_root, Path(root)
+    for part in Path(rel).parts if rel != "." else ():
+        named, step = named / part, os.path.join(here, part)
+        if make:
+            try:
+                os.mkdir(step)  # (never follows a link: EEXIST if one is there)
+                here = step
+                continue
+            except FileExistsError:
+                pass
+        elif not os.path.lexists(step):
+            raise FileNotFoundError(errno.ENOENT, "no such folder", os.fspath(named))
+        real = os.path.realpath(step)
+        if not _inside(real, real_root):
+            raise _refuse(
+                relative(root, named),
+                f"is a link to {real}, outside the site folder: goodrel writes only inside the site; "
+                "put the folder itself here instead of a link",
+            )
+        if not os.path.isdir(real):
+            raise _refuse(relative(root, named), "should be a folder: move it away and run the command again")
+        here = real
+    return here
+
+
+def existing(root: Path, path: Path | str, limit: int) -> bytes | None:
+    """The bytes of the site's regular file that a write to `path` would replace; None
+    if there is none. Refused if a link (of any kind) or anything but a file is there."""
+    try:
+        real = folder(root, os.path.dirname(path), make=False)
+    except FileNotFoundError:
+        return None
+    target = os.path.join(real, os.path.basename(path))
+    if _writable(root, path, target) is None:
+        return None
+    return read_regular(target, limit, relative(root, path))
+
+
+def write(root: Path, path: Path | str, data: bytes, new: bool = False) -> None:
+    """Write a regular file of the site at `path`, its folders made. Refused, and nothing
+    written, if a link (to anywhere, or to nothing) or anything but a regular file is
+    there, or if its folder leads outside the site. Written into a new file made beside
+    it (O_EXCL: never through a link) and renamed into place, so a reader sees the old
+    file or the new, whole; with `new`, created where nothing is (FileExistsError if
+    something is)."""
+    rel = relative(root, path)
+    real = folder(root, os.path.dirname(path))
+    name = os.path.basename(path)
+    dir_fd = os.open(real, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    try:
+        _still_inside(root, rel, dir_fd)
+        found = _writable(root, path, name, dir_fd)
+        if found is not None and new:
+            raise FileExistsError(errno.EEXIST, "already exists", os.fspath(path))
+        temp = name if new else f".{name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+        fd = os.open(temp, flags, 0o666, dir_fd=dir_fd)
+        try:
+            with os.fdopen(fd, "wb") as f:
+                if found is not None:
+                    os.fchmod(fd, stat.S_IMODE(found.st_mode))  # (a replaced file keeps its mode)
+                f.write(data)
+            if not new:
+                os.replace(temp, name, src_dir_fd=dir_fd, dst_dir_fd=dir_fd)
+        except BaseException:
+            os.unlink(temp, dir_fd=dir_fd)
+            raise
+    finally:
+        os.close(dir_fd)
+
+
+def _writable(root: Path, path: Path | str, target: str, dir_fd: int | None = None) -> os.stat_result | None:
+    """What is at a write's target (its stat, not following a link); None if nothing.
+    Refused if it is a link or not a regular file."""
+    try:
+        found = os.stat(target, dir_fd=dir_fd, follow_symlinks=False)
+    except FileNotFoundError:
+        return None
+    rel = relative(root, path)
+    if stat.S_ISLNK(found.st_mode):
+        to = os.readlink(target, dir_fd=dir_fd)
+        raise _refuse(
+            rel,
+            f"is a link (to {to}): goodrel writes only regular files of the site, never through "
+            "a link; delete the link and run the command again",
+        )
+    if not stat.S_ISREG(found.st_mode):
+        kind = _KINDS.get(stat.S_IFMT(found.st_mode), "not a regular file")
+        raise _refuse(rel, f"is {kind}, not a file: move it away and run the command again")
+    return found
+
+
+def _still_inside(root: Path, rel: str, dir_fd: int) -> None:
+    """Refuse a folder swapped for a link between finding its real path and opening it
+    (where the system says what an open folder is: /proc on Linux)."""
+    try:
+        opened = os.readlink(f"/proc/self/fd/{dir_fd}")
+    except OSError:
+        return
+    if not _inside(opened, _real_root(str(root))):
+        raise _refuse(rel, "was moved out of the site while it was being written: run the command again")
+
+
+def own_folder(root: Path, name: str) -> Path:
+    """A folder directly in the site that only goodrel writes (its cache): made if
+    missing. Refused if it, or anything in it, is a link or a special file, which no
+    build makes (a link planted there would send the build's writes, or reads, outside
+    the site)."""
+    path = Path(root) / name
+    advice = f"which no build makes: delete the folder {name} (the next build makes it again)"
+    try:
+        os.mkdir(path)
+    except FileExistsError:
+        found = os.lstat(path)
+        if not stat.S_ISDIR(found.st_mode):
+            raise _refuse(name, f"is {_kind(path, found)}, {advice}") from None
+    todo = [path]
+    while todo:
+        try:
+            entries = list(os.scandir(todo.pop()))
+        except FileNotFoundError:  # (removed meanwhile by another build)
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                todo.append(Path(entry.path))
+            elif not entry.is_file(follow_symlinks=False):
+                try:
+                    found = os.lstat(entry.path)
+                except FileNotFoundError:
+                    continue
+                raise _refuse(relative(root, entry.path), f"is {_kind(Path(entry.path), found)}, {advice}")
+    return path
+
+
+def _kind(path: Path, found: os.stat_result) -> str:
+    if stat.S_ISLNK(found.st_mode):
+        return f"a link (to {os.readlink(path)})"
+    return _KINDS.get(stat.S_IFMT(found.st_mode), "not a regular file")

@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
+from . import sitefiles
 from .output import Tree, relpath
 from .records import FOLDER, FORMAT, code_version, file_digest, read_record, write_record
 
@@ -55,15 +56,13 @@ class Store:
         if self.link(tree, ((url, name),)):
             return name
         written = tree.write(relpath(url), data)
-        self.folder.mkdir(parents=True, exist_ok=True)
+        folder = sitefiles.folder(self.folder.parent, self.folder)  # (in the cache: never a link out)
         try:
-            os.link(written, self.folder / name)
+            os.link(written, os.path.join(folder, name))  # (a new name: never through a link)
         except FileExistsError:  # kept meanwhile by another worker
             pass
         except OSError:  # no hard links here: a copy, put in place whole
-            tmp = self.folder / f".{name}.{os.getpid()}"
-            tmp.write_bytes(data)
-            tmp.replace(self.folder / name)
+            sitefiles.write(self.folder.parent, self.folder / name, data)
         return name
 
     def save(self, index: dict[str, PageRecord]) -> None:

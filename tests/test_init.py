@@ -15,7 +15,7 @@ import pytest
 import yaml
 from conftest import NOW, REPO, build, run
 
-from goodrel_site import __version__, scaffold
+from goodrel_site import __version__, scaffold, sitefiles
 
 
 @pytest.fixture
@@ -72,10 +72,10 @@ def test_init_refuses_a_folder_in_use(tmp_path: Path, existing: str, capsys):
 
 
 def test_a_full_disk_during_init_is_one_line_and_exit_2(tmp_path: Path, capsys, monkeypatch):
-    def full(self, *args, **kwargs):
-        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+    def full(root, path, *args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
 
-    monkeypatch.setattr(Path, "write_text", full)
+    monkeypatch.setattr(sitefiles, "write", full)  # (every file init writes goes through it)
     assert run("init", str(tmp_path / "ours")) == 2
     err = capsys.readouterr().err
     assert err.startswith("goodrel: ") and "the disk is full" in err and "Traceback" not in err, err
