@@ -8,16 +8,20 @@ only touches the files that differ; otherwise a new empty folder. A file already
 (the same inode as the cached copy it should be) is left alone; any other file is
 replaced by renaming, never written over in place, since output files are hard links
 shared with the build cache and the published output; whatever the build did not make
-is removed before the swap."""
+is removed before the swap. The marker lists what it made, so that the next build
+knows what is its own: what else an output holds is carried over (CARRIED) or refused
+(check_out_dir), never deleted."""
 
 from __future__ import annotations
 
 import ctypes
 import errno
 import fcntl
+import json
 import os
 import re
 import shutil
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -26,15 +30,30 @@ from pathlib import Path
 
 from .load import CONTENT_DIRS
 from .problems import UsageError
+from .records import FOLDER
 
-# Written into every build, so that a folder is only ever replaced by another build.
+# Written into every build, with the list of the files it made, so that a folder is
+# only ever replaced by another build, and nothing it did not make is lost.
 MARKER = ".goodrel-build"
+_MARKER_HEAD = "made by goodrel; replaced on every build. The files it made, one JSON string a line:\n"
+_LEGACY_MARKER = "made by goodrel; replaced on every build\n"  # (before the list: every file its own)
+# What an output may hold that no build made, carried into each new output whole: the
+# custom domain of GitHub Pages and the file that stops it running Jekyll, which people
+# who publish the folder themselves put there. Anything else the build did not make is
+# refused, never deleted.
+CARRIED = ("CNAME", ".nojekyll")
+# Folders the build makes whole, listed as folders: the search index's (search.py),
+# whose file names Pagefind does not make the same from one build to the next.
+_WHOLE = re.compile(r"(pagefind(?:-[0-9a-f]+)?/)")
+_PREVIEW = re.compile(r"preview-[0-9]+")  # the preview's own outputs in the cache (serve.py)
 _UNSAFE = re.compile(r"(^|/)\.{0,2}(/|$)")  # an empty, '.' or '..' path segment
+_NAMED = 5  # files a refusal names, of those it found
 
 
 def check_out_dir(site: Path, out: Path) -> None:
     """Refuse an output folder that is, holds, or lies inside the site's sources (links
-    followed: a theme may be a symlink), or that holds anything but an earlier build."""
+    followed: a theme may be a symlink) or its cache, or that holds anything but an
+    earlier build and the files it carries over (CARRIED)."""
     site, out = site.resolve(), out.resolve()
     sources = [(site / name).resolve() for name in (*CONTENT_DIRS, "theme", "site.yaml")]
     if out == site or site.is_relative_to(out):
@@ -42,11 +61,80 @@ def check_out_dir(site: Path, out: Path) -> None:
     for source in sources:
         if out == source or out.is_relative_to(source) or source.is_relative_to(out):
             raise UsageError(f"--out {out} overlaps the site's content at {source}; choose another folder")
-    if out.exists() and (not out.is_dir() or any(out.iterdir()) and not (out / MARKER).exists()):
+    cache = site / FOLDER
+    if out.is_relative_to(cache) and not (out.parent == cache and _PREVIEW.fullmatch(out.name)):
+        raise UsageError(f"--out {out} is inside the site's cache, which builds rewrite; choose {site / 'public'}")
+    if not out.exists():
+        return
+    if not out.is_dir():
+        raise UsageError(f"--out {out} is a file; choose a folder such as {site / 'public'}")
+    strange = strangers(out)
+    if strange:
+        shown = ", ".join(strange[:_NAMED]) + (f" (and {len(strange) - _NAMED} more)" if len(strange) > _NAMED else "")
         raise UsageError(
-            f"--out {out} already holds files that no build made; "
-            "choose an empty or new folder (it is replaced on every build)"
+            f"--out {out} holds what no build made: {shown}; a build replaces the whole folder, so move "
+            f"them elsewhere and build again, or choose another --out ({' and '.join(CARRIED)} are the "
+            "only such files kept from one build to the next)"
         )
+
+
+def strangers(out: Path) -> list[str]:
+    """What an output folder holds that no build made and is not carried over, sorted,
+    each folder named once (`.git/`): nothing if it is empty; everything if it has no
+    marker. An output with the marker of a build before the list holds nothing else."""
+    folders: set[str] = set()
+    held = listing(out, folders)
+    if not held and not folders:
+        return []
+    made = _made(out)
+    if made is None:
+        return sorted({rel.split("/")[0] + ("/" if "/" in rel else "") for rel in [*held, *folders]})
+    if not made:  # (a marker from before the list)
+        return []
+    ours = made | {MARKER} | {name for name in CARRIED if _regular(out / name)}
+    above = {rel.rsplit("/", n)[0] for rel in ours for n in range(1, rel.rstrip("/").count("/") + 1)}
+    above |= {rel.rstrip("/") for rel in ours if rel.endswith("/")}
+    found = set()
+    for rel in [*held, *folders]:
+        whole = _WHOLE.match(rel + "/")
+        if rel in ours or rel in above or whole and whole[1] in ours:
+            continue
+        parts = rel.split("/")
+        prefix = next("/".join(parts[:n]) for n in range(1, len(parts) + 1) if "/".join(parts[:n]) not in above)
+        found.add(prefix + "/" if prefix in folders else prefix)
+    return sorted(found)
+
+
+def _made(out: Path) -> set[str] | None:
+    """The files that the build which made `out` listed in its marker; empty for a
+    marker from before the list; None if there is no marker (or it is not a build's)."""
+    try:
+        fd = os.open(out / MARKER, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with open(fd, encoding="utf-8", errors="surrogateescape") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        text = f.read()
+    if text == _LEGACY_MARKER:
+        return set()
+    if not text.startswith(_MARKER_HEAD):
+        return None
+    try:
+        return {json.loads(line) for line in text[len(_MARKER_HEAD) :].splitlines()}
+    except ValueError:
+        return None
+
+
+def marker(made: set[str]) -> str:
+    """The marker's text: what it is, then every file the build made (a folder made
+    whole, once, as `pagefind/`)."""
+    listed = {whole[1] if (whole := _WHOLE.match(rel)) else rel for rel in made}
+    return _MARKER_HEAD + "".join(json.dumps(rel) + "\n" for rel in sorted(listed))
+
+
+def _regular(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink()
 
 
 class Tree:
@@ -59,6 +147,7 @@ class Tree:
         self.folders: set[str] = {""}
         self.held: dict[str, int] = listing(path, self.folders) if reuse else {}  # path -> inode
         self.made: set[str] = set()
+        self.carried: set[str] = set()  # what it holds that no build made (CARRIED)
         self.published: dict[str, int] = {}  # every file, by inode, once swapped into place
 
     def target(self, rel: str) -> str:
@@ -97,10 +186,16 @@ class Tree:
             os.replace(tmp, target)
         return target
 
+    def carry(self, rel: str, source: Path) -> None:
+        """Put a file that no build made into the output as it is, unlisted."""
+        self.link(rel, source)
+        self.made.discard(rel)
+        self.carried.add(rel)
+
     def finish(self) -> None:
-        """Remove every file this build did not make, and the folders left empty."""
+        """Remove every file this build did not make or carry, and the folders left empty."""
         emptied = set()
-        for rel in self.held.keys() - self.made:
+        for rel in self.held.keys() - self.made - self.carried:
             os.unlink(os.path.join(self.path, rel))
             folder = rel.rpartition("/")[0]
             while folder and folder not in emptied:
@@ -165,7 +260,10 @@ def output_tree(out: Path, reuse: bool) -> Iterator[Tree]:
     try:
         tree = Tree(tmp, reuse)
         yield tree
-        tree.write(MARKER, "made by goodrel; replaced on every build\n")
+        for name in CARRIED:
+            if name not in tree.made and _regular(out / name):
+                tree.carry(name, out / name)
+        tree.write(MARKER, marker(tree.made))
         tree.finish()
         tmp.chmod(0o755)  # mkdtemp makes it private; a served site must be readable
         old = _swap(tmp, out)
@@ -254,9 +352,15 @@ def locked(root: Path, out: Path, waiting: Callable[[str], None]) -> Iterator[No
     A build that finds the lock taken waits for it, saying so once. The locks go with
     the process that holds them, however it ends."""
     with ExitStack() as held:
-        for path in (root / ".goodrel-cache" / "build.lock", out.parent / f".{out.name}.goodrel-lock"):
+        for path in (root / FOLDER / "build.lock", out.parent / f".{out.name}.goodrel-lock"):
             path.parent.mkdir(parents=True, exist_ok=True)
-            lock = held.enter_context(open(path, "a+b"))
+            try:  # (never through a link: opening one could make a file elsewhere)
+                fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o666)
+            except OSError as err:
+                if err.errno != errno.ELOOP:
+                    raise
+                raise UsageError(f"{path} is a link: a build lock is a plain file; delete the link") from None
+            lock = held.enter_context(open(fd, "a+b"))
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

@@ -375,10 +375,13 @@ def test_a_build_with_nothing_changed_is_skipped_and_any_change_is_seen(site: Pa
         return build(Options(site=site, out=out, now=now, jobs=1, search=False)).skipped
 
     assert again() and tree(out) == before
-    # The output changed by hand (a file gone, a file added): built again, and mended.
+    # The output changed by hand (a file gone, a CNAME added): built again, and mended,
+    # the CNAME carried over (any other file added is refused: test_out_folder.py).
     page = next(out.glob("stories/*/index.html"))
     page.unlink()
-    (out / "stray.txt").write_text("left over")
+    (out / "CNAME").write_text("stories.example.org\n")
+    assert not again() and tree(out) == {**before, "CNAME": tree(out)["CNAME"]}
+    (out / "CNAME").unlink()
     assert not again() and tree(out) == before
     assert again()
     # Files saved again as they were (new times, the same bytes): still nothing to do.
