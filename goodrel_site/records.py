@@ -79,6 +79,7 @@ def write_record(path: Path, format_key: str, value: Any) -> None:
     if path.parent.is_file() and not path.parent.is_symlink():  # a file of an older cache layout
         path.parent.unlink()
     cache = next(folder for folder in path.parents if folder.name == FOLDER)
+    sitefiles.folder(cache.parent, cache)  # (the preview writes before any build made it)
     sitefiles.write(cache, path, marshal.dumps((format_key, value)))
 
 
