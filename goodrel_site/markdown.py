@@ -14,9 +14,11 @@ import posixpath
 import re
 from collections.abc import MutableMapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from html import escape
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -26,7 +28,8 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from . import images
 from .problems import Problem
-from .records import signature
+from .records import digest, signature
+from .site import address_keys
 
 UNSAFE_SCHEME = re.compile(r"^\s*(javascript|vbscript|data|file):", re.IGNORECASE)
 HAS_SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
@@ -35,13 +38,25 @@ PULL_QUOTE = "[pull quote]"  # the marker, alone in a paragraph (any letter case
 
 @dataclass
 class Links:
-    """What relative links may point at: the shown items, and every content file."""
+    """What links may point at: the shown items, and every content file."""
 
     root: Path
     urls: dict[str, str]  # source path -> url, for the items in the site
     withheld: frozenset[str]  # source paths of content files that are not shown
     prefix: str = ""  # the path the site is served below ("/stories" for example.org/stories/)
     quoted: frozenset[str] = frozenset()  # source paths of the stories with a pull quote to place
+    withheld_at: frozenset[str] = frozenset()  # the withheld items' addresses (site.withheld_at)
+    base_url: str = ""  # the address the site is published at
+
+    @cached_property
+    def by_digest(self) -> dict[str, tuple[str | None, bool]]:
+        """Each content file, by the digest of its path -> (its url, whether withheld)."""
+        found: dict[str, tuple[str | None, bool]] = {digest(p): (None, True) for p in self.withheld}
+        return found | {digest(p): (url, False) for p, url in self.urls.items()}
+
+    def hides(self, keys: tuple[str, ...]) -> bool:
+        """Whether a site path, by its site.address_keys, is a withheld item's address."""
+        return any(key in self.withheld_at for key in keys)
 
 
 @dataclass
@@ -49,8 +64,10 @@ class Rendered:
     html: str
     problems: list[Problem] = field(default_factory=list)
     images: list[images.ImageSet] = field(default_factory=list)
-    # What the text read: ("link", source, its url or None, whether it is withheld) and
-    # ("file", picture path, its signature).
+    # What the text read: ("link", the digest of a content file's path, its url or None,
+    # whether it is withheld), ("address", a site path's address_keys, whether withheld)
+    # and ("file", picture path, its signature). No content file is named: a page's record
+    # is kept in the cache, and the file it links to may be withheld.
     reads: list[tuple] = field(default_factory=list)
     text: str = ""  # the text as plain text (see plain)
     quote_placed: bool = False  # the text placed the pull quote (else the page shows it after)
@@ -60,7 +77,10 @@ def still(reads: tuple | list, links: Links) -> bool:
     """Whether the site still reads as a text found it (see Rendered.reads)."""
     for read in reads:
         if read[0] == "link":
-            if links.urls.get(read[1]) != read[2] or (read[1] in links.withheld) != read[3]:
+            if links.by_digest.get(read[1], (None, False)) != (read[2], read[3]):
+                return False
+        elif read[0] == "address":
+            if links.hides(read[1]) != read[2]:
                 return False
         elif signature(Path(read[1])) != read[2]:
             return False
@@ -103,7 +123,8 @@ def _resolve_links(state: StateCore) -> None:
         line = env["first"] + block.map[0]
         if block.type == "html_block":
             _problem(env, line, "raw HTML is shown as text, not used: write it in Markdown instead", "warning")
-        for token in block.children or ():
+        children = block.children or []
+        for i, token in enumerate(children):
             if token.type in ("softbreak", "hardbreak"):  # a paragraph's next line
                 line += 1
             elif token.type == "text" and PULL_QUOTE in token.content.lower():
@@ -116,7 +137,11 @@ def _resolve_links(state: StateCore) -> None:
             elif token.type == "html_inline":
                 _problem(env, line, f"raw HTML '{token.content}' is shown as text: use Markdown instead", "warning")
             elif token.type == "link_open":
-                token.attrSet("href", _content_url(str(token.attrGet("href") or ""), env, line))
+                href = _content_url(str(token.attrGet("href") or ""), env, line)
+                if href is None:
+                    _unlink(children, i, env, line)
+                else:
+                    token.attrSet("href", href)
             elif token.type == "image":
                 token.meta["image"] = _image(str(token.attrGet("src") or ""), env, line)
                 if not token.content.strip():
@@ -162,22 +187,32 @@ def _place_quote(state: StateCore) -> None:
         i += 1
 
 
-def _content_url(href: str, env: MutableMapping[str, Any], line: int) -> str:
+def _content_url(href: str, env: MutableMapping[str, Any], line: int) -> str | None:
     """A relative link to a content file becomes that item's URL; a site path
-    (`/categories/`) gets the path the site is served below."""
+    (`/categories/`) gets the path the site is served below; a link to a withheld item,
+    in any form, is None: its words are shown without it (a withdrawal always wins)."""
     links: Links = env["links"]
-    if href.startswith("/") and not href.startswith("//"):
-        return links.prefix + href
-    if not href or href.startswith("#") or HAS_SCHEME.match(href) or href.startswith("//"):
+    if not href or href.startswith("#"):
+        return href
+    paths = _site_paths(href, links)
+    if paths:
+        keys = tuple(key for path in paths for key in address_keys(path))
+        withheld = links.hides(keys)
+        env["result"].reads.append(("address", keys, withheld))
+        if withheld:
+            return None
+        return links.prefix + href if href.startswith("/") and not href.startswith("//") else href
+    if HAS_SCHEME.match(href) or href.startswith("//"):
         return href
     target, _, fragment = href.partition("#")
-    source = posixpath.normpath(posixpath.join(posixpath.dirname(env["path"]), target))
-    env["result"].reads.append(("link", source, links.urls.get(source), source in links.withheld))
-    if source in links.urls:
-        return links.prefix + links.urls[source] + (f"#{fragment}" if fragment else "")
-    if source in links.withheld:
-        _problem(env, line, f"links to {source}, which is not public: remove the link or publish that item first")
-    elif not source.endswith(".md"):
+    source = posixpath.normpath(posixpath.join(posixpath.dirname(env["path"]), unquote(target.partition("?")[0])))
+    url, withheld = links.by_digest.get(digest(source), (None, False))
+    env["result"].reads.append(("link", digest(source), url, withheld))
+    if url is not None:
+        return links.prefix + url + (f"#{fragment}" if fragment else "")
+    if withheld:
+        return None
+    if not source.endswith(".md"):
         _problem(
             env,
             line,
@@ -187,6 +222,49 @@ def _content_url(href: str, env: MutableMapping[str, Any], line: int) -> str:
     else:
         _problem(env, line, f"links to {source}, which does not exist: check the file name")
     return href
+
+
+def _site_paths(href: str, links: Links) -> tuple[str, ...]:
+    """The paths in the site a link may name, if it is an address of this site (`/x/`,
+    or `//host/x/` and `https://host/x/` at the site's own host): its path decoded,
+    without query or fragment, and without the site's prefix when it has it."""
+    if not href.startswith("/") and not HAS_SCHEME.match(href):
+        return ()
+    base = urlsplit(links.base_url)
+    try:
+        parts = urlsplit(href)
+        if parts.scheme or parts.netloc:
+            if parts.scheme.lower() not in ("", "http", "https"):
+                return ()
+            if (parts.hostname, parts.port) != (base.hostname, base.port):
+                return ()
+    except ValueError:  # (a port that is not a number)
+        return ()
+    path = posixpath.normpath("/" + unquote(parts.path).lstrip("/"))
+    if parts.path.endswith("/") and path != "/":
+        path += "/"
+    prefix = base.path.rstrip("/").casefold()  # (as written, the path may or may not have it)
+    if prefix and (path.casefold() + "/").startswith(prefix + "/"):
+        return (path, path[len(prefix) :] or "/")
+    return (path,)
+
+
+def _unlink(children: list[Token], i: int, env: MutableMapping[str, Any], line: int) -> None:
+    """The link opened at children[i] goes to a withheld item: its words stay, the link
+    goes, and the file's editor is told (a note, not an error: nothing another file says
+    can stop the build that takes an item down)."""
+    j = next(k for k in range(i + 1, len(children)) if children[k].type == "link_close")
+    words = "".join(_words(t) for t in children[i + 1 : j]).strip()
+    children[i] = children[j] = Token("text", "", 0)
+    shown = words if len(words) <= 60 else words[:59] + "\u2026"
+    _problem(
+        env,
+        line,
+        f"the link '{shown}' goes to an item that is not public now (withdrawn, a draft, "
+        "embargoed or past its unpublish_on): its words are shown without the link, which "
+        "comes back when that item is public again; remove the link if it should not",
+        "warning",
+    )
 
 
 def _image(src: str, env: MutableMapping[str, Any], line: int) -> images.ImageSet | None:

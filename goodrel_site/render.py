@@ -71,6 +71,8 @@ def links(site: Site, prefix: str = "") -> Links:
         site.withheld,
         prefix,
         frozenset(s.path for s in site.stories if s.quote),
+        site.withheld_at,
+        site.settings.base_url,
     )
 
 

@@ -10,6 +10,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from .models import VOCABULARIES, Entry, Settings
+from .records import digest
 from .slugs import slugify
 from .validate import Content
 
@@ -64,6 +65,8 @@ class Site:
     leads: dict[str, Entry] = field(default_factory=dict)  # story url -> its story's lead version
     listed: tuple[Entry, ...] = ()  # each story once, by its lead, newest first
     withheld: frozenset[str] = field(default=frozenset())  # source paths of items not shown
+    # The addresses of the items not shown, as address_keys digests (see withheld_at).
+    withheld_at: frozenset[str] = field(default=frozenset())
 
     @property
     def entries(self) -> tuple[Entry, ...]:
@@ -101,6 +104,33 @@ def alias_url(alias: str) -> str:
     return alias if alias.endswith(("/", ".html")) else alias + "/"
 
 
+def address_keys(path: str) -> tuple[str, ...]:
+    """The digests a site path (no query, fragment or percent-encoding) is looked up by
+    among the withheld addresses: the address itself, as an alias is withheld at it, and
+    each folder it is in, as an item's files (its citations) are in its folder. Digests,
+    so that what is kept of a page (store.py) names no withheld item; case folded, as
+    some hosts serve /Stories/X/ for /stories/x/."""
+    path = path.casefold()
+    if path.endswith("/index.html"):
+        path = path[: -len("index.html")]
+    elif not path.endswith((".html", "/")) and "." not in path.rsplit("/", 1)[-1]:
+        path += "/"
+    folders = [path[: i + 1] for i, char in enumerate(path) if char == "/"]
+    return (digest("at", path), *(digest("in", folder) for folder in folders))
+
+
+def withheld_at(entries: list[Entry], shown: list[Entry]) -> frozenset[str]:
+    """The address_keys digests of the withheld items' addresses (their folders, and
+    their aliases exactly), less any address a shown item has."""
+
+    def addresses(items: list[Entry]) -> set[tuple[str, str]]:
+        found = {("in", e.url.casefold()) for e in items}
+        return found | {("at", alias_url(a).casefold()) for e in items for a in e.aliases}
+
+    public = {url for _, url in addresses(shown)}
+    return frozenset(digest(kind, url) for kind, url in addresses(entries) if url not in public)
+
+
 def visibility(entry: Entry, now: date) -> str:
     """'public', or why the entry is withheld on this date."""
     if entry.kind == "story" and entry.consent.status != "given":
@@ -122,7 +152,7 @@ def newest_first(entry: Entry) -> tuple:
 
 def build_site(content: Content, now: date, drafts: bool = False) -> Site:
     shown_in_preview = {"draft", "embargoed", "consent pending"} if drafts else set()
-    shown, previews, withheld = [], set(), set()
+    shown, previews, withheld, hidden = [], set(), set(), []
     for entry in content.entries:
         why = visibility(entry, now)
         if why == "public" or why in shown_in_preview:
@@ -131,6 +161,7 @@ def build_site(content: Content, now: date, drafts: bool = False) -> Site:
                 previews.add(entry.url)
         else:
             withheld.add(entry.path)
+            hidden.append(entry)
     stories = tuple(sorted((e for e in shown if e.kind == "story"), key=newest_first))
     events = tuple(sorted((e for e in shown if e.kind == "event"), key=newest_first))
     pages = tuple(sorted((e for e in shown if e.kind == "page"), key=lambda e: (e.nav is None, e.nav or 0, e.slug)))
@@ -159,6 +190,7 @@ def build_site(content: Content, now: date, drafts: bool = False) -> Site:
         leads=leads,
         listed=tuple(s for s in stories if leads[s.url] is s),
         withheld=frozenset(withheld),
+        withheld_at=withheld_at(hidden, shown),
     )
 
 

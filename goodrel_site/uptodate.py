@@ -135,6 +135,7 @@ def last(root: Path, options: Options) -> Note | None:
     if record is None:
         return None
     found = Note(Inputs(*record[0]), *record[1:])
+    found = found._replace(summary=_named(root, found.summary))
     try:
         if listing(options.out.resolve()) != found.output:
             return None
@@ -145,4 +146,27 @@ def last(root: Path, options: Options) -> Note | None:
 
 def note(root: Path, options: Options, found: Note) -> None:
     """Note a good build (plain data only)."""
+    found = found._replace(summary=_unnamed(found.summary))
     write_record(_path(root, options.out), _FORMAT, (tuple(found.inputs), *found[1:]))
+
+
+# The notes a build reported name content files, a withheld item's among them (its
+# consent notes): they are kept by the digest of the file's path, and named again from
+# the files in the content folders when the note is read.
+_KEPT = "#"  # what a kept path starts with (no path the notes name does)
+
+
+def _unnamed(summary: tuple) -> tuple:
+    *counts, notes = summary
+    content = tuple(f"{folder}/" for folder in CONTENT_DIRS)
+    return (*counts, [(_KEPT + file_digest(n[0].encode()), *n[1:]) if n[0].startswith(content) else n for n in notes])
+
+
+def _named(root: Path, summary: tuple) -> tuple:
+    *counts, notes = summary
+    names = {}
+    for folder in CONTENT_DIRS:
+        for path in (root / folder).rglob("*"):
+            rel = path.relative_to(root).as_posix()
+            names[_KEPT + file_digest(rel.encode())] = rel
+    return (*counts, [(names.get(n[0], n[0]), *n[1:]) for n in notes])

@@ -68,11 +68,6 @@ CASES = {
         story("Bad") + "\nSee [this](../stories/gone.md).\n",
         "stories/bad.md:13: links to stories/gone.md, which does not exist",
     ),
-    "link to a withheld story": (
-        "stories/bad.md",
-        story("Bad") + "\nSee [this](draft.md).\n",
-        "stories/bad.md:13: links to stories/draft.md, which is not public",
-    ),
     "link on a paragraph's third line": (
         "stories/bad.md",
         story("Bad") + "\nOne line,\nanother,\nand [gone](gone.md).\n",
