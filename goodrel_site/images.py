@@ -17,9 +17,10 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from . import limits, sitefiles
+from . import limits, sitefiles, urls
 from .output import Tree
 from .problems import ImageError
+from .slugs import slugify
 
 WIDTHS = (480, 960, 1600)
 VERSION = "1"  # bump when the processing below changes, to refresh cached files
@@ -29,8 +30,8 @@ VERSION = "1"  # bump when the processing below changes, to refresh cached files
 class Variant:
     width: int
     height: int
-    webp: str  # site url
-    fallback: str  # site url
+    webp: str  # site path (raw: urls.path escapes it where it is written)
+    fallback: str  # site path
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,8 @@ class ImageSet:
         return min(self.variants, key=lambda v: abs(v.width - 960))
 
     def srcset(self, kind: str, prefix: str = "") -> str:
-        return ", ".join(f"{prefix}{getattr(v, kind)} {v.width}w" for v in self.variants)
+        """The `srcset` of one kind of file ("webp" or "fallback"), its addresses below `prefix`."""
+        return ", ".join(f"{prefix}{urls.path(getattr(v, kind))} {v.width}w" for v in self.variants)
 
 
 _DAMAGED = "is damaged or cut short: open it in an image editor and save it again"
@@ -100,7 +102,9 @@ def _plan(source: Path, signature: tuple[int, int, int]) -> ImageSet:
             raise ImageError(source, _DAMAGED) from None
     fallback_ext = "png" if alpha else "jpg"
     widths = sorted({w for w in WIDTHS if w < width} | {min(width, WIDTHS[-1])})
-    stem = source.stem.lower()
+    # The file's name as a slug: the output holds only names every host and file system
+    # takes as they are (no quote, '#', '?', space or comma; a non-Latin name transliterated).
+    stem = slugify(source.stem) or "picture"
     variants = tuple(
         Variant(
             w,

@@ -26,7 +26,7 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import images
+from . import images, urls
 from .problems import Problem
 from .records import digest, signature
 from .site import address_keys
@@ -268,6 +268,9 @@ def _unlink(children: list[Token], i: int, env: MutableMapping[str, Any], line: 
 
 
 def _image(src: str, env: MutableMapping[str, Any], line: int) -> images.ImageSet | None:
+    """The picture an image's address names: an address, so `%20` is a space (and
+    markdown-it has already escaped what the text wrote as it is, `<my photo.jpg>`)."""
+    src = unquote(src)
     if not src or HAS_SCHEME.match(src) or src.startswith("/"):
         _problem(env, line, f"the image '{src}' must be a file beside the content, e.g. images/photo.jpg")
         return None
@@ -302,9 +305,11 @@ def picture(
     and before other pictures."""
     default = image.default
     loading = 'loading="eager" fetchpriority="high"' if eager else 'loading="lazy" decoding="async"'
+    webp, fallback = escape(image.srcset("webp", prefix)), escape(image.srcset("fallback", prefix))
+    src, sizes = escape(prefix + urls.path(default.fallback)), escape(sizes)
     return (
-        f'<picture><source type="image/webp" srcset="{image.srcset("webp", prefix)}" sizes="{sizes}">'
-        f'<img src="{prefix}{default.fallback}" srcset="{image.srcset("fallback", prefix)}" sizes="{sizes}" '
+        f'<picture><source type="image/webp" srcset="{webp}" sizes="{sizes}">'
+        f'<img src="{src}" srcset="{fallback}" sizes="{sizes}" '
         f'width="{default.width}" height="{default.height}" alt="{escape(alt)}" {loading}></picture>'
     )
 

@@ -7,9 +7,9 @@ import re
 from datetime import date
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
-from . import chars, limits
+from . import chars, limits, urls
 from .load import line_of
 
 KEY_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -61,6 +61,8 @@ Slug = Key
 Text = Annotated[str, Field(min_length=1, max_length=limits.TEXT_CHARS), _CLEAN]
 Lang = Annotated[str, Field(pattern=LANG_PATTERN), _CLEAN]
 UrlPath = Annotated[str, Field(pattern=URL_PATH_PATTERN, max_length=limits.TEXT_CHARS), _CLEAN]
+# An address to somewhere else (a licence's page): http, https or mailto only (urls.external).
+ExternalUrl = Annotated[str, Field(max_length=limits.TEXT_CHARS), _CLEAN, AfterValidator(urls.external)]
 Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254), _CLEAN]
 Title = Annotated[str, Field(min_length=1, max_length=limits.TITLE_CHARS), _CLEAN]
 Summary = Annotated[str, Field(min_length=1, max_length=limits.SUMMARY_CHARS), _CLEAN]
@@ -245,7 +247,7 @@ VOCABULARIES = ("categories", "approaches", "divides", "themes", "regions")
 
 class Licence(Model):
     name: Text
-    url: Text
+    url: ExternalUrl
 
 
 class Cms(Model):

@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 import jinja2
 from markupsafe import Markup
 
-from . import cite, cms, export, feeds, hosting, linked_data, markdown, plan, regionmap, search, sitefiles
+from . import cite, cms, export, feeds, hosting, linked_data, markdown, plan, regionmap, search, sitefiles, urls
 from .images import ImageSet
 from .markdown import Links
 from .models import VOCABULARIES, Entry
@@ -151,8 +151,8 @@ class Renderer:
     # -- helpers for templates: functions of the settings and their arguments ------
 
     def href(self, url: str) -> str:
-        """A site URL as a link: below the path the site is served at."""
-        return self.prefix + url
+        """A site path as a link: escaped (urls.path), below the path the site is served at."""
+        return self.prefix + urls.path(url)
 
     def term(self, vocabulary: str, key: str) -> plan.TermInfo:
         return self._terms[vocabulary, key]
@@ -209,11 +209,12 @@ class Renderer:
     def asset(self, name: str, absolute: bool = False) -> str:
         """A theme file's URL (with the site's address, `absolute`), versioned by its
         content so browsers never keep a stale copy."""
-        url = self._assets.get(name)
-        if url is None:
+        version = self._assets.get(name)
+        if version is None:
             digest = hashlib.sha256(self.theme.static_bytes(name)).hexdigest()[:10]
-            url = self._assets[name] = f"/assets/{name}?v={digest}"
-        return absolute_url(self.settings, url) if absolute else self.href(url)
+            version = self._assets[name] = f"?v={digest}"
+        path = f"/assets/{name}"
+        return (absolute_url(self.settings, path) if absolute else self.href(path)) + version
 
     def card(
         self, item: plan.Listed, lang: str, level: int = 3, feature: bool = False, category: str | None = None

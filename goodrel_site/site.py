@@ -9,6 +9,7 @@ from datetime import date
 from functools import cached_property, lru_cache
 from pathlib import Path
 
+from . import urls
 from .models import VOCABULARIES, Entry, Settings
 from .records import digest
 from .slugs import slugify
@@ -88,8 +89,8 @@ class Site:
 
 
 def absolute_url(settings: Settings, url: str) -> str:
-    """A site URL with the address the site is published at."""
-    return settings.base_url.rstrip("/") + url
+    """A site path (raw: urls.path escapes it) with the address the site is published at."""
+    return settings.base_url.rstrip("/") + urls.path(url)
 
 
 def url_prefix(settings: Settings) -> str:

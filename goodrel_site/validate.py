@@ -11,7 +11,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import blanks, images, limits
+from . import blanks, images, limits, urls
 from .load import KeyPath, LoadError, Source, content_problems, line_of, load_sources, load_yaml, read_text
 from .models import META_MODELS, VOCABULARIES, Entry, Settings, nested_model
 from .problems import ContentError, Problem
@@ -199,6 +199,8 @@ def _explain(e: Any, key: KeyPath, model: type[BaseModel] | None) -> str:
         return f"{field} must be a date written YYYY-MM-DD"
     if kind == "value_error":
         error = str(ctx.get("error", e["msg"]))
+        if error.startswith(urls.REFUSED):
+            return f"{field} {error}"
         return f"{field}: {error}" if error.startswith("the text holds") else error
     if kind.endswith("_type") or kind in ("union_tag_invalid",):
         return f"{field} has the wrong type ({got})"
