@@ -23,10 +23,10 @@ from urllib.parse import unquote, urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
-from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from . import images, urls
+from .anchors import anchors
 from .problems import Problem
 from .records import digest, signature
 from .site import address_keys
@@ -90,7 +90,7 @@ def still(reads: tuple | list, links: Links) -> bool:
 def _parser() -> MarkdownIt:
     # html is parsed (so it can be reported) but always rendered escaped, below.
     md = MarkdownIt("commonmark", {"html": True}).enable("table")
-    md.use(footnote_plugin).use(anchors_plugin, min_level=2, max_level=4)
+    md.use(footnote_plugin).use(anchors)
     md.validateLink = lambda url: not UNSAFE_SCHEME.match(url)  # type: ignore[method-assign]  # (the documented way)
     md.core.ruler.push("content_links", _resolve_links)
     md.add_render_rule("html_block", lambda self, tokens, i, options, env: f"<p>{escape(tokens[i].content)}</p>\n")
