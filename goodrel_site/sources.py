@@ -3,13 +3,19 @@
 parsing YAML is the costly part of reading a site. The file is looked at (stat) before
 it is read, so an edit made during a build is seen by the next one.
 
+Only the files of items the Site shows are kept (`keep`, once the Site is made): a
+withheld item's file (consent withdrawn, past its unpublish_on, a draft) is parsed
+again by every build, so that nothing of it, not even its file's name, stays in the
+cache once the build that withholds it is done.
+
 Kept in shards, so that one edit rewrites a small file, not all of them. A
-long-running preview keeps one Sources: the shards stay in memory, and an unchanged
-file gives the very same Source object each time (so validation can be skipped for
-it, see validate.Validated)."""
+long-running preview keeps one Sources: the shards stay in memory (a withheld item's
+too: memory is not kept), and an unchanged file gives the very same Source object
+each time (so validation can be skipped for it, see validate.Validated)."""
 
 from __future__ import annotations
 
+import os
 import zlib
 from pathlib import Path
 from typing import NamedTuple
@@ -36,7 +42,8 @@ class Sources:
     def __init__(self, root: Path):
         self.root = root
         self.folder = root / FOLDER / "sources"
-        self._shards: list[dict[str, tuple]] | None = None  # as stored: plain tuples
+        self._stored: list[dict[str, tuple] | None] | None = None  # the shards on disk (None: no good record)
+        self._shards: list[dict[str, tuple]] | None = None  # every file as last loaded: plain tuples
         self._objects: dict[str, tuple[tuple, Source]] = {}  # path -> (record, its Source)
 
     def _shard(self, rel: str) -> int:
@@ -54,8 +61,10 @@ class Sources:
 
     def load(self, root: Path) -> tuple[list[Source], list[Problem]]:
         """Every content file, in content_files' order, and the problems of those that
-        could not be read."""
-        shards = self._shards or [read_record(self.folder / str(i), code_version()) or {} for i in range(self.SHARDS)]
+        could not be read. Nothing is written until `keep`."""
+        if self._stored is None:
+            self._stored = [read_record(self.folder / str(i), code_version()) for i in range(self.SHARDS)]
+        shards = self._shards or [shard or {} for shard in self._stored]
         records: dict[str, tuple | None] = {}
         problems = []
         for path, kind in content_files(root):
@@ -69,16 +78,31 @@ class Sources:
                 if problem:
                     problems.append(problem)
             records[rel] = record
-        fresh: list[dict[str, tuple]] = [{} for _ in range(self.SHARDS)]
+        self._shards = [{} for _ in range(self.SHARDS)]
         for rel, record in records.items():
             if record is not None:
-                fresh[self._shard(rel)][rel] = record
-        for i, (new, old) in enumerate(zip(fresh, shards, strict=True)):
-            if new != old:
-                write_record(self.folder / str(i), code_version(), new)
-        self._shards = fresh
+                self._shards[self._shard(rel)][rel] = record
         self._objects = {rel: self._objects[rel] for rel in records if rel in self._objects}
         return [self._source(rel, r) for rel, r in records.items() if r is not None], problems
+
+    def keep(self, withheld: frozenset[str]) -> None:
+        """Keep on disk the files last loaded, but those of `withheld` (source paths of
+        the items the Site does not show): a shard is rewritten when what it should hold
+        changed, and removed when it should hold nothing."""
+        if self._shards is None or self._stored is None:
+            return
+        for i, shard in enumerate(self._shards):
+            kept = {rel: record for rel, record in shard.items() if rel not in withheld}
+            if kept == self._stored[i]:
+                continue
+            if kept:
+                write_record(self.folder / str(i), code_version(), kept)
+            else:  # (also a record of other code, which may hold anything)
+                try:
+                    os.unlink(self.folder / str(i))
+                except FileNotFoundError:
+                    pass
+            self._stored[i] = kept
 
 
 def _load(root: Path, path: Path, kind: str, sig) -> tuple[tuple | None, Problem | None]:

@@ -47,7 +47,10 @@ def load_site(
         except ValidationError:
             raise UsageError(f"--base-url {base_url!r} is not an address such as https://example.org/") from None
         content = dataclasses.replace(content, settings=settings)
-    return build_site(content, now, drafts), list(content.notes)
+    site = build_site(content, now, drafts)
+    if sources is not None:
+        sources.keep(site.withheld)  # (none of a withheld item's files is kept)
+    return site, list(content.notes)
 
 
 def check(root: Path, now: date) -> list[Problem]:
