@@ -87,11 +87,13 @@ class Memo:
     """A pure function's results, kept between builds in a record by the digest of the
     text they were made from (and the code's version): parsing again what has not
     changed is the slow part of some work (a template, a story's plain text). A build
-    keeps only the results it used."""
+    keeps only the results it used (a withheld item's text is not among them)."""
 
     def __init__(self, path: Path | None, make: Callable[[str], Any]):
         self.path, self.make = path, make
-        self._known: dict[str, Any] = (read_record(path, code_version()) or {}) if path else {}
+        found = read_record(path, code_version()) if path else None
+        self._known: dict[str, Any] = found or {}
+        self._stale = found is None  # (a record of other code is replaced too: it may hold anything)
         self._used: dict[str, Any] = {}
 
     def __call__(self, text: str) -> Any:
@@ -105,5 +107,5 @@ class Memo:
         self._used[file_digest(text.encode())] = result
 
     def save(self) -> None:
-        if self.path and self._used != self._known:
+        if self.path and (self._used != self._known or self._stale):
             write_record(self.path, code_version(), self._used)

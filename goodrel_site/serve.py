@@ -37,7 +37,6 @@ import watchfiles
 from . import limits, sitefiles
 from .live import Live, Snapshot
 from .options import Options, build_date
-from .output import running
 from .pipeline import build
 from .problems import (
     ContentError,
@@ -48,6 +47,7 @@ from .problems import (
     report,
 )
 from .theme import Theme
+from .uptodate import ended_previews
 
 WATCHED = ("stories", "events", "pages", "theme")  # folders; site.yaml is polled
 RELOAD_SCRIPT = "/__goodrel/reload.js"
@@ -73,10 +73,8 @@ class Preview:
         # pictures the preview shows.
         self.folder = root / ".goodrel-cache" / f"preview-{os.getpid()}"
         self.live = Live(root, drafts, self.folder.with_name(f"{self.folder.name}-media"))
-        for old in sorted(self.folder.parent.glob("*preview-*")):  # ended sessions' builds
-            session = re.match(r"\.?preview-([0-9]+)", old.name)  # (and their spares)
-            if session and not running(int(session[1])):
-                threading.Thread(target=shutil.rmtree, args=(old, True), daemon=True).start()
+        for old in ended_previews(self.folder.parent):  # ended sessions' builds (and their spares)
+            threading.Thread(target=shutil.rmtree, args=(old, True), daemon=True).start()
         self.snapshot: Snapshot | None = None
         self.generation = f"{os.getpid()}.0"  # a new server always reloads open tabs
         self.count = 0

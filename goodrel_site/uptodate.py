@@ -10,12 +10,19 @@ times changed but whose bytes did not (saved again unchanged, checked out again)
 read and found the same: still nothing to do. Any file added to, removed from or
 replaced in the output is noticed (by inode); a file edited in place there is not:
 the output is for serving, not for editing (its files are hard links into the cache
-anyway)."""
+anyway).
+
+A note names the pictures its build showed. So that none stays of an item withheld
+since, each good build removes the notes of other outputs that no longer hold what
+their builds made, and what ended previews made (serve.py): those are never used
+again, and hold a site as it was."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
+import shutil
 import stat
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,14 +31,14 @@ from typing import TYPE_CHECKING, NamedTuple
 from . import history, sitefiles
 from .limits import CONTENT_FILE_BYTES
 from .load import CONTENT_DIRS
-from .output import listing
+from .output import listing, running
 from .records import FOLDER, code_version, digest, file_digest, read_record, signature, write_record
 from .theme import Theme
 
 if TYPE_CHECKING:
     from .options import Options
 
-_FORMAT = "5"
+_FORMAT = "6"
 
 
 class Inputs(NamedTuple):
@@ -131,13 +138,20 @@ def _path(root: Path, out: Path) -> Path:
 def last(root: Path, options: Options) -> Note | None:
     """The note of the last good build into this output, if the output still holds
     exactly what it made and the pictures it showed are unchanged."""
-    record = read_record(_path(root, options.out), _FORMAT)
+    found = _standing(_path(root, options.out))
+    return found._replace(summary=_named(root, found.summary)) if found is not None else None
+
+
+def _standing(path: Path) -> Note | None:
+    """The note kept at `path`, if its output still holds exactly what its build made
+    and the pictures it showed are unchanged."""
+    record = read_record(path, _FORMAT)
     if record is None:
         return None
-    found = Note(Inputs(*record[0]), *record[1:])
-    found = found._replace(summary=_named(root, found.summary))
+    *kept, out = record  # (the output's path is kept last)
+    found = Note(Inputs(*kept[0]), *kept[1:])
     try:
-        if listing(options.out.resolve()) != found.output:
+        if listing(Path(out)) != found.output:
             return None
     except OSError:
         return None
@@ -145,9 +159,26 @@ def last(root: Path, options: Options) -> Note | None:
 
 
 def note(root: Path, options: Options, found: Note) -> None:
-    """Note a good build (plain data only)."""
+    """Note a good build (plain data only), and forget what no later build uses."""
     found = found._replace(summary=_unnamed(found.summary))
-    write_record(_path(root, options.out), _FORMAT, (tuple(found.inputs), *found[1:]))
+    kept = _path(root, options.out)
+    write_record(kept, _FORMAT, (tuple(found.inputs), *found[1:], str(options.out.resolve())))
+    for other in (root / FOLDER).glob("last-build-*"):
+        if other != kept and _standing(other) is None:
+            other.unlink(missing_ok=True)
+    for ended in ended_previews(root / FOLDER):
+        shutil.rmtree(ended, ignore_errors=True) if ended.is_dir() else ended.unlink(missing_ok=True)
+
+
+def ended_previews(cache: Path) -> list[Path]:
+    """What previews that have ended made in the cache: their builds' outputs, the
+    spares and locks beside them, their pictures (named by the preview's process id)."""
+    found = []
+    for path in sorted(cache.glob("*preview-*")):
+        session = re.match(r"\.?preview-([0-9]+)", path.name)
+        if session and not running(int(session[1])):
+            found.append(path)
+    return found
 
 
 # The notes a build reported name content files, a withheld item's among them (its
