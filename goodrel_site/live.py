@@ -5,6 +5,7 @@ build (`serve` runs whole builds in the background, for the search index)."""
 
 from __future__ import annotations
 
+import os
 import threading
 from datetime import date
 from pathlib import Path
@@ -29,27 +30,41 @@ class Live:
         self.root, self.drafts, self.media = root, drafts, media
         self.sources = Sources(root)
         self.validated = Validated()
+        self.text_pictures: dict[
+            str, frozenset[str]
+        ] = {}  # page url -> the media files its text showed when last rendered
 
     def load(self, now: date) -> tuple[Snapshot, list[Problem]]:
         """The site as its files are now; ContentError if it cannot be built."""
         site, notes = stages.load_site(self.root, now, self.drafts, sources=self.sources, validated=self.validated)
-        return Snapshot(site, Theme(self.root), self.root / FOLDER, self.media), notes
+        return Snapshot(site, Theme(self.root), self.root / FOLDER, self.media, self.text_pictures), notes
 
 
 class Snapshot:
     """The site as of one save: its pages, rendered when asked for, and the files made
-    from the whole site, made when the first of them is asked for."""
+    from the whole site, made when the first of them is asked for. Its pictures are
+    made into `media`, which keeps no other: nothing of an item withheld since (its
+    pictures, their names) stays there."""
 
-    def __init__(self, site: Site, theme: Theme, cache: Path, media: Path):
-        self.site, self.media = site, media
+    def __init__(self, site: Site, theme: Theme, cache: Path, media: Path, text_pictures: dict[str, frozenset[str]]):
+        self.site, self.media, self._text_pictures = site, media, text_pictures
         self.renderer = Renderer(site, theme, cache, prefix="")  # (served at the top)
         self._items = {entry.url: entry for entry in site.entries}
         self._pages: dict[str, Page] | None = None
         self._files: dict[str, str | bytes] | None = None
         self._lock = threading.Lock()
+        kept: set[str] = set()
         for entry in site.entries:  # the pictures that cards and pages show
             if getattr(entry.meta, "image", None):
-                images.cached(entry_image(site.root, entry), media)
+                kept.update(images.cached(entry_image(site.root, entry), media))
+        for url, names in list(text_pictures.items()):  # and those of the texts still shown
+            if url in self._items:
+                kept |= names
+            else:
+                del text_pictures[url]
+        for old in os.scandir(media) if media.is_dir() else ():
+            if old.name not in kept and not old.name.startswith("."):  # (a picture being written)
+                os.unlink(old.path)
 
     def page(self, url: str) -> str | None:
         """The page (or citation file) at `url`, or None if the site has none there.
@@ -65,8 +80,9 @@ class Snapshot:
         errors = [p for p in output.problems if p.level == "error"]
         if errors:
             raise ContentError(errors)
-        for image in output.images:
-            images.cached(image, self.media)
+        self._text_pictures[url] = frozenset(
+            name for image in output.images for name in images.cached(image, self.media)
+        )
         found = dict(output.files)[url]  # (a page or a citation file: text)
         return found.decode() if isinstance(found, bytes) else found
 
