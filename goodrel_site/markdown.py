@@ -252,10 +252,26 @@ def _site_paths(href: str, links: Links) -> tuple[str, ...]:
 def _unlink(children: list[Token], i: int, env: MutableMapping[str, Any], line: int) -> None:
     """The link opened at children[i] goes to a withheld item: its words stay, the link
     goes, and the file's editor is told (a note, not an error: nothing another file says
-    can stop the build that takes an item down)."""
+    can stop the build that takes an item down). Words that are the address itself
+    (`<https://…/stories/slug/>`) would name the item: the site's address stands in
+    their place, and the note does not repeat them."""
     j = next(k for k in range(i + 1, len(children)) if children[k].type == "link_close")
     words = "".join(_words(t) for t in children[i + 1 : j]).strip()
+    address = children[i].markup == "autolink" or words == children[i].attrGet("href")
     children[i] = children[j] = Token("text", "", 0)
+    if address:
+        for token in children[i + 1 : j]:
+            token.content = ""
+        children[i + 1].content = env["links"].base_url
+        _problem(
+            env,
+            line,
+            "the address on this line goes to an item that is not public now (withdrawn, a "
+            "draft, embargoed or past its unpublish_on): the site's address is shown in its "
+            "place, without a link, until that item is public again; remove it if it should not",
+            "warning",
+        )
+        return
     shown = words if len(words) <= 60 else words[:59] + "\u2026"
     _problem(
         env,
