@@ -14,8 +14,8 @@ anyway).
 
 A note names the pictures its build showed. So that none stays of an item withheld
 since, each good build removes the notes of other outputs that no longer hold what
-their builds made, and what ended previews made (serve.py): those are never used
-again, and hold a site as it was."""
+their builds made (and the spare beside such an output if it is gone), and what ended
+previews made (serve.py): those are never used again, and hold a site as it was."""
 
 from __future__ import annotations
 
@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from . import history, sitefiles
 from .limits import CONTENT_FILE_BYTES
 from .load import CONTENT_DIRS
-from .output import listing, running
+from .output import MARKER, listing, running
 from .records import FOLDER, code_version, digest, file_digest, read_record, signature, write_record
 from .theme import Theme
 
@@ -138,14 +138,13 @@ def _path(root: Path, out: Path) -> Path:
 def last(root: Path, options: Options) -> Note | None:
     """The note of the last good build into this output, if the output still holds
     exactly what it made and the pictures it showed are unchanged."""
-    found = _standing(_path(root, options.out))
+    found = _standing(read_record(_path(root, options.out), _FORMAT))
     return found._replace(summary=_named(root, found.summary)) if found is not None else None
 
 
-def _standing(path: Path) -> Note | None:
-    """The note kept at `path`, if its output still holds exactly what its build made
-    and the pictures it showed are unchanged."""
-    record = read_record(path, _FORMAT)
+def _standing(record: tuple | None) -> Note | None:
+    """A kept note, if its output still holds exactly what its build made and the
+    pictures it showed are unchanged."""
     if record is None:
         return None
     *kept, out = record  # (the output's path is kept last)
@@ -164,10 +163,21 @@ def note(root: Path, options: Options, found: Note) -> None:
     kept = _path(root, options.out)
     write_record(kept, _FORMAT, (tuple(found.inputs), *found[1:], str(options.out.resolve())))
     for other in (root / FOLDER).glob("last-build-*"):
-        if other != kept and _standing(other) is None:
+        record = read_record(other, _FORMAT)
+        if other != kept and _standing(record) is None:
             other.unlink(missing_ok=True)
+            if record is not None and not Path(record[-1]).exists():
+                _forget_spare(Path(record[-1]))
     for ended in ended_previews(root / FOLDER):
         shutil.rmtree(ended, ignore_errors=True) if ended.is_dir() else ended.unlink(missing_ok=True)
+
+
+def _forget_spare(out: Path) -> None:
+    """Remove the spare kept beside an output that is gone (output.output_tree's): no
+    build will use it, and it holds the site as it was."""
+    spare = out.parent / f".{out.name}.goodrel-spare"
+    if spare.is_dir() and not spare.is_symlink() and (spare / MARKER).is_file():
+        shutil.rmtree(spare, ignore_errors=True)
 
 
 def ended_previews(cache: Path) -> list[Path]:
