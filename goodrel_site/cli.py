@@ -12,7 +12,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from . import __version__
+from . import __version__, blanks
 from .options import Options, build_date, default_jobs
 from .pipeline import build
 from .problems import (
@@ -69,7 +69,7 @@ def parser(default_site: Path) -> argparse.ArgumentParser:
     )
 
     n = commands.add_parser("new", help="start a new story or event from a template")
-    n.add_argument("kind", choices=("story", "event"))
+    n.add_argument("kind", choices=blanks.KINDS)
     n.add_argument("title")
     site_option(n)
 

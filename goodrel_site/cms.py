@@ -18,18 +18,13 @@ import yaml
 from markupsafe import escape
 
 from . import blanks
-from .models import META_MODELS, URL_PATH_PATTERN, Settings, descriptions
+from .models import KIND, KINDS, URL_PATH_PATTERN, VOCABULARIES, Kind, Settings, descriptions
 from .site import Site
-from .validate import VOCAB_FIELDS
 
 DECAP = Path(__file__).parent / "decap"
-COLLECTIONS = {
-    "story": ("stories", "Stories", "Story"),
-    "event": ("events", "Event reports", "Event report"),
-    "page": ("pages", "Pages", "Page"),
-}
-# Fields that name another entry by its file's slug.
-RELATIONS = {"event": "events", "translation_of": "stories"}
+# Fields that name another entry by its file's slug, and the collection it is in.
+RELATIONS = {field: target for kind in KINDS for field, target in kind.links}
+VOCABULARY_FIELDS = {v.field: v.name for v in VOCABULARIES}
 LONG_TEXT = 400  # strings allowed this long or longer get a text box, not a line
 
 
@@ -76,14 +71,13 @@ def config(settings: Settings) -> dict[str, Any]:
         "media_folder": "stories/images",
         "public_folder": "images",
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
-        "collections": [collection(kind, settings) for kind in COLLECTIONS],
+        "collections": [collection(kind, settings) for kind in KINDS],
     }
 
 
-def collection(kind: str, settings: Settings) -> dict[str, Any]:
-    folder, label, singular = COLLECTIONS[kind]
-    schema = META_MODELS[kind].model_json_schema()
-    hints = descriptions(META_MODELS[kind])  # each field's description (models.py), shown beside it
+def collection(kind: Kind, settings: Settings) -> dict[str, Any]:
+    schema = kind.meta.model_json_schema()
+    hints = descriptions(kind.meta)  # each field's description (models.py), shown beside it
     fields = [
         _field(
             name,
@@ -94,13 +88,13 @@ def collection(kind: str, settings: Settings) -> dict[str, Any]:
             (name,),
             settings,
         )
-        for name in _order(kind, schema)
+        for name in _order(kind.name, schema)
     ]
     found = {
-        "name": folder,
-        "label": label,
-        "label_singular": singular,
-        "folder": folder,
+        "name": kind.folder,
+        "label": kind.label,
+        "label_singular": kind.label_one,
+        "folder": kind.folder,
         "create": True,
         "delete": False,  # a story is taken down through its consent or status, not deleted
         "extension": "md",
@@ -109,7 +103,7 @@ def collection(kind: str, settings: Settings) -> dict[str, Any]:
         "summary": "{{title}} ({{status}})",
         "fields": [*fields, {"label": "Text", "name": "body", "widget": "markdown"}],
     }
-    if kind != "page":  # pictures beside the entries, as the blanks say: images/photo.jpg
+    if "image" in kind.meta.model_fields:  # pictures beside the entries, as the blanks say: images/photo.jpg
         found.update(media_folder="images", public_folder="images")
     return found
 
@@ -150,8 +144,8 @@ def _widget(
     if "$ref" in option:
         model = defs[option["$ref"].rsplit("/", 1)[1]]
         return {"widget": "object", "collapsed": False, "fields": _object_fields(model, defs, hints, path, settings)}
-    if name in VOCAB_FIELDS:
-        vocab = getattr(settings, VOCAB_FIELDS[name][0])
+    if name in VOCABULARY_FIELDS:
+        vocab = getattr(settings, VOCABULARY_FIELDS[name])
         select: dict[str, Any] = {
             "widget": "select",
             "options": [{"label": term.label, "value": key} for key, term in vocab.items()],
@@ -162,7 +156,7 @@ def _widget(
     if name in RELATIONS:
         return {
             "widget": "relation",
-            "collection": RELATIONS[name],
+            "collection": KIND[RELATIONS[name]].folder,
             "value_field": "{{slug}}",
             "search_fields": ["title"],
             "display_fields": ["title"],

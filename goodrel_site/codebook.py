@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .models import KEY_PATTERN, LANG_PATTERN, VOCABULARIES
+from .models import DATED, KEY_PATTERN, KIND, LANG_PATTERN, VOCABULARY
 from .site import Site
 
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -160,8 +160,9 @@ EVENT = COMMON_START + (
     TEXT,
 )
 
-DATASETS = {"stories": STORY, "events": EVENT}
-SINGULAR = {"stories": "story", "events": "event"}
+# Each dated kind's export is named for its folder (a kind with no fields here fails at import).
+DATASETS = {kind.folder: {"story": STORY, "event": EVENT}[kind.name] for kind in DATED}
+SINGULAR = {kind.folder: kind.name for kind in DATED}
 
 
 def schema(site: Site, dataset: str) -> dict[str, Any]:
@@ -190,8 +191,8 @@ def vocabularies_schema(site: Site) -> dict[str, Any]:
         "description": "The terms used to classify stories: key, label and description.",
         "type": "object",
         "additionalProperties": False,
-        "required": list(VOCABULARIES),
-        "properties": {v: {"type": "array", "items": term} for v in VOCABULARIES},
+        "required": list(VOCABULARY),
+        "properties": {v: {"type": "array", "items": term} for v in VOCABULARY},
     }
 
 
@@ -211,7 +212,7 @@ def csv_columns(fields: tuple[Field, ...]) -> list[str]:
 # empty cell is a null.
 LIST_SEPARATOR = "; "
 # Links between the exports: (dataset, field) -> the dataset whose slug it names.
-REFERENCES = {("stories", "event"): "events", ("stories", "translation_of"): "stories"}
+REFERENCES = {(kind.folder, field): KIND[target].folder for kind in DATED for field, target in kind.links}
 
 
 def resource_name(dataset: str, fmt: str) -> str:

@@ -17,14 +17,13 @@ from . import markdown
 from .codebook import (
     DATASETS,
     LIST_SEPARATOR,
-    SINGULAR,
     csv_columns,
     resource_name,
     schema,
     table_schema,
     vocabularies_schema,
 )
-from .models import VOCABULARIES, Entry
+from .models import DATED, KIND, VOCABULARY, Entry
 from .site import Site
 from .slugs import slugify
 from .validate import entry_image
@@ -100,8 +99,8 @@ def files(site: Site, text: Callable[[str], str] | None = None) -> dict[str, str
     """Every file of /data/; `text` makes an item's plain text (markdown.plain, or a
     memo of it: see records.Memo)."""
     result = {}
-    for dataset, entries in (("stories", site.stories), ("events", site.events)):
-        rows = records(site, entries, text)
+    for kind in DATED:
+        dataset, rows = kind.folder, records(site, site.shown(kind), text)
         result[f"/data/{dataset}.json"] = to_json(rows)
         result[f"/data/{dataset}.csv"] = to_csv(rows, csv_columns(DATASETS[dataset]))
         result[f"/data/{dataset}.schema.json"] = to_json(schema(site, dataset))
@@ -123,7 +122,8 @@ def datapackage(site: Site, files: dict[str, str]) -> dict[str, Any]:
         else ""
     )
     resources: list[dict[str, Any]] = []
-    for dataset in DATASETS:
+    for kind in DATED:
+        dataset = kind.folder
         for fmt, media in (("csv", "text/csv"), ("json", "application/json")):
             resources.append(
                 {
@@ -131,7 +131,7 @@ def datapackage(site: Site, files: dict[str, str]) -> dict[str, Any]:
                     "path": f"{dataset}.{fmt}",
                     "profile": "tabular-data-resource",
                     "title": f"{dataset.capitalize()} ({fmt.upper()})",
-                    "description": f"Every public {SINGULAR[dataset]}, one {'row' if fmt == 'csv' else 'record'} each.",
+                    "description": f"Every public {kind.name}, one {'row' if fmt == 'csv' else 'record'} each.",
                     "format": fmt,
                     "mediatype": media,
                     "encoding": "utf-8",
@@ -202,12 +202,12 @@ def _json_file(name: str, path: str, title: str, media: str, description: str | 
 
 def vocabularies(site: Site) -> dict[str, list[dict[str, str]]]:
     return {
-        v: [{"key": t.key, "label": t.label, "description": t.description} for t in site.terms[v]] for v in VOCABULARIES
+        v: [{"key": t.key, "label": t.label, "description": t.description} for t in site.terms[v]] for v in VOCABULARY
     }
 
 
 def _dataset(entry: Entry) -> str:
-    return {"story": "stories", "event": "events"}[entry.kind]
+    return KIND[entry.kind].folder
 
 
 def _flatten(row: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from .models import VOCABULARIES
+from .models import VOCABULARY
 from .site import Site
 
 WIDTH = 400  # SVG user units; the chart scales to its column
@@ -45,7 +45,7 @@ class Chart:
 
 def charts(site: Site) -> tuple[Chart, ...]:
     result = []
-    for vocab in VOCABULARIES:
+    for vocab in VOCABULARY:
         result.append(
             _chart(f"by_{vocab}", [(t.label, len(site.once(t.stories)), t.url, None) for t in site.terms[vocab]])
         )

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import limits
 from .load import LoadError, load_yaml, split_front_matter
+from .models import CONTENT_FOLDERS
 from .problems import Problem
 
 if TYPE_CHECKING:
@@ -106,7 +107,7 @@ def previous_revision(root: Path) -> str | None:
     pull request's merge commit, the branch it is merging into)."""
     if not is_checkout(root):
         return None
-    dirty = _git(root, "status", "--porcelain", "--", "stories", "events", "pages")
+    dirty = _git(root, "status", "--porcelain", "--", *CONTENT_FOLDERS)
     if dirty:
         return "HEAD" if _git(root, "rev-parse", "--verify", "--quiet", "HEAD") else None
     return "HEAD~1" if _git(root, "rev-parse", "--verify", "--quiet", "HEAD~1") else None

@@ -338,35 +338,3 @@ def load_source(root: Path, path: Path, kind: str) -> Source:
     if not isinstance(data, dict):
         raise LoadError(Problem(rel, 2, "the front matter must be 'key: value' lines"))
     return Source(rel, kind, data, lines, body, body_line)
-
-
-CONTENT_DIRS = {"stories": "story", "events": "event", "pages": "page"}
-
-
-def content_files(root: Path) -> list[tuple[Path, str]]:
-    """Every content file under the site root with its kind, in a fixed order: only
-    the site's own regular files (what is refused, content_problems names)."""
-    return [
-        (path, kind) for folder, kind in CONTENT_DIRS.items() for path in sitefiles.files(root, root / folder, ".md")[0]
-    ]
-
-
-def content_problems(root: Path) -> list[Problem]:
-    """Whatever in the content folders the site refuses to read (sitefiles.py): a link
-    out of the site or to nothing, a FIFO, socket or device, a folder named *.md."""
-    found = set()
-    for folder in CONTENT_DIRS:
-        found.update(sitefiles.files(root, root / folder, ".md")[1])
-        found.update(sitefiles.audit(root, root / folder))
-    return sorted(found)
-
-
-def load_sources(root: Path) -> tuple[list[Source], list[Problem]]:
-    """Read every content file under the site root; collect, don't stop at, problems."""
-    sources, problems = [], []
-    for path, kind in content_files(root):
-        try:
-            sources.append(load_source(root, path, kind))
-        except LoadError as err:
-            problems.append(err.problem)
-    return sources, problems

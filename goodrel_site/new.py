@@ -11,12 +11,10 @@ from datetime import date
 from pathlib import Path
 
 from . import blanks, schema, sitefiles
-from .models import META_MODELS, VOCABULARIES, Settings, descriptions
+from .models import KIND, VOCABULARIES, Settings, descriptions
 from .problems import UsageError
 from .slugs import slugify
 from .validate import load_settings
-
-FOLDERS = {"story": "stories", "event": "events"}
 
 
 def create(root: Path, kind: str, title: str, today: date, preview: str = ".venv/bin/goodrel serve") -> Path:
@@ -25,7 +23,7 @@ def create(root: Path, kind: str, title: str, today: date, preview: str = ".venv
     if not title.strip():
         raise UsageError('give the new item a title, in quotes: new story "Football in Oldham"')
     slug = slugify(title) or f"{kind}-{today.isoformat()}"
-    path = root / FOLDERS[kind] / f"{slug}.md"
+    path = root / KIND[kind].folder / f"{slug}.md"
     exists = UsageError(f"{path.relative_to(root)} already exists; choose another title or edit that file")
     if path.is_file() and not path.is_symlink():
         raise exists
@@ -40,8 +38,8 @@ def create(root: Path, kind: str, title: str, today: date, preview: str = ".venv
 
 
 def blank(kind: str, settings: Settings, title: str, today: date, preview: str) -> str:
-    terms = {vocab: _wrapped(list(getattr(settings, vocab))) for vocab in VOCABULARIES}
-    about = {".".join(path): text for path, text in descriptions(META_MODELS[kind]).items()}
+    terms = {v.name: _wrapped(list(getattr(settings, v.name))) for v in VOCABULARIES}
+    about = {".".join(path): text for path, text in descriptions(KIND[kind].meta).items()}
     # A JSON string is a valid double-quoted YAML string: any title is safe.
     return blanks.text(kind).format(
         title=json.dumps(title, ensure_ascii=False), date=today.isoformat(), preview=preview, about=about, **terms

@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from .load import CONTENT_DIRS
+from .models import CONTENT_FOLDERS
 from .problems import UsageError
 from .records import FOLDER
 
@@ -55,7 +55,7 @@ def check_out_dir(site: Path, out: Path) -> None:
     followed: a theme may be a symlink) or its cache, or that holds anything but an
     earlier build and the files it carries over (CARRIED)."""
     site, out = site.resolve(), out.resolve()
-    sources = [(site / name).resolve() for name in (*CONTENT_DIRS, "theme", "site.yaml")]
+    sources = [(site / name).resolve() for name in (*CONTENT_FOLDERS, "theme", "site.yaml")]
     if out == site or site.is_relative_to(out):
         raise UsageError(f"--out {out} would replace the site itself; choose a folder such as {site / 'public'}")
     for source in sources:

@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from . import cite, codebook, feeds, figures, search
-from .models import VOCABULARIES, Entry, Settings
+from .models import VOCABULARY, Entry, Settings
 from .output import relpath
 from .problems import Problem
 from .site import Organisation, Site, Term, alias_url, newest_first
@@ -111,7 +111,7 @@ def terms(settings: Settings) -> dict[str, tuple[TermInfo, ...]]:
             TermInfo(vocab, key, term.label, term.description, f"/{vocab}/{key}/")
             for key, term in getattr(settings, vocab).items()
         )
-        for vocab in VOCABULARIES
+        for vocab in VOCABULARY
     }
 
 
@@ -153,7 +153,7 @@ def plan(site: Site) -> list[Page]:
                     },
                 )
             )
-    for vocab in VOCABULARIES:
+    for vocab in VOCABULARY:
         tiles = _tiles(site, vocab)
         pages.append(
             _page(

@@ -30,7 +30,7 @@ from markupsafe import Markup
 from . import cite, cms, export, feeds, hosting, linked_data, markdown, plan, regionmap, search, sitefiles, urls
 from .images import ImageSet
 from .markdown import Links
-from .models import VOCABULARIES, Entry
+from .models import VOCABULARY, Entry
 from .output import Tree, relpath
 from .problems import ContentError, Problem
 from .records import Memo, code_version
@@ -123,7 +123,7 @@ class Renderer:
             settings=site.settings,
             drafts=site.drafts,
             free_pages=self.free_pages,
-            vocabularies=VOCABULARIES,
+            vocabularies=tuple(VOCABULARY),
             terms=terms,
             term=self.term,
             organisation_url=organisation_url,

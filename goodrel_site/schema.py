@@ -13,12 +13,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import sitefiles
-from .models import EventMeta, Settings, StoryMeta
+from . import blanks, sitefiles
+from .models import KIND, VOCABULARIES, Settings
 from .problems import Problem
-from .validate import VOCAB_FIELDS
 
-MODELS: dict[str, type[StoryMeta] | type[EventMeta]] = {"story": StoryMeta, "event": EventMeta}
 FOLDER = "schema"
 COMMAND = ".venv/bin/goodrel schema"
 LIMIT = 1024 * 1024  # (a schema file is some 20 KB; a larger one is not the engine's)
@@ -29,16 +27,16 @@ def path(root: Path, kind: str) -> Path:
 
 
 def generate(kind: str, settings: Settings) -> dict[str, Any]:
-    found = MODELS[kind].model_json_schema()
+    found = KIND[kind].meta.model_json_schema()
     defs = found.get("$defs", {})
-    for field, (vocab, _) in VOCAB_FIELDS.items():
-        if field in found["properties"]:
-            prop = found["properties"][field]
-            terms = {"type": "string", "enum": list(getattr(settings, vocab))}
+    for vocab in VOCABULARIES:
+        if vocab.field in found["properties"]:
+            prop = found["properties"][vocab.field]
+            terms = {"type": "string", "enum": list(getattr(settings, vocab.name))}
             if prop.get("type") == "array":
                 prop["items"] = terms
             else:
-                found["properties"][field] = {**terms, "description": prop["description"]}
+                found["properties"][vocab.field] = {**terms, "description": prop["description"]}
     # Rules that pydantic checks in validators, said in schema terms too.
     if "Consent" in defs:
         defs["Consent"].update({"if": {"properties": {"status": {"const": "given"}}}, "then": {"required": ["date"]}})
@@ -65,7 +63,7 @@ def stale(root: Path, settings: Settings) -> list[Problem]:
     """A warning for each schema file under the site root that differs from what would
     be generated, or that `write` would refuse (a link, a folder)."""
     found = []
-    for kind in MODELS:
+    for kind in blanks.KINDS:
         try:
             current = sitefiles.existing(root, path(root, kind), LIMIT)
         except sitefiles.Refused as err:
@@ -84,7 +82,7 @@ def write(root: Path, settings: Settings, missing_only: bool = False) -> list[Pa
     missing); the paths written. Each target is checked before any is written: a link
     or a folder in the way is Refused and nothing is written."""
     todo = []
-    for kind in MODELS:
+    for kind in blanks.KINDS:
         target, wanted = path(root, kind), text(kind, settings).encode()
         current = sitefiles.existing(root, target, LIMIT)
         if current is None or not missing_only and current != wanted:

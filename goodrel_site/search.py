@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import sitefiles
+from .models import DATED, VOCABULARIES
 from .output import Tree, link_or_copy
 from .records import digest
 from .site import Site
@@ -63,13 +64,7 @@ SHARDS_FILE = "shards.json"
 EVERY_PAGE_WORD = "goodrelpage"
 # The index's filters (named as in the search page's URL) and the vocabulary each
 # takes its keys from.
-VOCABULARY_FILTERS = (
-    ("category", "categories"),
-    ("approach", "approaches"),
-    ("divide", "divides"),
-    ("theme", "themes"),
-    ("region", "regions"),
-)
+VOCABULARY_FILTERS = tuple((v.one, v.name) for v in VOCABULARIES)
 
 
 class Indexed(NamedTuple):
@@ -99,7 +94,7 @@ def filter_groups(site: Site) -> list[tuple[str, str, list[tuple[str, str]]]]:
     entries = site.stories + site.events
     years = sorted({str(e.date.year) for e in entries}, reverse=True)
     languages = sorted({e.lang or site.settings.language for e in entries})
-    groups = [("kind", "filter_kind", [("story", "stories"), ("event", "events")])]
+    groups = [("kind", "filter_kind", [(kind.name, kind.folder) for kind in DATED])]
     groups += [(name, vocab, [(t.key, t.label) for t in site.terms[vocab]]) for name, vocab in VOCABULARY_FILTERS]
     groups += [
         ("year", "filter_year", [(y, y) for y in years]),

@@ -36,6 +36,7 @@ import watchfiles
 
 from . import limits, sitefiles
 from .live import Live, Snapshot
+from .models import CONTENT_FOLDERS
 from .options import Options, build_date
 from .pipeline import build
 from .problems import (
@@ -49,7 +50,7 @@ from .problems import (
 from .theme import Theme
 from .uptodate import ended_previews
 
-WATCHED = ("stories", "events", "pages", "theme")  # folders; site.yaml is polled
+WATCHED = (*CONTENT_FOLDERS, "theme")  # folders; site.yaml is polled
 RELOAD_SCRIPT = "/__goodrel/reload.js"
 EVENTS = "/__goodrel/events"
 SEARCH_BUNDLE = re.compile(r"^/pagefind(-[0-9a-f]{12})?/")  # the index comes in shards (search.py)

@@ -10,19 +10,12 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from . import urls
-from .models import VOCABULARIES, Entry, Settings
+from .models import VOCABULARIES, Entry, Kind, Settings
 from .records import digest
 from .slugs import slugify
 from .validate import Content
 
 RELATED_COUNT = 3
-TERM_FIELDS = {
-    "categories": "categories",
-    "approaches": "approaches",
-    "divides": "divides",
-    "themes": "themes",
-    "regions": "region",
-}
 
 
 @dataclass(frozen=True)
@@ -72,6 +65,11 @@ class Site:
     @property
     def entries(self) -> tuple[Entry, ...]:
         return self.stories + self.events + self.pages
+
+    def shown(self, kind: Kind) -> tuple[Entry, ...]:
+        """The shown items of one kind (each kind's field is named for its folder)."""
+        found: tuple[Entry, ...] = getattr(self, kind.folder)
+        return found
 
     def once(self, stories: tuple[Entry, ...]) -> tuple[Entry, ...]:
         """Stories as a listing shows them: each story once, by its lead version, newest
@@ -196,33 +194,28 @@ def build_site(content: Content, now: date, drafts: bool = False) -> Site:
 
 
 def _terms(settings: Settings, stories, events) -> dict[str, tuple[Term, ...]]:
-    tagged, tagged_events = defaultdict(list), defaultdict(list)  # (vocab, key) -> items
-    for story in stories:  # one pass, keeping the site's order
-        for vocab, field_name in TERM_FIELDS.items():
-            for key in dict.fromkeys(_values(story, field_name)):
-                tagged[vocab, key].append(story)
-    for event in events:
-        tagged_events["regions", event.region].append(event)
+    tagged: dict[tuple[str, str], list[Entry]] = defaultdict(list)  # (vocab, key) -> stories
+    tagged_events: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+    for entries, found in ((stories, tagged), (events, tagged_events)):
+        for entry in entries:  # one pass, keeping the site's order
+            for vocab in VOCABULARIES:
+                for key in dict.fromkeys(vocab.keys(entry.meta)):
+                    found[vocab.name, key].append(entry)
     return {
-        vocab: tuple(
+        vocab.name: tuple(
             Term(
-                vocab,
+                vocab.name,
                 key,
                 term.label,
                 term.description,
-                f"/{vocab}/{key}/",
-                tuple(tagged[vocab, key]),
-                tuple(tagged_events[vocab, key]),
+                f"/{vocab.name}/{key}/",
+                tuple(tagged[vocab.name, key]),
+                tuple(tagged_events[vocab.name, key]),
             )
-            for key, term in getattr(settings, vocab).items()
+            for key, term in getattr(settings, vocab.name).items()
         )
         for vocab in VOCABULARIES
     }
-
-
-def _values(entry: Entry, field_name: str) -> list[str]:
-    value = getattr(entry.meta, field_name)
-    return value if isinstance(value, list) else [value]
 
 
 def _organisations(stories, events) -> tuple[Organisation, ...]:
@@ -324,9 +317,7 @@ def _rankings(features: tuple[frozenset, ...], candidate: tuple[bool, ...]) -> t
 
 
 def _features(story: Entry) -> frozenset[tuple[str, str]]:
-    return frozenset(
-        (f, v) for f in ("categories", "approaches", "divides", "themes") for v in getattr(story.meta, f)
-    ) | {("region", story.region)}
+    return frozenset((vocab.name, key) for vocab in VOCABULARIES for key in vocab.keys(story.meta))
 
 
 def _mask(indices: list[int], size: int) -> int:

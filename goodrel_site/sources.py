@@ -20,7 +20,9 @@ import zlib
 from pathlib import Path
 from typing import NamedTuple
 
-from .load import LoadError, Source, content_files, load_source
+from . import sitefiles
+from .load import LoadError, Source, load_source
+from .models import KINDS
 from .problems import Problem
 from .records import FOLDER, code_version, read_record, signature, write_record
 
@@ -114,3 +116,30 @@ def _load(root: Path, path: Path, kind: str, sig) -> tuple[tuple | None, Problem
     except OSError as err:
         return None, Problem(rel, 1, f"cannot read the file: {err.strerror}")
     return tuple(Loaded(sig, kind, source.data, source.lines, source.body, source.body_line)), None
+
+
+def content_files(root: Path) -> list[tuple[Path, str]]:
+    """Every content file under the site root with its kind, in a fixed order: only
+    the site's own regular files (what is refused, content_problems names)."""
+    return [(path, kind.name) for kind in KINDS for path in sitefiles.files(root, root / kind.folder, ".md")[0]]
+
+
+def content_problems(root: Path) -> list[Problem]:
+    """Whatever in the content folders the site refuses to read (sitefiles.py): a link
+    out of the site or to nothing, a FIFO, socket or device, a folder named *.md."""
+    found = set()
+    for kind in KINDS:
+        found.update(sitefiles.files(root, root / kind.folder, ".md")[1])
+        found.update(sitefiles.audit(root, root / kind.folder))
+    return sorted(found)
+
+
+def load_sources(root: Path) -> tuple[list[Source], list[Problem]]:
+    """Read every content file under the site root; collect, don't stop at, problems."""
+    sources, problems = [], []
+    for path, kind in content_files(root):
+        try:
+            sources.append(load_source(root, path, kind))
+        except LoadError as err:
+            problems.append(err.problem)
+    return sources, problems

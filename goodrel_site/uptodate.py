@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from . import history, sitefiles
 from .limits import CONTENT_FILE_BYTES
-from .load import CONTENT_DIRS
+from .models import CONTENT_FOLDERS
 from .output import MARKER, listing, running
 from .records import FOLDER, code_version, digest, file_digest, read_record, signature, write_record
 from .theme import Theme
@@ -103,7 +103,7 @@ def _files(root: Path) -> Iterator[tuple[str, Path | None]]:
         yield str(err.problem), None
     else:
         yield os.fspath(root / "site.yaml"), root / "site.yaml"
-    folders = [(root, root / name) for name in CONTENT_DIRS]
+    folders = [(root, root / name) for name in CONTENT_FOLDERS]
     folders += [(boundary, folder) for folder, boundary in Theme(root).layers]
     for boundary, folder in folders:
         paths, refused = sitefiles.files(boundary, folder, recursive=True)
@@ -199,14 +199,14 @@ _KEPT = "#"  # what a kept path starts with (no path the notes name does)
 
 def _unnamed(summary: tuple) -> tuple:
     *counts, notes = summary
-    content = tuple(f"{folder}/" for folder in CONTENT_DIRS)
+    content = tuple(f"{folder}/" for folder in CONTENT_FOLDERS)
     return (*counts, [(_KEPT + file_digest(n[0].encode()), *n[1:]) if n[0].startswith(content) else n for n in notes])
 
 
 def _named(root: Path, summary: tuple) -> tuple:
     *counts, notes = summary
     names = {}
-    for folder in CONTENT_DIRS:
+    for folder in CONTENT_FOLDERS:
         for path in (root / folder).rglob("*"):
             rel = path.relative_to(root).as_posix()
             names[_KEPT + file_digest(rel.encode())] = rel

@@ -12,10 +12,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import blanks, images, limits, urls
-from .load import KeyPath, LoadError, Source, content_problems, line_of, load_sources, load_yaml, read_text
-from .models import META_MODELS, VOCABULARIES, Entry, Settings, nested_model
+from .load import KeyPath, LoadError, Source, line_of, load_yaml, read_text
+from .models import KIND, VOCABULARIES, VOCABULARY, Entry, Settings, nested_model
 from .problems import ContentError, Problem
 from .slugs import slugify
+from .sources import content_problems, load_sources
 
 # First path segments the engine itself uses: a free page may not take them.
 RESERVED = {
@@ -34,19 +35,8 @@ RESERVED = {
     "sitemap.xml",
     "robots.txt",
     "404.html",
-    *VOCABULARIES,
+    *VOCABULARY,
 }
-
-# The vocabulary each field draws from, and the word for one of its terms.
-VOCAB_FIELDS = {
-    "categories": ("categories", "category"),
-    "approaches": ("approaches", "approach"),
-    "divides": ("divides", "divide"),
-    "themes": ("themes", "theme"),
-    "region": ("regions", "region"),
-}
-
-URL_PREFIX = {"story": "/stories/", "event": "/events/", "page": "/"}
 
 
 @dataclass(frozen=True)
@@ -228,26 +218,25 @@ def _allowed_keys(model: type[BaseModel] | None, parent: KeyPath) -> list[str]:
 
 
 def _entry(source: Source, settings: Settings) -> tuple[Entry | None, list[Problem]]:
-    model = META_MODELS[source.kind]
+    kind = KIND[source.kind]
+    model = kind.meta
     try:
         meta = model.model_validate(source.data)
     except ValidationError as err:
         return None, model_problems(err, source.data, source.lines, source.path, model)
     problems = _placeholder_problems(source) if meta.status == "published" else []
-    for field, (vocab, word) in VOCAB_FIELDS.items():
-        if field not in type(meta).model_fields:
-            continue
-        value = getattr(meta, field)
-        terms = getattr(settings, vocab)
-        for i, term in enumerate(value if isinstance(value, list) else [value]):
+    for vocab in VOCABULARIES:
+        terms = getattr(settings, vocab.name)
+        many = isinstance(getattr(meta, vocab.field, None), list)
+        for i, term in enumerate(vocab.keys(meta)):
             if term not in terms:
-                key = (field, i) if isinstance(value, list) else (field,)
+                key = (vocab.field, i) if many else (vocab.field,)
                 problems.append(
                     Problem(
                         source.path,
                         source.line(*key),
-                        f"unknown {word} '{term}'; allowed: {', '.join(terms)} "
-                        f"(a new term is added in site.yaml under '{vocab}')",
+                        f"unknown {vocab.one} '{term}'; allowed: {', '.join(terms)} "
+                        f"(a new term is added in site.yaml under '{vocab.name}')",
                     )
                 )
     slug = meta.slug or Path(source.path).stem
@@ -264,7 +253,7 @@ def _entry(source: Source, settings: Settings) -> tuple[Entry | None, list[Probl
         source.kind,
         source.path,
         slug,
-        URL_PREFIX[source.kind] + slug + "/",
+        kind.prefix + slug + "/",
         meta,
         source.body,
         source.body_line,

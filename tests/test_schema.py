@@ -8,8 +8,8 @@ import jsonschema
 import pytest
 from conftest import NOW, REPO, run
 
-from goodrel_site import schema
-from goodrel_site.load import load_sources
+from goodrel_site import blanks, schema
+from goodrel_site.sources import load_sources
 from goodrel_site.validate import load_settings
 
 
@@ -19,7 +19,7 @@ def validator(kind: str) -> jsonschema.Draft202012Validator:
     return jsonschema.Draft202012Validator(found, format_checker=jsonschema.FormatChecker())
 
 
-@pytest.mark.parametrize("kind", schema.MODELS)
+@pytest.mark.parametrize("kind", blanks.KINDS)
 def test_the_committed_schema_is_up_to_date(kind):
     committed = schema.path(REPO, kind)
     assert committed.is_file() and committed.read_text("utf-8") == schema.text(kind, load_settings(REPO)), (
@@ -33,7 +33,7 @@ def test_every_bundled_story_and_event_is_valid():
     assert not problems
     checked = 0
     for source in sources:
-        if source.kind in schema.MODELS:
+        if source.kind in blanks.KINDS:
             errors = [e.message for e in validator(source.kind).iter_errors(source.data)]
             assert not errors, (source.path, errors)
             checked += 1

@@ -8,8 +8,10 @@ import re
 from functools import cache
 from pathlib import Path
 
+from ..models import DATED
+
 FOLDER = Path(__file__).parent
-KINDS = ("story", "event")
+KINDS = tuple(kind.name for kind in DATED)  # each has a blank, KIND.md
 # A field line of a blank: optionally commented out, indented, maybe a list item,
 # `key: value`, then a comment.
 _FIELD = re.compile(r"^(?P<lead>\s*(?:#\s)?\s*)(?P<item>- )?(?P<key>[a-z_]+):(?:\s|$)")
