@@ -155,14 +155,21 @@ def _resolve_links(state: StateCore) -> None:
 
 def _place_quote(state: StateCore) -> None:
     """Each paragraph that is only the marker becomes the place of the pull quote: the
-    first, when the story has a quote; any other is reported."""
+    first, when the story has a quote; any other is reported. (The tokens are copied
+    once: taking each marker's three out of the list in place would move all the tokens
+    after it, for every marker.)"""
     env, tokens, placed = state.env, state.tokens, None
+    kept: list[Token] = []
     i = 0
-    while i < len(tokens) - 2:
+    while i < len(tokens):
         block = tokens[i]
         if not (
-            block.type == "paragraph_open" and block.level == 0 and tokens[i + 1].content.strip().lower() == PULL_QUOTE
+            i < len(tokens) - 2
+            and block.type == "paragraph_open"
+            and block.level == 0
+            and tokens[i + 1].content.strip().lower() == PULL_QUOTE
         ):
+            kept.append(block)
             i += 1
             continue
         line = env["first"] + (block.map or [0])[0]
@@ -183,8 +190,9 @@ def _place_quote(state: StateCore) -> None:
         else:
             placed = line
             marker.meta["placed"] = env["result"].quote_placed = True
-        tokens[i : i + 3] = [marker]
-        i += 1
+        kept.append(marker)
+        i += 3
+    state.tokens = kept
 
 
 def _content_url(href: str, env: MutableMapping[str, Any], line: int) -> str | None:
@@ -347,7 +355,7 @@ def _plain_text(tokens: list) -> str:
     """Markdown's tokens as plain text: a blank line between paragraphs, headings, lists,
     tables and footnotes; list items and table rows one a line; links as their words,
     pictures as their alt text, footnotes numbered."""
-    blocks: list[str] = []
+    blocks: list[list[str]] = []  # each block's parts (a list: adding to a string copies it whole)
     lists = 0  # how deep in lists the next words are
     marker = ""  # what the next words start with: a list item's bullet or a footnote's number
     cells: list[str] | None = None
@@ -356,7 +364,7 @@ def _plain_text(tokens: list) -> str:
         if kind in ("bullet_list_open", "ordered_list_open", "table_open"):
             lists += kind != "table_open"
             if lists <= 1:
-                blocks.append("")
+                blocks.append([])
         elif kind in ("bullet_list_close", "ordered_list_close"):
             lists -= 1
         elif kind == "list_item_open":
@@ -366,20 +374,29 @@ def _plain_text(tokens: list) -> str:
         elif kind == "tr_open":
             cells = []
         elif kind == "tr_close":
-            blocks[-1] += ("\n" if blocks[-1] else "") + " | ".join(cells or ())
+            _add_line(blocks[-1], " | ".join(cells or ()))
             cells = None
         elif kind in ("fence", "code_block", "html_block"):
-            blocks.append(token.content.strip("\n"))
+            blocks.append([token.content.strip("\n")])
         elif kind == "inline":
             words = marker + "".join(_words(t) for t in token.children or ())
             marker = ""
             if cells is not None:
                 cells.append(words)
             elif lists:
-                blocks[-1] += ("\n" if blocks[-1] else "") + words
+                _add_line(blocks[-1], words)
             else:
-                blocks.append(words)
-    return "\n\n".join(block for block in blocks if block.strip())
+                blocks.append([words])
+    texts = ("".join(parts) for parts in blocks)
+    return "\n\n".join(text for text in texts if text.strip())
+
+
+def _add_line(parts: list[str], words: str) -> None:
+    """A line more in a block: after a line break, unless the block is still empty."""
+    if parts:
+        parts.append("\n" + words)
+    elif words:
+        parts.append(words)
 
 
 def _words(token) -> str:

@@ -7,6 +7,7 @@ arguments alone (a term's label, a picture's markup). There is no Site to browse
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import functools
 import hashlib
@@ -18,9 +19,10 @@ import signal
 import sys
 import traceback
 from collections import ChainMap
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Generator, Iterable, Iterator
 from datetime import date
+from multiprocessing.connection import Connection, wait
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -409,13 +411,8 @@ def write(
     if in_process:
         parts: Iterable[list] = (_write(renderer, pages[start:stop], tree, store) for start, stop in ranges)
         return _gathered(parts, len(pages), done)
-    with ProcessPoolExecutor(
-        jobs,
-        mp_context=multiprocessing.get_context("fork"),
-        initializer=_start_worker,
-        initargs=(renderer, pages, tree, store, os.getpid()),
-    ) as pool:
-        return _gathered(pool.map(_write_range, *zip(*ranges, strict=True)), len(pages), done)
+    with contextlib.closing(_in_workers((renderer, pages, tree, store), jobs, ranges)) as made:
+        return _gathered(made, len(pages), done)
 
 
 def _gathered(parts: Iterable[list], total: int, done: Callable[[int, int], None]) -> list:
@@ -445,15 +442,121 @@ def _put(tree: Tree, store: Store | None, url: str, text: str | bytes) -> str:
     return ""
 
 
-# Workers are forked with the renderer and the pages already in memory, so nothing
-# large is pickled; each task is a range of pages.
-_worker: tuple[Renderer, list[tuple[plan.Page, str]], Tree, Store | None] | None = None
+# -- the render workers ----------------------------------------------------------------
+#
+# Forked with the renderer and the pages already in memory, so nothing large is
+# pickled; each is sent a range of pages at a time, and sends back what it made. The
+# build waits on the workers' pipes and on their deaths with one wait() and starts no
+# thread: a process limit that stops a fork stops a thread too, and a helper thread that
+# failed (as concurrent.futures' does) would leave the build waiting for ever.
+
+Work = tuple[Renderer, list[tuple[plan.Page, str]], Tree, Store | None]
 
 
-def _start_worker(renderer: Renderer, pages: list, tree: Tree, store: Store | None, parent: int) -> None:
-    global _worker
+class WorkerFailure(OSError):
+    """The system would not start the render workers, or one stopped before its pages
+    were made: the build stops as on any other refusal of the system (cli.py: one line,
+    exit status 2, the previous output kept)."""
+
+
+def _in_workers(work: Work, jobs: int, ranges: list[tuple[int, int]]) -> Generator[list[Made]]:
+    """What each range's pages made, in order, made by `jobs` forked workers; the
+    workers are killed when this ends, however it ends."""
+    context = multiprocessing.get_context("fork")
+    workers: dict[Connection, BaseProcess] = {}
+    try:
+        for _ in range(min(jobs, len(ranges))):
+            ours, theirs = context.Pipe()
+            process = context.Process(target=_serve, args=(theirs, work, os.getpid()), daemon=True)
+            try:
+                process.start()
+            except OSError as err:
+                ours.close()
+                raise WorkerFailure(
+                    err.errno,
+                    f"could not start the render workers ({err.strerror}): the system's limit on processes, "
+                    "or its memory, is used up; build with --jobs 1 (no workers), or raise the limit (ulimit -u)",
+                ) from None
+            finally:
+                theirs.close()  # (only the worker holds its end: its death closes the pipe)
+            workers[ours] = process
+        yield from _dispatch(workers, ranges)
+    finally:
+        for worker, started in workers.items():
+            started.kill()
+            started.join()
+            worker.close()
+
+
+def _dispatch(workers: dict[Connection, BaseProcess], ranges: list[tuple[int, int]]) -> Iterator[list[Made]]:
+    """Each range to the next free worker; what each made, in the order of the ranges
+    (and so the first error a page meets, as in one process: a template's, say)."""
+    tasks = iter(enumerate(ranges))
+    given: dict[Connection, int] = {}  # worker -> the range it is making
+    made: dict[int, tuple[str, Any]] = {}  # range -> ("made", its pages) or ("failed", the error)
+
+    def give(worker: Connection) -> None:
+        task = next(tasks, None)
+        if task is not None:
+            given[worker] = task[0]
+            _send(worker, workers[worker], task[1])
+
+    for worker in workers:
+        give(worker)
+    for index in range(len(ranges)):
+        while index not in made:
+            ready = wait([*given, *(process.sentinel for process in workers.values())])
+            for process in workers.values():
+                if process.sentinel in ready:  # (a worker never ends while the build runs)
+                    raise _died(process)
+            for worker in given.keys() & set(ready):
+                made[given.pop(worker)] = _received(worker, workers[worker])
+                give(worker)
+        outcome, value = made.pop(index)
+        if outcome == "failed":
+            raise value
+        yield value
+
+
+def _send(worker: Connection, process: BaseProcess, task: tuple[int, int]) -> None:
+    try:
+        worker.send(task)
+    except OSError:  # (it died since the last wait)
+        raise _died(process) from None
+
+
+def _received(worker: Connection, process: BaseProcess) -> tuple[str, Any]:
+    try:
+        return worker.recv()
+    except (EOFError, OSError):
+        raise _died(process) from None
+
+
+def _died(process: BaseProcess) -> WorkerFailure:
+    process.join(5)  # (its pipe closes as it ends)
+    code = process.exitcode
+    if code == -signal.SIGKILL:
+        how = "killed by SIGKILL, as the system does when memory runs out"
+    elif code is not None and code < 0:
+        how = f"killed by {signal.Signals(-code).name}"
+    else:
+        how = f"it ended with status {code}" if code is not None else "it stopped answering"
+    return WorkerFailure(
+        None, f"a render worker stopped before its pages were made ({how}): build again, or with fewer --jobs"
+    )
+
+
+def _serve(conn: Connection, work: Work, parent: int) -> None:
+    """A worker: make each range of pages it is sent, until it is killed."""
     _die_with(parent)
-    _worker = (renderer, pages, tree, store)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # (Ctrl-C is the build's to handle: it kills the workers)
+    renderer, pages, tree, store = work
+    while True:
+        start, stop = conn.recv()
+        try:
+            conn.send(("made", _write(renderer, pages[start:stop], tree, store)))
+        except Exception as err:  # (the build reports it, as if made in-process)
+            conn.send(("failed", err))
 
 
 def _die_with(parent: int) -> None:
@@ -464,13 +567,6 @@ def _die_with(parent: int) -> None:
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     if os.getppid() != parent:  # the parent died before the signal was asked for
         os._exit(1)
-
-
-def _write_range(start: int, stop: int) -> list[Made]:
-    if _worker is None:
-        raise RuntimeError("a render worker started without its work")
-    renderer, pages, tree, store = _worker
-    return _write(renderer, pages[start:stop], tree, store)
 
 
 def _ranges(total: int, jobs: int) -> Iterator[tuple[int, int]]:
