@@ -13,6 +13,7 @@ import hashlib
 import io
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import sys
@@ -226,20 +227,39 @@ class Renderer:
         key = item.entry.path, item.versions, lang, level, feature, category
         found = self._cards.get(key)
         if found is None:
-            macros: Any = self.env.get_template(self.HELPERS[0]).module
-            macro = macros.story_card
-            found = self._cards[key] = Markup(
-                macro(
-                    item.entry,
-                    item.versions,
-                    self.strings_for(lang),
-                    lang,
-                    level,
-                    feature,
-                    category or item.entry.categories[0],
-                )
+            found = self._cards[key] = self.macro(
+                "story_card",
+                story=item.entry,
+                versions=item.versions,
+                t=self.strings_for(lang),
+                lang=lang,
+                level=level,
+                feature=feature,
+                category=category or item.entry.categories[0],
             )
         return found
+
+    def macro(self, name: str, **arguments: Any) -> Markup:
+        """A macro of the theme's _macros.html, called by keyword: the names of its
+        parameters are the contract (docs/theming.md), so a theme's macro that names
+        them otherwise is refused at its line, never given its values in another order."""
+        template = self.env.get_template(self.HELPERS[0])
+        macro = getattr(template.module, name, None)
+        if isinstance(macro, jinja2.runtime.Macro):
+            unknown = sorted(set(arguments) - set(macro.arguments))
+            if not unknown or macro.catch_kwargs:
+                return Markup(macro(**arguments))
+            wrong = f"it has no parameter {', '.join(unknown)}: name its parameters so"
+        else:
+            wrong = "the file defines no such macro: define it"
+        source = self.template_source(self.HELPERS[0]) or ""
+        defined = re.search(r"\{%-?\s*macro\s+" + re.escape(name) + r"\b", source)
+        line = source.count("\n", 0, defined.start()) + 1 if defined else 0
+        where = _theme_path(self.root, self.theme, template.filename or self.HELPERS[0])
+        message = (
+            f"the engine calls the macro {name} with {', '.join(arguments)}, by name, but {wrong} (docs/theming.md)"
+        )
+        raise ContentError([Problem(where, line, message)])
 
     def template_problem(self, err: jinja2.TemplateError, url: str | None = None) -> Problem:
         """A template's error at its file and line: the syntax error, or the innermost
@@ -298,9 +318,7 @@ class Renderer:
             entry = context["entry"]
             quote = None
             if entry.kind == "story" and entry.quote:
-                macros: Any = self.env.get_template(self.HELPERS[0]).module
-                macro = macros.pull_quote
-                quote = str(macro(entry.quote))
+                quote = str(self.macro("pull_quote", quote=entry.quote))
             body = markdown.render(entry.path, entry.body, entry.body_line, self.links, quote)
         try:
             html = self.env.get_template(page.template).render(
