@@ -90,9 +90,12 @@ class Keys:
         return self._sources[name]
 
     def _parse(self, source: str) -> tuple:
-        from jinja2 import meta
+        from jinja2 import TemplateSyntaxError, meta
 
-        return tuple(meta.find_referenced_templates(self._renderer.env.parse(source)))
+        try:
+            return tuple(meta.find_referenced_templates(self._renderer.env.parse(source)))
+        except TemplateSyntaxError:  # named at its line when a page renders it
+            return ()
 
     def save(self) -> None:
         """Keep what each template used in this build names, for the next build."""
