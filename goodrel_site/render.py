@@ -93,16 +93,11 @@ class Renderer:
         self.prefix = url_prefix(site.settings) if prefix is None else prefix
         self.links = links(site, self.prefix)
         self.theme = theme
-        self.loader = _ThemeLoader(theme)
+        self.loader = ThemeLoader(theme)
         self.strings = theme.strings
         self.free_pages = plan.links(site)
-        self.env = jinja2.Environment(
-            loader=self.loader,
-            autoescape=jinja2.select_autoescape(["html", "xml"]),
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
+        self.env = environment(
+            self.loader,
             auto_reload=False,  # templates do not change during a build: no stat per include
             bytecode_cache=_compiled(cache) if cache else None,
         )
@@ -261,17 +256,6 @@ class Renderer:
         )
         raise ContentError([Problem(where, line, message)])
 
-    def template_problem(self, err: jinja2.TemplateError, url: str | None = None) -> Problem:
-        """A template's error at its file and line: the syntax error, or the innermost
-        line of a template that was running (Jinja keeps template lines in tracebacks)."""
-        filename, line = getattr(err, "filename", None), getattr(err, "lineno", None) or 0
-        if not filename:
-            frames = traceback.extract_tb(err.__traceback__)
-            found = [f for f in frames if f.filename.endswith((".html", ".xml"))]
-            filename, line = (found[-1].filename, found[-1].lineno or 0) if found else (None, 0)
-        where = _theme_path(self.root, self.theme, filename) if filename else "(theme)"
-        return Problem(where, line, f"the template failed{f' on {url}' if url else ''}: {err.message or err}")
-
     def template_source(self, name: str) -> str | None:
         """A template's source (as the loader finds it: "default:NAME" too), or None."""
         try:
@@ -287,8 +271,16 @@ class Renderer:
             try:
                 self.env.parse(source, name, filename)
             except jinja2.TemplateSyntaxError as err:
-                problems.append(self.template_problem(err))
+                problems.append(template_problem(self.root, self.theme, err))
         return problems
+
+    def alone(self, name: str, url: str) -> str:
+        """A template rendered as the file at `url`, seeing what every page sees and
+        `url` (the web editor's page, made among the site's files)."""
+        try:
+            return self.env.get_template(name).render(url=url)
+        except jinja2.TemplateError as err:
+            raise ContentError([template_problem(self.root, self.theme, err, url)]) from None
 
     def strings_for(self, lang: str) -> ChainMap:
         """The theme's words in a language, English where a word is not translated."""
@@ -310,7 +302,7 @@ class Renderer:
                 "/robots.txt": feeds.robots(site),
                 **export.files(site, self.texts),
                 **hosting.files(site),
-                **cms.files(site),
+                **cms.files(site, self),
             }
             return Output(tuple(made.items()), [], [], ())
         body = None
@@ -329,7 +321,7 @@ class Renderer:
                 **context,
             )
         except jinja2.TemplateError as err:
-            raise ContentError([self.template_problem(err, page.url)]) from None
+            raise ContentError([template_problem(self.root, self.theme, err, page.url)]) from None
         if body is None:
             return Output(((page.url, html),), [], [], ())
         return Output(((page.url, html),), body.problems, body.images, tuple(body.reads), body.text)
@@ -338,7 +330,21 @@ class Renderer:
 DEFAULT_PREFIX = "default:"  # "default:base.html" is always the default theme's base.html
 
 
-class _ThemeLoader(jinja2.BaseLoader):
+def environment(loader: jinja2.BaseLoader, **options: Any) -> jinja2.Environment:
+    """Jinja as every theme template is written for: autoescaped, StrictUndefined, a
+    block tag's newline trimmed and the indent before it stripped."""
+    return jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        **options,
+    )
+
+
+class ThemeLoader(jinja2.BaseLoader):
     """The theme's templates (theme.py: the site's own over the default's, read as the
     site's own files are); "default:NAME" is the default theme's."""
 
@@ -377,6 +383,18 @@ def _unfolded(function: Callable[[str], str]) -> Callable:
         return function(value)
 
     return filter
+
+
+def template_problem(root: Path, theme: Theme, err: jinja2.TemplateError, url: str | None = None) -> Problem:
+    """A template's error at its file and line: the syntax error, or the innermost
+    line of a template that was running (Jinja keeps template lines in tracebacks)."""
+    filename, line = getattr(err, "filename", None), getattr(err, "lineno", None) or 0
+    if not filename:
+        frames = traceback.extract_tb(err.__traceback__)
+        found = [f for f in frames if f.filename.endswith((".html", ".xml"))]
+        filename, line = (found[-1].filename, found[-1].lineno or 0) if found else (None, 0)
+    where = _theme_path(root, theme, filename) if filename else "(theme)"
+    return Problem(where, line, f"the template failed{f' on {url}' if url else ''}: {err.message or err}")
 
 
 def _theme_path(root: Path, theme: Theme, filename: str) -> str:
