@@ -5,53 +5,47 @@ checks before an editor merges it.
 Its configuration is made from the same models the build validates with: every
 front-matter field, in the order of the blanks that `new` writes, with its description
 from models.py, typed as the model types it, the vocabularies as select lists, consent
-as a section of its own that must be filled in, and `status: draft` to start with. Decap's built files ship in goodrel_site/decap/ (from the npm registry, pinned
-in package.json); nothing is loaded from elsewhere. The editor is published only when
-site.yaml has a `cms:` section."""
+as a section of its own that must be filled in, and `status: draft` to start with.
+Decap's built files ship in goodrel_site/decap/ (from the npm registry, pinned in
+package.json); nothing is loaded from elsewhere. The page that loads them is the
+theme's admin.html, which a site may replace as any template. The editor is published
+only when site.yaml has a `cms:` section."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from markupsafe import escape
 
 from . import blanks
 from .models import KIND, KINDS, URL_PATH_PATTERN, VOCABULARIES, Kind, Settings, descriptions
 from .site import Site
 
+if TYPE_CHECKING:
+    from .render import Renderer
+
 DECAP = Path(__file__).parent / "decap"
+PAGE, URL = "admin.html", "/admin/"  # the editor's page: its template, and where it is published
 # Fields that name another entry by its file's slug, and the collection it is in.
 RELATIONS = {field: target for kind in KINDS for field, target in kind.links}
 VOCABULARY_FIELDS = {v.field: v.name for v in VOCABULARIES}
 LONG_TEXT = 400  # strings allowed this long or longer get a text box, not a line
 
 
-def files(site: Site) -> dict[str, str | bytes]:
-    """url -> content: the editor's page, its configuration and Decap's files, when
-    site.yaml turns the editor on; otherwise nothing."""
+def files(site: Site, renderer: Renderer) -> dict[str, str | bytes]:
+    """url -> content: the editor's page (the theme's, by `renderer`), its configuration
+    and Decap's files, when site.yaml turns the editor on; otherwise nothing."""
     settings = site.settings
     if settings.cms is None:
         return {}
     found: dict[str, str | bytes] = {
-        "/admin/": page(settings),
-        "/admin/config.yml": yaml.safe_dump(config(settings), sort_keys=False, allow_unicode=True, width=100),
+        URL: renderer.alone(PAGE, URL),
+        f"{URL}config.yml": yaml.safe_dump(config(settings), sort_keys=False, allow_unicode=True, width=100),
     }
     for path in sorted(DECAP.iterdir()):
-        found[f"/admin/{path.name}"] = path.read_bytes()
+        found[f"{URL}{path.name}"] = path.read_bytes()
     return found
-
-
-def page(settings: Settings) -> str:
-    return (
-        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        '<meta name="robots" content="noindex, nofollow">\n'
-        f"<title>Editor · {escape(settings.title)}</title>\n</head>\n<body>\n"
-        "<noscript>The editor needs JavaScript.</noscript>\n"
-        '<script src="decap-cms.js"></script>\n</body>\n</html>\n'
-    )
 
 
 def config(settings: Settings) -> dict[str, Any]:

@@ -18,7 +18,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import cms
 from .models import Entry
+from .plan import SITE_FILES
 from .records import Memo, code_version, digest, file_digest, signature
 from .site import Site
 from .validate import image_path
@@ -28,6 +30,8 @@ if TYPE_CHECKING:
     from .render import Renderer
 
 _PLAIN = (str, int, float, bool, type(None))
+# The templates a page made in Python renders: among the site's files, the web editor's.
+RENDERS = {SITE_FILES: (cms.PAGE,)}
 
 
 class Keys:
@@ -57,10 +61,12 @@ class Keys:
 
     def template(self, name: str) -> str:
         """A template's source and everything it includes, extends or imports; a name
-        that is not a template (a page made in Python) stands for itself."""
+        that is not a template (a page made in Python) stands for itself and for the
+        templates it renders."""
         found = self._templates.get(name)
         if found is None:
-            found = self._templates[name] = digest(*self._closure(name))
+            rendered = [self.template(other) for other in RENDERS.get(name, ())]
+            found = self._templates[name] = digest(*self._closure(name), *rendered)
         return found
 
     def _closure(self, name: str) -> list[str]:
@@ -90,9 +96,12 @@ class Keys:
         return self._sources[name]
 
     def _parse(self, source: str) -> tuple:
-        from jinja2 import meta
+        from jinja2 import TemplateSyntaxError, meta
 
-        return tuple(meta.find_referenced_templates(self._renderer.env.parse(source)))
+        try:
+            return tuple(meta.find_referenced_templates(self._renderer.env.parse(source)))
+        except TemplateSyntaxError:  # named at its line when a page renders it
+            return ()
 
     def save(self) -> None:
         """Keep what each template used in this build names, for the next build."""

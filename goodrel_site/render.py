@@ -14,6 +14,7 @@ import hashlib
 import io
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import sys
@@ -94,16 +95,11 @@ class Renderer:
         self.prefix = url_prefix(site.settings) if prefix is None else prefix
         self.links = links(site, self.prefix)
         self.theme = theme
-        self.loader = _ThemeLoader(theme)
+        self.loader = ThemeLoader(theme)
         self.strings = theme.strings
         self.free_pages = plan.links(site)
-        self.env = jinja2.Environment(
-            loader=self.loader,
-            autoescape=jinja2.select_autoescape(["html", "xml"]),
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
+        self.env = environment(
+            self.loader,
             auto_reload=False,  # templates do not change during a build: no stat per include
             bytecode_cache=_compiled(cache) if cache else None,
         )
@@ -228,31 +224,39 @@ class Renderer:
         key = item.entry.path, item.versions, lang, level, feature, category
         found = self._cards.get(key)
         if found is None:
-            macros: Any = self.env.get_template(self.HELPERS[0]).module
-            macro = macros.story_card
-            found = self._cards[key] = Markup(
-                macro(
-                    item.entry,
-                    item.versions,
-                    self.strings_for(lang),
-                    lang,
-                    level,
-                    feature,
-                    category or item.entry.categories[0],
-                )
+            found = self._cards[key] = self.macro(
+                "story_card",
+                story=item.entry,
+                versions=item.versions,
+                t=self.strings_for(lang),
+                lang=lang,
+                level=level,
+                feature=feature,
+                category=category or item.entry.categories[0],
             )
         return found
 
-    def template_problem(self, err: jinja2.TemplateError, url: str | None = None) -> Problem:
-        """A template's error at its file and line: the syntax error, or the innermost
-        line of a template that was running (Jinja keeps template lines in tracebacks)."""
-        filename, line = getattr(err, "filename", None), getattr(err, "lineno", None) or 0
-        if not filename:
-            frames = traceback.extract_tb(err.__traceback__)
-            found = [f for f in frames if f.filename.endswith((".html", ".xml"))]
-            filename, line = (found[-1].filename, found[-1].lineno or 0) if found else (None, 0)
-        where = _theme_path(self.root, self.theme, filename) if filename else "(theme)"
-        return Problem(where, line, f"the template failed{f' on {url}' if url else ''}: {err.message or err}")
+    def macro(self, name: str, **arguments: Any) -> Markup:
+        """A macro of the theme's _macros.html, called by keyword: the names of its
+        parameters are the contract (docs/theming.md), so a theme's macro that names
+        them otherwise is refused at its line, never given its values in another order."""
+        template = self.env.get_template(self.HELPERS[0])
+        macro = getattr(template.module, name, None)
+        if isinstance(macro, jinja2.runtime.Macro):
+            unknown = sorted(set(arguments) - set(macro.arguments))
+            if not unknown or macro.catch_kwargs:
+                return Markup(macro(**arguments))
+            wrong = f"it has no parameter {', '.join(unknown)}: name its parameters so"
+        else:
+            wrong = "the file defines no such macro: define it"
+        source = self.template_source(self.HELPERS[0]) or ""
+        defined = re.search(r"\{%-?\s*macro\s+" + re.escape(name) + r"\b", source)
+        line = source.count("\n", 0, defined.start()) + 1 if defined else 0
+        where = _theme_path(self.root, self.theme, template.filename or self.HELPERS[0])
+        message = (
+            f"the engine calls the macro {name} with {', '.join(arguments)}, by name, but {wrong} (docs/theming.md)"
+        )
+        raise ContentError([Problem(where, line, message)])
 
     def template_source(self, name: str) -> str | None:
         """A template's source (as the loader finds it: "default:NAME" too), or None."""
@@ -269,8 +273,16 @@ class Renderer:
             try:
                 self.env.parse(source, name, filename)
             except jinja2.TemplateSyntaxError as err:
-                problems.append(self.template_problem(err))
+                problems.append(template_problem(self.root, self.theme, err))
         return problems
+
+    def alone(self, name: str, url: str) -> str:
+        """A template rendered as the file at `url`, seeing what every page sees and
+        `url` (the web editor's page, made among the site's files)."""
+        try:
+            return self.env.get_template(name).render(url=url)
+        except jinja2.TemplateError as err:
+            raise ContentError([template_problem(self.root, self.theme, err, url)]) from None
 
     def strings_for(self, lang: str) -> ChainMap:
         """The theme's words in a language, English where a word is not translated."""
@@ -292,7 +304,7 @@ class Renderer:
                 "/robots.txt": feeds.robots(site),
                 **export.files(site, self.texts),
                 **hosting.files(site),
-                **cms.files(site),
+                **cms.files(site, self),
             }
             return Output(tuple(made.items()), [], [], ())
         body = None
@@ -300,9 +312,7 @@ class Renderer:
             entry = context["entry"]
             quote = None
             if entry.kind == "story" and entry.quote:
-                macros: Any = self.env.get_template(self.HELPERS[0]).module
-                macro = macros.pull_quote
-                quote = str(macro(entry.quote))
+                quote = str(self.macro("pull_quote", quote=entry.quote))
             body = markdown.render(entry.path, entry.body, entry.body_line, self.links, quote)
         try:
             html = self.env.get_template(page.template).render(
@@ -313,7 +323,7 @@ class Renderer:
                 **context,
             )
         except jinja2.TemplateError as err:
-            raise ContentError([self.template_problem(err, page.url)]) from None
+            raise ContentError([template_problem(self.root, self.theme, err, page.url)]) from None
         if body is None:
             return Output(((page.url, html),), [], [], ())
         return Output(((page.url, html),), body.problems, body.images, tuple(body.reads), body.text)
@@ -322,7 +332,21 @@ class Renderer:
 DEFAULT_PREFIX = "default:"  # "default:base.html" is always the default theme's base.html
 
 
-class _ThemeLoader(jinja2.BaseLoader):
+def environment(loader: jinja2.BaseLoader, **options: Any) -> jinja2.Environment:
+    """Jinja as every theme template is written for: autoescaped, StrictUndefined, a
+    block tag's newline trimmed and the indent before it stripped."""
+    return jinja2.Environment(
+        loader=loader,
+        autoescape=jinja2.select_autoescape(["html", "xml"]),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        **options,
+    )
+
+
+class ThemeLoader(jinja2.BaseLoader):
     """The theme's templates (theme.py: the site's own over the default's, read as the
     site's own files are); "default:NAME" is the default theme's."""
 
@@ -361,6 +385,18 @@ def _unfolded(function: Callable[[str], str]) -> Callable:
         return function(value)
 
     return filter
+
+
+def template_problem(root: Path, theme: Theme, err: jinja2.TemplateError, url: str | None = None) -> Problem:
+    """A template's error at its file and line: the syntax error, or the innermost
+    line of a template that was running (Jinja keeps template lines in tracebacks)."""
+    filename, line = getattr(err, "filename", None), getattr(err, "lineno", None) or 0
+    if not filename:
+        frames = traceback.extract_tb(err.__traceback__)
+        found = [f for f in frames if f.filename.endswith((".html", ".xml"))]
+        filename, line = (found[-1].filename, found[-1].lineno or 0) if found else (None, 0)
+    where = _theme_path(root, theme, filename) if filename else "(theme)"
+    return Problem(where, line, f"the template failed{f' on {url}' if url else ''}: {err.message or err}")
 
 
 def _theme_path(root: Path, theme: Theme, filename: str) -> str:

@@ -4,7 +4,8 @@ The site is held in memory (live.py): after each save under the site root, only 
 changed files are read and validated again, and each page is rendered when the browser
 asks for it, with a small script, added here and never to built files, that reloads
 the open tab after each save. A failed load is shown in the browser as a page naming
-each file, line and message, and the preview recovers on the next good save. Whole
+each file, line and message (the theme's preview-error.html, which a site's own theme
+may replace), and the preview recovers on the next good save. Whole
 builds, with the search index, run after each save in a background process at low
 priority, into a private folder under .goodrel-cache/ (never public/): search may lag
 the pages by a few seconds, or more on a large site."""
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import gc
-import html
 import mimetypes
 import multiprocessing
 import os
@@ -29,9 +29,10 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import cast
+from typing import NamedTuple, cast
 from urllib.parse import unquote, urlsplit
 
+import jinja2
 import watchfiles
 
 from . import limits, sitefiles
@@ -47,12 +48,14 @@ from .problems import (
     environment_error,
     report,
 )
+from .render import DEFAULT_PREFIX, ThemeLoader, environment, template_problem
 from .theme import Theme
 from .uptodate import ended_previews
 
 WATCHED = (*CONTENT_FOLDERS, "theme")  # folders; site.yaml is polled
 RELOAD_SCRIPT = "/__goodrel/reload.js"
 EVENTS = "/__goodrel/events"
+ERROR_PAGE = "preview-error.html"  # the theme's page for a save that cannot be built
 SEARCH_BUNDLE = re.compile(r"^/pagefind(-[0-9a-f]{12})?/")  # the index comes in shards (search.py)
 NOT_FOUND = b"<!doctype html>\n<title>Not found</title>\n<p>Not found.</p>\n"
 SERVED_BYTES = 256 * 1024 * 1024  # a theme file or a search bundle, read whole to be served
@@ -236,48 +239,62 @@ class Indexer(threading.Thread):
                 print(f"The search index could not be built: {failed}", file=sys.stderr, flush=True)
 
 
+class Row(NamedTuple):
+    """A line of a site file, as the error page shows it around a problem."""
+
+    number: int
+    text: str
+    marked: bool  # the problem's own line
+
+
+class Shown(NamedTuple):
+    """A problem as the error page shows it: with the lines around it."""
+
+    path: str
+    line: int
+    message: str
+    excerpt: list[Row]
+
+
 def error_page(root: Path, problems: list[Problem], message: str | None = None) -> bytes:
-    """A readable page for a failed build: each problem with the lines around it."""
-    items = []
-    for problem in problems:
-        where = f", line {problem.line}" if problem.line else ""
-        items.append(
-            f"<li><p><code>{html.escape(problem.path)}</code>{where}: "
-            f"{html.escape(problem.message)}</p>{_excerpt(root, problem.path, problem.line)}</li>"
+    """A readable page for a failed build: each problem with the lines around it, by the
+    theme's preview-error.html. The default theme's stands in for a site's own that
+    cannot be read or fails (the site's theme may be what failed), which it names too."""
+    theme = Theme(root)
+    try:
+        return _error_page(root, theme, ERROR_PAGE, problems, message)
+    except ContentError as err:  # a theme file refused
+        failed = [p for p in err.problems if p not in problems]
+    except OSError:  # a theme file gone meanwhile: the problems are still worth showing
+        failed = []
+    except Exception as err:  # the site's own page failed (a template is code: any error)
+        error = (
+            err
+            if isinstance(err, jinja2.TemplateError)
+            else jinja2.TemplateRuntimeError(f"{type(err).__name__}: {err}")
         )
-    if message:
-        items.append(
-            f"<li><p>{html.escape(message)}</p><p>The terminal running <code>serve</code> shows the details.</p></li>"
-        )
-    return (
-        '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        "<title>Preview: the site could not be built</title>\n<style>"
-        "body{font:1.05rem/1.5 system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}"
-        "h1{color:#a4000f}li{margin-bottom:1.5rem}pre{background:#f4f4f4;padding:.5rem;overflow-x:auto}"
-        "mark{background:#ffd7d7;color:inherit}"
-        "</style>\n</head>\n<body>\n<main>\n<h1>The site could not be built</h1>\n"
-        f"<p>{len(problems) or 1} problem(s) to fix. Save the file again and this page "
-        "reloads by itself.</p>\n<ol>\n" + "\n".join(items) + "\n</ol>\n</main>\n</body>\n</html>\n"
-    ).encode("utf-8")
+        failed = [template_problem(root, theme, error.with_traceback(err.__traceback__))]
+    return _error_page(root, theme, DEFAULT_PREFIX + ERROR_PAGE, problems + failed, message)
 
 
-def _excerpt(root: Path, rel: str, line: int, around: int = 2) -> str:
+def _error_page(root: Path, theme: Theme, name: str, problems: list[Problem], message: str | None) -> bytes:
+    shown = [Shown(p.path, p.line, p.message, _excerpt(root, p.path, p.line)) for p in problems]
+    template = environment(ThemeLoader(theme)).get_template(name)
+    return template.render(problems=shown, message=message).encode("utf-8")
+
+
+def _excerpt(root: Path, rel: str, line: int, around: int = 2) -> list[Row]:
     """The lines around `line` of a site file (none for a file refused: a link out of
     the site must not be shown through the error page)."""
     if not line:
-        return ""
+        return []
     try:
         data = sitefiles.read_bytes(root, root / rel, limits.CONTENT_FILE_BYTES)
     except (sitefiles.Refused, OSError):
-        return ""
+        return []
     lines = data.decode("utf-8", "replace").splitlines()
     first, last = max(1, line - around), min(len(lines), line + around)
-    rows = []
-    for number in range(first, last + 1):
-        text = html.escape(f"{number:>4} | {lines[number - 1]}")
-        rows.append(f"<mark>{text}</mark>\n" if number == line else text + "\n")
-    return f"<pre>{''.join(rows)}</pre>" if rows else ""
+    return [Row(number, lines[number - 1], number == line) for number in range(first, last + 1)]
 
 
 def site_path(target: str) -> str | None:
