@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from . import blanks
-from .models import KIND, KINDS, URL_PATH_PATTERN, VOCABULARIES, Kind, Settings, descriptions
+from .kinds import KIND, KINDS, VOCABULARIES, Kind
+from .models import META, URL_PATH_PATTERN, Settings, descriptions
 from .site import Site
 
 if TYPE_CHECKING:
@@ -70,8 +71,8 @@ def config(settings: Settings) -> dict[str, Any]:
 
 
 def collection(kind: Kind, settings: Settings) -> dict[str, Any]:
-    schema = kind.meta.model_json_schema()
-    hints = descriptions(kind.meta)  # each field's description (models.py), shown beside it
+    schema = META[kind.name].model_json_schema()
+    hints = descriptions(META[kind.name])  # each field's description (models.py), shown beside it
     fields = [
         _field(
             name,
@@ -97,7 +98,7 @@ def collection(kind: Kind, settings: Settings) -> dict[str, Any]:
         "summary": "{{title}} ({{status}})",
         "fields": [*fields, {"label": "Text", "name": "body", "widget": "markdown"}],
     }
-    if "image" in kind.meta.model_fields:  # pictures beside the entries, as the blanks say: images/photo.jpg
+    if "image" in META[kind.name].model_fields:  # pictures beside the entries, as the blanks say: images/photo.jpg
         found.update(media_folder="images", public_folder="images")
     return found
 

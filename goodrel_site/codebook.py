@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .models import DATED, KEY_PATTERN, KIND, LANG_PATTERN, VOCABULARY
+from .kinds import DATED, KIND, VOCABULARY
+from .models import KEY_PATTERN, LANG_PATTERN
 from .site import Site
 
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"

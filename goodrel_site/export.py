@@ -23,7 +23,8 @@ from .codebook import (
     table_schema,
     vocabularies_schema,
 )
-from .models import DATED, KIND, VOCABULARY, Entry
+from .kinds import DATED, KIND, VOCABULARY
+from .models import Entry
 from .site import Site
 from .slugs import slugify
 from .validate import entry_image

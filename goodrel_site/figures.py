@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from .models import VOCABULARY
+from .kinds import VOCABULARY
 from .site import Site
 
 WIDTH = 400  # SVG user units; the chart scales to its column

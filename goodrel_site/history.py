@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from . import limits
+from .kinds import CONTENT_FOLDERS
 from .load import LoadError, load_yaml, split_front_matter
-from .models import CONTENT_FOLDERS
 from .problems import Problem
 
 if TYPE_CHECKING:

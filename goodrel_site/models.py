@@ -4,7 +4,6 @@ site settings. The JSON Schema for editors' tools is derived from these same mod
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Literal
 
@@ -245,33 +244,6 @@ class Term(Model):
 Terms = dict[Key, Term]
 
 
-@dataclass(frozen=True)
-class Vocabulary:
-    """A list of terms in site.yaml that a front-matter field names by key. Each term
-    has a page at /NAME/KEY/, a search filter and a column of the open data."""
-
-    name: str  # its key in site.yaml and its addresses' first segment
-    field: str  # the front-matter field of stories and events that names its terms
-    one: str  # one of its terms, in messages and as the search page's filter
-
-    def keys(self, meta: BaseModel) -> list[str]:
-        """The keys an item's front matter names (none if its kind has no such field)."""
-        value = getattr(meta, self.field, None)
-        return [] if value is None else value if isinstance(value, list) else [value]
-
-
-# Every vocabulary, in the order readers meet them. Settings has a field for each
-# (test_kinds holds them together).
-VOCABULARIES = (
-    Vocabulary("categories", "categories", "category"),
-    Vocabulary("approaches", "approaches", "approach"),
-    Vocabulary("divides", "divides", "divide"),
-    Vocabulary("themes", "themes", "theme"),
-    Vocabulary("regions", "region", "region"),
-)
-VOCABULARY = {v.name: v for v in VOCABULARIES}  # by name, in the same order
-
-
 class Licence(Model):
     name: Text
     url: ExternalUrl
@@ -318,39 +290,8 @@ class Settings(Model):
 Meta = StoryMeta | EventMeta | PageMeta
 
 
-@dataclass(frozen=True)
-class Kind:
-    """One kind of content file, declared once: loading, validation, the Site, the plan,
-    the open data, the JSON Schema, the blanks and the web editor all read it here
-    (docs/architecture.md: adding a kind)."""
-
-    name: str  # Entry.kind, and `goodrel new NAME`
-    folder: str  # its content folder; for dated kinds its open data's name too
-    meta: type[Meta]  # its front matter
-    prefix: str  # the start of its items' addresses
-    label: str  # in the web editor: the collection,
-    label_one: str  # and one item of it
-    dated: bool  # listed by date, in feeds, search, open data, `new` and the schema files
-    links: tuple[tuple[str, str], ...] = ()  # (field, kind): fields naming another item by slug
-
-
-KINDS = (
-    Kind(
-        "story",
-        "stories",
-        StoryMeta,
-        "/stories/",
-        "Stories",
-        "Story",
-        dated=True,
-        links=(("event", "event"), ("translation_of", "story")),
-    ),
-    Kind("event", "events", EventMeta, "/events/", "Event reports", "Event report", dated=True),
-    Kind("page", "pages", PageMeta, "/", "Pages", "Page", dated=False),
-)
-KIND = {k.name: k for k in KINDS}
-DATED = tuple(k for k in KINDS if k.dated)
-CONTENT_FOLDERS = tuple(k.folder for k in KINDS)
+# Each kind's front matter (kinds.KINDS declares the kinds).
+META: dict[str, type[Meta]] = {"story": StoryMeta, "event": EventMeta, "page": PageMeta}
 
 
 def descriptions(model: type[BaseModel]) -> dict[tuple[str, ...], str]:

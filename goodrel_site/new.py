@@ -11,7 +11,8 @@ from datetime import date
 from pathlib import Path
 
 from . import blanks, schema, sitefiles
-from .models import KIND, VOCABULARIES, Settings, descriptions
+from .kinds import KIND, VOCABULARIES
+from .models import META, Settings, descriptions
 from .problems import UsageError
 from .slugs import slugify
 from .validate import load_settings
@@ -39,7 +40,7 @@ def create(root: Path, kind: str, title: str, today: date, preview: str = ".venv
 
 def blank(kind: str, settings: Settings, title: str, today: date, preview: str) -> str:
     terms = {v.name: _wrapped(list(getattr(settings, v.name))) for v in VOCABULARIES}
-    about = {".".join(path): text for path, text in descriptions(KIND[kind].meta).items()}
+    about = {".".join(path): text for path, text in descriptions(META[kind]).items()}
     # A JSON string is a valid double-quoted YAML string: any title is safe.
     return blanks.text(kind).format(
         title=json.dumps(title, ensure_ascii=False), date=today.isoformat(), preview=preview, about=about, **terms

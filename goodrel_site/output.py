@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
-from .models import CONTENT_FOLDERS
+from .kinds import CONTENT_FOLDERS
 from .problems import UsageError
 from .records import FOLDER
 

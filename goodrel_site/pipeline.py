@@ -9,7 +9,6 @@ from __future__ import annotations
 from . import uptodate
 from .options import Options, Result
 from .output import check_out_dir, locked
-from .problems import Problem
 from .progress import Silent
 from .records import FOLDER
 from .sitefiles import own_folder
@@ -27,13 +26,7 @@ def build(options: Options, progress: Silent | None = None) -> Result:
         if inputs is not None and last is not None and uptodate.up_to_date(inputs, last):
             if inputs != last.inputs:  # (files saved again unchanged: their new times noted)
                 uptodate.note(root, options, last._replace(inputs=inputs))
-            return _result(last.summary, skipped=True)
+            return uptodate.result(last.summary, skipped=True)
         from . import stages
 
-        return _result(stages.build_all(root, options, inputs, progress))
-
-
-def _result(summary: tuple, skipped: bool = False) -> Result:
-    """A build's result from its summary, as noted: (files, stories, events, notes)."""
-    files, stories, events, notes = summary
-    return Result(files, stories, events, tuple(Problem(*n) for n in notes), skipped)
+        return stages.build_all(root, options, inputs, progress)

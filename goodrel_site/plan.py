@@ -14,7 +14,8 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from . import cite, codebook, feeds, figures, search
-from .models import VOCABULARY, Entry, Settings
+from .kinds import VOCABULARY
+from .models import Entry, Settings
 from .output import relpath
 from .problems import Problem
 from .site import Organisation, Site, Term, alias_url, newest_first

@@ -32,8 +32,9 @@ from markupsafe import Markup
 
 from . import cite, cms, export, feeds, hosting, linked_data, markdown, plan, regionmap, search, sitefiles, urls
 from .images import ImageSet
+from .kinds import VOCABULARY
 from .markdown import Links
-from .models import VOCABULARY, Entry
+from .models import Entry
 from .output import Tree, relpath
 from .problems import ContentError, Problem
 from .records import Memo, code_version

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from . import blanks, sitefiles
-from .models import KIND, VOCABULARIES, Settings
+from .kinds import VOCABULARIES
+from .models import META, Settings
 from .problems import Problem
 
 FOLDER = "schema"
@@ -27,7 +28,7 @@ def path(root: Path, kind: str) -> Path:
 
 
 def generate(kind: str, settings: Settings) -> dict[str, Any]:
-    found = KIND[kind].meta.model_json_schema()
+    found = META[kind].model_json_schema()
     defs = found.get("$defs", {})
     for vocab in VOCABULARIES:
         if vocab.field in found["properties"]:

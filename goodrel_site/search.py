@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import sitefiles
-from .models import DATED, VOCABULARIES
+from .kinds import DATED, VOCABULARIES
 from .output import Tree, link_or_copy
 from .records import digest
 from .site import Site

@@ -36,8 +36,8 @@ import jinja2
 import watchfiles
 
 from . import limits, sitefiles
+from .kinds import CONTENT_FOLDERS
 from .live import Live, Snapshot
-from .models import CONTENT_FOLDERS
 from .options import Options, build_date
 from .pipeline import build
 from .problems import (

@@ -10,7 +10,8 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from . import urls
-from .models import VOCABULARIES, Entry, Kind, Settings
+from .kinds import VOCABULARIES, Kind
+from .models import Entry, Settings
 from .records import digest
 from .slugs import slugify
 from .validate import Content

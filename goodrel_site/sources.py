@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import NamedTuple
 
 from . import sitefiles
+from .kinds import KINDS
 from .load import LoadError, Source, load_source
-from .models import KINDS
 from .problems import Problem
 from .records import FOLDER, code_version, read_record, signature, write_record
 

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from . import history, images, markdown, review, search
 from .keys import Keys
 from .models import Settings
-from .options import Options
+from .options import Options, Result
 from .output import Tree, output_tree, relpath
 from .plan import SITE_FILES, Page, clashes, plan
 from .problems import ContentError, Problem, UsageError
@@ -27,7 +27,7 @@ from .site import Site, build_site
 from .sources import Sources
 from .store import PageRecord, Store
 from .theme import Theme
-from .uptodate import Inputs, Note, note, pictures
+from .uptodate import Inputs, Note, note, pictures, summary
 from .validate import Validated, entry_image, validate
 
 
@@ -72,8 +72,8 @@ def check(root: Path, now: date) -> list[Problem]:
     return sorted(notes)
 
 
-def build_all(root: Path, options: Options, inputs: Inputs | None, progress: Silent) -> tuple:
-    """Every stage; the build's summary (files, stories, events, notes as tuples)."""
+def build_all(root: Path, options: Options, inputs: Inputs | None, progress: Silent) -> Result:
+    """Every stage; what the build reports."""
     clock = _Clock(progress)
     theme = Theme(root)
     refused = theme.problems()
@@ -106,17 +106,12 @@ def build_all(root: Path, options: Options, inputs: Inputs | None, progress: Sil
                 pages, records, tree, root / FOLDER / "search" if store else None, site.settings.language, options.jobs
             )
             clock.lap("indexed for search")
-    summary = (
-        len(tree.made),
-        len(site.stories),
-        len(site.events),
-        [dataclasses.astuple(n) for n in sorted(set(notes + problems))],
-    )
+    result = Result(len(tree.made), len(site.stories), len(site.events), tuple(sorted(set(notes + problems))))
     if store is not None and inputs is not None:
         store.save(records)
         keys.save()
-        note(root, options, Note(inputs, pictures(media), tree.published, summary))
-    return summary
+        note(root, options, Note(inputs, pictures(media), tree.published, summary(result)))
+    return result
 
 
 def _pages(

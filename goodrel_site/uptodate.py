@@ -19,6 +19,7 @@ previews made (serve.py): those are never used again, and hold a site as it was.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import re
@@ -26,17 +27,16 @@ import shutil
 import stat
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from . import history, sitefiles
+from .kinds import CONTENT_FOLDERS
 from .limits import CONTENT_FILE_BYTES
-from .models import CONTENT_FOLDERS
+from .options import Options, Result
 from .output import MARKER, listing, running
+from .problems import Problem
 from .records import FOLDER, code_version, digest, file_digest, read_record, signature, write_record
 from .theme import Theme
-
-if TYPE_CHECKING:
-    from .options import Options
 
 _FORMAT = "6"
 
@@ -54,7 +54,7 @@ class Note(NamedTuple):
     inputs: Inputs  # what the build read, taken as it began
     pictures: dict[str, tuple | None]  # every picture the pages show -> its signature
     output: dict[str, int]  # every file of the output -> its inode
-    summary: tuple  # (files, stories, events, notes as tuples): what the build reported
+    summary: tuple  # what the build reported, as plain data (summary, result)
 
 
 def inputs(root: Path, options: Options, last: Note | None = None) -> Inputs:
@@ -178,6 +178,17 @@ def _forget_spare(out: Path) -> None:
     spare = out.parent / f".{out.name}.goodrel-spare"
     if spare.is_dir() and not spare.is_symlink() and (spare / MARKER).is_file():
         shutil.rmtree(spare, ignore_errors=True)
+
+
+def summary(result: Result) -> tuple:
+    """A build's result as the note keeps it (plain data)."""
+    return (result.files, result.stories, result.events, [dataclasses.astuple(n) for n in result.notes])
+
+
+def result(summary: tuple, skipped: bool = False) -> Result:
+    """A build's result from its note's summary."""
+    files, stories, events, notes = summary
+    return Result(files, stories, events, tuple(Problem(*n) for n in notes), skipped)
 
 
 def ended_previews(cache: Path) -> list[Path]:

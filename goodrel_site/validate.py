@@ -12,8 +12,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import blanks, images, limits, urls
+from .kinds import KIND, VOCABULARIES, VOCABULARY
 from .load import KeyPath, LoadError, Source, line_of, load_yaml, read_text
-from .models import KIND, VOCABULARIES, VOCABULARY, Entry, Settings, nested_model
+from .models import META, Entry, Settings, nested_model
 from .problems import ContentError, Problem
 from .slugs import slugify
 from .sources import content_problems, load_sources
@@ -219,7 +220,7 @@ def _allowed_keys(model: type[BaseModel] | None, parent: KeyPath) -> list[str]:
 
 def _entry(source: Source, settings: Settings) -> tuple[Entry | None, list[Problem]]:
     kind = KIND[source.kind]
-    model = kind.meta
+    model = META[kind.name]
     try:
         meta = model.model_validate(source.data)
     except ValidationError as err:

@@ -19,7 +19,7 @@ import yaml
 from conftest import NOW, REPO, build, run, serve_folder
 
 from goodrel_site import cms, scaffold
-from goodrel_site.models import KIND
+from goodrel_site.models import META
 from goodrel_site.validate import load_settings
 
 DECAP_SERVER = REPO / "node_modules/decap-server/dist/index.js"
@@ -56,7 +56,7 @@ def test_every_front_matter_field_is_in_the_form_with_its_type(new_site: Path):
     assert list(collections) == ["stories", "events", "pages"]
     for kind, name in (("story", "stories"), ("event", "events"), ("page", "pages")):
         fields = _fields(collections[name]["fields"])
-        assert set(fields) == set(KIND[kind].meta.model_fields) | {"body"}
+        assert set(fields) == set(META[kind].model_fields) | {"body"}
         assert fields["status"]["default"] == "draft" and fields["body"]["widget"] == "markdown"
         assert collections[name]["delete"] is False and collections[name]["folder"] == name
     story = _fields(collections["stories"]["fields"])

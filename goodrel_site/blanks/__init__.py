@@ -8,7 +8,7 @@ import re
 from functools import cache
 from pathlib import Path
 
-from ..models import DATED
+from ..kinds import DATED
 
 FOLDER = Path(__file__).parent
 KINDS = tuple(kind.name for kind in DATED)  # each has a blank, KIND.md
