@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -20,6 +20,21 @@ class Options:
     base_url: str | None = None
     search: bool = True
     cache: bool = True  # reuse what earlier builds made (.goodrel-cache/); False: build afresh
+
+    def what(self) -> tuple[tuple[str, str], ...]:
+        """The options that may change what a build makes, for the up-to-date check:
+        every one, a new one too, but those that change only how it works (HOW)."""
+        return tuple(
+            (f.name, os.fspath(value.resolve()) if isinstance(value, Path) else repr(value))
+            for f in fields(self)
+            if f.name not in HOW
+            for value in [getattr(self, f.name)]
+        )
+
+
+# Options that never change the output: how many processes, and whether the cache is read
+# (a build with the cache makes the same bytes as one without: test_incremental).
+HOW = frozenset({"jobs", "cache"})
 
 
 @dataclass(frozen=True)

@@ -61,15 +61,7 @@ def inputs(root: Path, options: Options, last: Note | None = None) -> Inputs:
     """What a build reads, taken as it begins (so that an edit made while it runs makes
     the next one run). A file's bytes are read only when its signature is not the one
     the last build noted."""
-    base = digest(
-        code_version(),
-        str(options.out.resolve()),
-        options.now.isoformat(),
-        options.drafts,
-        options.base_url,
-        options.search,
-        history.revision(root),
-    )
+    base = digest(code_version(), options.what(), history.revision(root))
     known = last.inputs.files if last is not None else {}
     files: dict[str, tuple] = {}
     for name, path in _files(root):
