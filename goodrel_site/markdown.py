@@ -21,11 +21,13 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock, reference, table
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
-from . import images, urls
+from . import images, limits, urls
 from .anchors import anchors
 from .problems import Problem
 from .records import digest, signature
@@ -90,7 +92,7 @@ def still(reads: tuple | list, links: Links) -> bool:
 def _parser() -> MarkdownIt:
     # html is parsed (so it can be reported) but always rendered escaped, below.
     md = MarkdownIt("commonmark", {"html": True}).enable("table")
-    md.use(footnote_plugin).use(anchors)
+    md.use(footnote_plugin).use(anchors).use(_limited)
     md.validateLink = lambda url: not UNSAFE_SCHEME.match(url)  # type: ignore[method-assign]  # (the documented way)
     md.core.ruler.push("content_links", _resolve_links)
     md.add_render_rule("html_block", lambda self, tokens, i, options, env: f"<p>{escape(tokens[i].content)}</p>\n")
@@ -107,11 +109,138 @@ def render(path: str, body: str, body_line: int, links: Links, pull_quote: str |
     """`pull_quote`: the markup of the story's pull quote, for where the text places it
     (without it, as when only checking, the marker is checked and left out)."""
     result = Rendered("")
-    env = {"path": path, "first": body_line, "links": links, "result": result, "quote": pull_quote}
-    tokens = _MD.parse(body, env)
+    pieces = _Pieces(limits.MARKDOWN_PIECES)
+    env = {"path": path, "first": body_line, "links": links, "result": result, "quote": pull_quote, "pieces": pieces}
+    try:
+        _few_enough_lines(body)
+        tokens = _MD.parse(body, env)
+    except _TooMany as err:
+        _problem(env, body_line + err.line, _TOO_MANY)
+        return result
     result.html = _MD.renderer.render(tokens, _MD.options, env)
     result.text = _plain_text(tokens)
     return result
+
+
+# -- how much a text may make ----------------------------------------------------------
+#
+# markdown-it's work and memory grow with the pieces a text makes, not with its size:
+# a 10 MB table of one-letter cells makes 30 million tokens (6 GB), 10 MB of `*_`
+# as many, 10 MB of `[` tries a link at each of 10 million places (two minutes). So a
+# text of more lines than limits.MARKDOWN_PIECES is refused unread (markdown-it keeps
+# four numbers a line, and the rules' work at each line is bounded), and as it parses
+# the rest, each block begun, each token made, each place the inline rules try, each
+# `*` or `_` of a run and each link reference is counted, up to that limit: the work
+# and memory of any text are bounded, whatever its shape.
+
+_TOO_MANY = (
+    f"the text makes more than {limits.MARKDOWN_PIECES:,} pieces of Markdown (each line, paragraph, list "
+    "item, table cell, emphasis mark or bracket is one, a link, picture or link reference ten), far more "
+    "than a page can show; the count passed the limit in the paragraph, list or table at this line: split "
+    "the text into several files, or take out formatting it does not need"
+)
+_RUN = re.compile(r"\*+|_+")
+
+
+class _TooMany(Exception):
+    def __init__(self, line: int):
+        self.line = line  # in the text, from 0
+
+
+def _few_enough_lines(body: str) -> None:
+    if body.count("\n") >= limits.MARKDOWN_PIECES:
+        raise _TooMany(limits.MARKDOWN_PIECES)
+
+
+class _Pieces:
+    """How many more pieces the text may make; the line of the block being read."""
+
+    __slots__ = ("left", "line")
+
+    def __init__(self, left: int):
+        self.left, self.line = left, 0
+
+    def spend(self, count: int) -> None:
+        self.left -= count
+        if self.left < 0:
+            raise _TooMany(self.line)
+
+    def need(self, count: int) -> None:
+        """Stop before work that would make `count` pieces, if they are more than are left."""
+        if count > self.left:
+            raise _TooMany(self.line)
+
+
+class _Tokens(list):
+    """Tokens, each counted as it is made (a table's row makes one per cell and more,
+    within one rule); a link or a picture as LINK pieces, for the work its address takes
+    (parsed, encoded, resolved: as much as ten other pieces)."""
+
+    LINK = 10
+
+    def __init__(self, pieces: _Pieces):
+        super().__init__()
+        self.pieces = pieces
+
+    def append(self, token: Token) -> None:
+        self.pieces.spend(self.LINK if token.type in ("link_open", "image") else 1)
+        super().append(token)
+
+
+def _limited(md: MarkdownIt) -> None:
+    md.core.ruler.after("normalize", "pieces", _count_tokens)
+    md.core.ruler.at("inline", _inline)
+    md.block.ruler.before("table", "pieces", _block_piece)  # first: tried at each block's start
+    md.block.ruler.at("table", _table, {"alt": ["paragraph", "reference"]})  # (its place, as markdown-it gives it)
+    md.block.ruler.at("reference", _reference)
+    md.inline.ruler.before("text", "pieces", _inline_piece)  # first: tried at every place
+
+
+def _count_tokens(state: StateCore) -> None:
+    state.tokens = _Tokens(state.env["pieces"])
+
+
+def _inline(state: StateCore) -> None:
+    """markdown-it's own inline rule, noting the line each block of words starts at."""
+    pieces: _Pieces = state.env["pieces"]
+    for token in state.tokens:
+        if token.type == "inline":
+            pieces.line = (token.map or [pieces.line])[0]
+            token.children = _Tokens(pieces)  # (the block rules leave it empty)
+            state.md.inline.parse(token.content, state.md, state.env, token.children)
+
+
+def _block_piece(state: StateBlock, line: int, end: int, silent: bool) -> bool:
+    pieces: _Pieces = state.env["pieces"]
+    pieces.line = line
+    pieces.spend(1)
+    return False
+
+
+def _table(state: StateBlock, line: int, end: int, silent: bool) -> bool:
+    """markdown-it's table rule, once the cells of its header are known to be fewer than
+    the pieces left: it splits the header's lines and makes its cells in one go, before
+    any is counted (its line of dashes has a `|` between each two)."""
+    if line + 1 < end:
+        dashes = state.src.count("|", state.bMarks[line + 1], state.eMarks[line + 1])
+        state.env["pieces"].need(dashes)
+    return table(state, line, end, silent)
+
+
+def _reference(state: StateBlock, line: int, end: int, silent: bool) -> bool:
+    """markdown-it's rule for a link reference (`[name]: address`), which makes no
+    token but costs what a link does."""
+    found = reference(state, line, end, silent)
+    if found:
+        state.env["pieces"].spend(_Tokens.LINK)
+    return found
+
+
+def _inline_piece(state: StateInline, silent: bool) -> bool:
+    """A place tried; a run of `*` or `_` as many pieces as it has (each its own token)."""
+    run = None if silent else _RUN.match(state.src, state.pos)
+    state.env["pieces"].spend(run.end() - state.pos if run else 1)
+    return False
 
 
 def _resolve_links(state: StateCore) -> None:
