@@ -173,7 +173,8 @@ def _explain(e: Any, key: KeyPath, model: type[BaseModel] | None) -> str:
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return f"{field} must be a mapping of 'key: value' lines, not {got}"
     if kind == "bool_type":
-        return f"{field} must be true or false, not {given!r}"
+        word = _YES_NO.get(given.lower()) if isinstance(given, str) else None
+        return f"{field} must be true or false, not {given!r}" + (f": write {word}" if word else "")
     if kind in ("int_type", "int_from_float"):
         return f"{field} must be a whole number, not {given!r}"
     if kind == "literal_error":
@@ -207,6 +208,11 @@ def _explain(e: Any, key: KeyPath, model: type[BaseModel] | None) -> str:
     return f"{field}: {e['msg']}"
 
 
+# The words YAML 1.1 took for true and false; YAML 1.2, and the site, read them as words.
+_YES_NO = {
+    **dict.fromkeys(("yes", "y", "on"), "true for yes"),
+    **dict.fromkeys(("no", "n", "off"), "false for no"),
+}
 _KEY_HINT = "use lowercase letters, digits and single hyphens, like 'voice-and-agency'"
 _PATTERN_HINTS = {
     "slug": "a slug uses lowercase letters, digits and single hyphens, like 'oldham-youth-forum'",
