@@ -462,17 +462,9 @@ def _organisation_problems(entries: list[Entry]) -> list[Problem]:
         field = "organisations" if entry.kind == "story" else "hosts"
         for i, name in enumerate(getattr(entry.meta, field, [])):
             slug, where = slugify(name), f"{entry.path}:{entry.line(field, i)}"
-            if not slug or addresses.device_name(slug):
-                why = (
-                    f"gives the page /organisations/{slug}/, and '{slug}' is {addresses.DEVICE}: write the name in full"
-                )
-                problems.append(
-                    Problem(
-                        entry.path,
-                        entry.line(field, i),
-                        f"the organisation name '{name}' {why if slug else 'has no letters or digits'}",
-                    )
-                )
+            unusable = _unusable_organisation(name, slug)
+            if unusable:
+                problems.append(Problem(entry.path, entry.line(field, i), unusable))
                 continue
             other_name, other_where = first.setdefault(slug, (name, where))
             if other_name != name:
@@ -485,6 +477,18 @@ def _organisation_problems(entries: list[Entry]) -> list[Problem]:
                     )
                 )
     return problems
+
+
+def _unusable_organisation(name: str, slug: str) -> str | None:
+    """Why an organisation's name cannot make its page's address, or None."""
+    if not slug:
+        return f"the organisation name '{name}' has no letters or digits"
+    if addresses.device_name(slug):
+        return (
+            f"the organisation name '{name}' gives the page /organisations/{slug}/, and '{slug}' is "
+            f"{addresses.DEVICE}: write the name in full"
+        )
+    return None
 
 
 def _alias_problems(entries: list[Entry]) -> list[Problem]:

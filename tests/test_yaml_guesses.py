@@ -123,7 +123,8 @@ def test_consent_anonymised_yes_says_write_true(site: Path, capsys):
         site,
         "stories/first.md",
         story("First story").replace(
-            "consent: {status: given, date: 2014-01-10}", "consent:\n  status: given\n  date: 2014-01-10\n  anonymised: yes"
+            "consent: {status: given, date: 2014-01-10}",
+            "consent:\n  status: given\n  date: 2014-01-10\n  anonymised: yes",
         ),
     )
     status, text = _check(site, capsys)
