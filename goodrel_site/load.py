@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,14 +22,27 @@ KeyPath = tuple[Any, ...]
 
 
 class _StrictLoader(_Loader):
-    """Safe YAML where dates stay text: the models parse them, so that an
-    impossible date such as 2013-02-30 is a clear error, not a crash."""
+    """Safe YAML that reads plain values as YAML 1.2's core schema does, never by YAML
+    1.1's guesses (PyYAML's own): `yes`, `no`, `on` and `off` are text, not true and
+    false; `3:1` is text, not 181 (base 60); and so are `0x1F`, `0o17`, `017` and
+    `1_000`. Stricter than the core schema in one way: a number is decimal, with no
+    leading zero (`01615551234` is a phone number, not 1615551234), so a number in any other
+    form stays the text written. Dates stay text too: the models parse them, so that
+    an impossible date such as 2013-02-30 is a clear error, not a crash."""
 
 
-_StrictLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _Loader.yaml_implicit_resolvers.items()
-}
+_StrictLoader.yaml_implicit_resolvers = {}
+for _tag, _pattern, _first in (
+    ("bool", r"true|True|TRUE|false|False|FALSE", "tTfF"),
+    ("int", r"[-+]?(?:0|[1-9][0-9]*)", "-+0123456789"),
+    (
+        "float",
+        r"[-+]?(?:\.[0-9]+|(?:0|[1-9][0-9]*)(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)",
+        "-+.0123456789",
+    ),
+    ("null", r"~|null|Null|NULL|", ["~", "n", "N", ""]),
+):
+    _StrictLoader.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(rf"(?:{_pattern})\Z"), list(_first))
 
 
 @dataclass(frozen=True)
@@ -178,7 +192,7 @@ def _record_lines(node: yaml.Node, path: KeyPath, lines: dict, rel: str, first: 
                         line,
                         f"a field's name must be a word, not {shown!r}: "
                         "write the name before the ':' (in quotes if "
-                        "it is a number or yes, no, true, false)",
+                        "it is a number, true, false or null)",
                     )
                 )
             key = key_node.value

@@ -14,7 +14,11 @@ from .load import line_of
 
 KEY_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LANG_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"  # BCP 47, e.g. en, ur, pt-BR
-URL_PATH_PATTERN = r"^/([A-Za-z0-9._~%!$&'()*+,;=:@-]+/)*([A-Za-z0-9._~%!$&'()*+,;=:@-]+)?$"
+# An alias: a plain path, which Netlify's redirects read as it is (no ':', '*', '!', '%'
+# or space) and every file system can hold (no segment starting or ending with '.');
+# addresses.alias_problem says what is wrong with any other.
+_SEGMENT = r"[A-Za-z0-9_~-]([A-Za-z0-9_.~-]*[A-Za-z0-9_~-])?"
+URL_PATH_PATTERN = rf"^/({_SEGMENT}/)*({_SEGMENT})?$"
 
 
 def _iso_date(value: object) -> object:

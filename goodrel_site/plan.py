@@ -14,21 +14,16 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from . import cite, codebook, feeds, figures, search
+from .addresses import FILES, SETTINGS, Claims, alias_url
 from .kinds import VOCABULARY
 from .models import Entry, Settings
-from .output import relpath
 from .problems import Problem
-from .site import Organisation, Site, Term, alias_url, newest_first
+from .site import Organisation, Site, Term, newest_first
 
-SETTINGS = "site.yaml"  # the source of the site's own pages
 CITATIONS = "cite"  # the "template" of a story's citation files, made in Python (cite.py) at
 # its URL + cite.FILES: the page's url is the story's followed by "cite"
 SITE_FILES = "site files"  # likewise: the JSON feed, robots.txt, the open data, the web editor…
-# What the build writes besides its pages, as paths in the output: the theme's files,
-# pictures, the open data, the search index, the web editor (/admin/), the JSON feed,
-# the redirects a host reads (hosting.py)…
-RESERVED_FOLDERS = ("assets/", "media/", "data/", "pagefind", "admin/")
-RESERVED_FILES = ("feed.json", "robots.txt", "_redirects", ".goodrel-build")
+# (their addresses, and every other the build takes besides its pages: addresses.py)
 FEATURED = 3  # stories featured on the home page, at most
 LATEST = 6  # latest stories on the home page (besides the featured ones)
 
@@ -263,7 +258,7 @@ def _day(entry: Entry) -> date | None:
 
 
 def outputs(page: Page) -> tuple[str, ...]:
-    """The URLs of the files a page gives (the site's own files: under RESERVED_…)."""
+    """The URLs of the files a page gives (the site's own files: addresses.py)."""
     if page.template == CITATIONS:
         return tuple(page.context["entry"].url + name for name in cite.FORMATS)
     return () if page.template == SITE_FILES else (page.url,)
@@ -271,40 +266,22 @@ def outputs(page: Page) -> tuple[str, ...]:
 
 def clashes(site: Site, pages: list[Page]) -> list[Problem]:
     """An alias that would take the place of anything else the build writes: another
-    page or file, a folder the site keeps for itself, or a place inside a file."""
-    files = dict.fromkeys(RESERVED_FILES, SETTINGS)
-    files.update(
-        (relpath(url), page.source) for page in pages if page.template != "alias.html" for url in outputs(page)
-    )
+    page or file, in any letter case, a folder the site keeps for itself, or a place
+    inside a file."""
+    claims = Claims()
+    for name in FILES:
+        claims.claim("/" + name, SETTINGS)
+    for page in pages:
+        if page.template != "alias.html":
+            for url in outputs(page):
+                claims.claim(url, page.source)
     problems = []
     for entry in site.entries:
         for i, alias in enumerate(entry.aliases):
-            rel = relpath(alias_url(alias))
-            why = _taken(rel, files)
-            if why:
-                problems.append(
-                    Problem(
-                        entry.path,
-                        entry.line("aliases", i),
-                        f"the alias '{alias}' {why}: give the old address it really had, or remove it",
-                    )
-                )
-            files.setdefault(rel, entry.path)
+            refused = claims.alias(alias, entry.path)
+            if refused:
+                problems.append(Problem(entry.path, entry.line("aliases", i), refused))
     return problems
-
-
-def _taken(rel: str, files: dict[str, str]) -> str | None:
-    if rel in files:
-        return f"is already the address of a page made from {files[rel]}"
-    if rel.startswith(RESERVED_FOLDERS):
-        return f"is an address the site keeps for its own files (/{rel.partition('/')[0]})"
-    parts = rel.split("/")
-    if any(len(part.encode()) > 255 for part in parts):
-        return "is too long to be a file name"
-    for n in range(1, len(parts)):
-        if "/".join(parts[:n]) in files:
-            return f"would put a page inside /{'/'.join(parts[:n])}, a file the site writes"
-    return None
 
 
 def sitemap_urls(pages: list[Page], site_changed: date | None) -> list[tuple[str, date | None]]:

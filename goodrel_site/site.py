@@ -10,6 +10,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 
 from . import urls
+from .addresses import alias_url
 from .kinds import VOCABULARIES, Kind
 from .models import Entry, Settings
 from .records import digest
@@ -97,11 +98,6 @@ def url_prefix(settings: Settings) -> str:
     "https://example.org/stories/" gives "/stories"; a site at a domain's top, ""."""
     path = settings.base_url.split("://", 1)[-1].partition("/")[2].strip("/")
     return "/" + path if path else ""
-
-
-def alias_url(alias: str) -> str:
-    """The address an alias redirects from: a folder unless it names a file."""
-    return alias if alias.endswith(("/", ".html")) else alias + "/"
 
 
 def address_keys(path: str) -> tuple[str, ...]:

@@ -11,33 +11,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import blanks, images, limits, urls
+from . import addresses, blanks, images, limits, urls
 from .kinds import KIND, VOCABULARIES, VOCABULARY
 from .load import KeyPath, LoadError, Source, line_of, load_yaml, read_text
 from .models import META, Entry, Settings, nested_model
 from .problems import ContentError, Problem
 from .slugs import slugify
 from .sources import content_problems, load_sources
-
-# First path segments the engine itself uses: a free page may not take them.
-RESERVED = {
-    "stories",
-    "events",
-    "organisations",
-    "search",
-    "pagefind",
-    "data",
-    "figures",
-    "assets",
-    "media",
-    "page",
-    "feed.xml",
-    "feed.json",
-    "sitemap.xml",
-    "robots.txt",
-    "404.html",
-    *VOCABULARY,
-}
 
 
 @dataclass(frozen=True)
@@ -59,9 +39,18 @@ def load_settings(root: Path) -> Settings:
     except LoadError as err:
         raise ContentError([err.problem]) from None
     try:
-        return Settings.model_validate(data if data is not None else {})
+        settings = Settings.model_validate(data if data is not None else {})
     except ValidationError as err:
         raise ContentError(model_problems(err, data, lines, "site.yaml")) from None
+    devices = [
+        Problem("site.yaml", line_of(lines, (vocab, key)), f"the key '{key}' is {addresses.DEVICE}: choose another key")
+        for vocab in VOCABULARY
+        for key in getattr(settings, vocab)
+        if addresses.device_name(key)
+    ]
+    if devices:  # (a term's page is /vocabulary/key/)
+        raise ContentError(devices)
+    return settings
 
 
 def model_problems(
@@ -164,13 +153,16 @@ def _explain(e: Any, key: KeyPath, model: type[BaseModel] | None) -> str:
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return f"{field} must be a mapping of 'key: value' lines, not {got}"
     if kind == "bool_type":
-        return f"{field} must be true or false, not {given!r}"
+        word = _YES_NO.get(given.lower()) if isinstance(given, str) else None
+        return f"{field} must be true or false, not {given!r}" + (f": write {word}" if word else "")
     if kind in ("int_type", "int_from_float"):
         return f"{field} must be a whole number, not {given!r}"
     if kind == "literal_error":
         return f"{field} must be one of {ctx.get('expected')}, not {given!r}"
     if kind == "string_pattern_mismatch":
         name = next((k for k in reversed(key) if isinstance(k, str)), "")
+        if name == "aliases":
+            return f"the alias {given!r} {addresses.alias_problem(given)}"
         return f"{field} is {given!r}: " + _PATTERN_HINTS.get(name, _KEY_HINT)
     if kind == "string_too_short":
         return f"{field} must not be empty"
@@ -198,6 +190,11 @@ def _explain(e: Any, key: KeyPath, model: type[BaseModel] | None) -> str:
     return f"{field}: {e['msg']}"
 
 
+# The words YAML 1.1 took for true and false; YAML 1.2, and the site, read them as words.
+_YES_NO = {
+    **dict.fromkeys(("yes", "y", "on"), "true for yes"),
+    **dict.fromkeys(("no", "n", "off"), "false for no"),
+}
 _KEY_HINT = "use lowercase letters, digits and single hyphens, like 'voice-and-agency'"
 _PATTERN_HINTS = {
     "slug": "a slug uses lowercase letters, digits and single hyphens, like 'oldham-youth-forum'",
@@ -206,7 +203,6 @@ _PATTERN_HINTS = {
     "base_url": "write a full address such as 'https://example.org/'",
     "event": "name the event by its slug, like 'oldham-2013'",
     "translation_of": "name the original story by its slug",
-    "aliases": "write the old address as a path, like '/stories/old-name/'",
 }
 
 
@@ -248,6 +244,18 @@ def _entry(source: Source, settings: Settings) -> tuple[Entry | None, list[Probl
                 1,
                 f"the file name '{Path(source.path).name}' cannot be "
                 f"a URL: rename it to '{slugify(slug) or 'my-story'}.md' or set 'slug'",
+            )
+        )
+    device = addresses.device_name(slug)
+    if device:
+        name = Path(source.path).name
+        problems.append(
+            Problem(
+                source.path,
+                source.line("slug"),
+                f"the slug '{slug}' is {addresses.DEVICE}: choose another slug"
+                if meta.slug
+                else f"the file name '{name}' gives the slug '{slug}', {addresses.DEVICE}: rename the file or set 'slug'",
             )
         )
     entry = Entry(
@@ -369,10 +377,13 @@ def _cross_file_problems(root: Path, entries: list[Entry]) -> list[Problem]:
                     f"{other.path} and {entry.path}; give one a different slug",
                 )
             )
-        if entry.kind == "page" and entry.slug in RESERVED:
+        used = addresses.site_folder(entry.slug) if entry.kind == "page" else None
+        if used:
             problems.append(
                 Problem(
-                    entry.path, entry.line("slug"), f"'/{entry.slug}/' is used by the site itself; choose another slug"
+                    entry.path,
+                    entry.line("slug"),
+                    f"'/{entry.slug}/' is used by the site itself ({used}); choose another slug",
                 )
             )
     stories = {e.slug: e for e in entries if e.kind == "story"}
@@ -441,12 +452,9 @@ def _organisation_problems(entries: list[Entry]) -> list[Problem]:
         field = "organisations" if entry.kind == "story" else "hosts"
         for i, name in enumerate(getattr(entry.meta, field, [])):
             slug, where = slugify(name), f"{entry.path}:{entry.line(field, i)}"
-            if not slug:
-                problems.append(
-                    Problem(
-                        entry.path, entry.line(field, i), f"the organisation name '{name}' has no letters or digits"
-                    )
-                )
+            unusable = _unusable_organisation(name, slug)
+            if unusable:
+                problems.append(Problem(entry.path, entry.line(field, i), unusable))
                 continue
             other_name, other_where = first.setdefault(slug, (name, where))
             if other_name != name:
@@ -461,29 +469,30 @@ def _organisation_problems(entries: list[Entry]) -> list[Problem]:
     return problems
 
 
+def _unusable_organisation(name: str, slug: str) -> str | None:
+    """Why an organisation's name cannot make its page's address, or None."""
+    if not slug:
+        return f"the organisation name '{name}' has no letters or digits"
+    if addresses.device_name(slug):
+        return (
+            f"the organisation name '{name}' gives the page /organisations/{slug}/, and '{slug}' is "
+            f"{addresses.DEVICE}: write the name in full"
+        )
+    return None
+
+
 def _alias_problems(entries: list[Entry]) -> list[Problem]:
-    problems, taken = [], {e.url: e for e in entries}
+    """An alias that is a name Windows keeps, or takes an item's address or another
+    alias's, in any letter case (plan.clashes then checks it against every address the
+    build writes)."""
+    problems, claims = [], addresses.Claims()
+    for entry in entries:
+        claims.claim(entry.url, entry.path)
     for entry in entries:
         for i, alias in enumerate(entry.aliases):
-            url = alias if alias.endswith("/") or alias.endswith(".html") else alias + "/"
-            if any(part in (".", "..") for part in url.split("/")):
-                problems.append(
-                    Problem(
-                        entry.path,
-                        entry.line("aliases", i),
-                        f"the alias '{alias}' may not contain '.' or '..' segments",
-                    )
-                )
-                continue
-            other = taken.setdefault(url, entry)
-            if other is not entry:
-                problems.append(
-                    Problem(
-                        entry.path,
-                        entry.line("aliases", i),
-                        f"the alias '{alias}' is already the address of {other.path}",
-                    )
-                )
+            refused = claims.alias(alias, entry.path)
+            if refused:
+                problems.append(Problem(entry.path, entry.line("aliases", i), refused))
     return problems
 
 

@@ -202,8 +202,8 @@ CASES = {
     ),
     "a field name that is not a word": (
         "stories/bad.md",
-        story("Bad", "yes: 1\n"),
-        "stories/bad.md:9: a field's name must be a word, not 'yes'",
+        story("Bad", "true: 1\n"),
+        "stories/bad.md:9: a field's name must be a word, not 'true'",
     ),
     "front matter over 64 KB": (
         "stories/bad.md",
