@@ -20,6 +20,30 @@ FORBIDDEN = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_NONCHARACTERS}]")
 _BREAKS = re.compile("[ \t]*[\t\n\r\u2028\u2029][ \t\n\r\u2028\u2029]*")
 
 
+# What no file name of the site may hold: bytes that are not UTF-8 (which Python reads
+# as surrogates), control characters (a line break would split a PATH:LINE: line, or
+# start a GitHub workflow command), line and paragraph separators, and the controls
+# that reorder a line (which would disguise a name in a terminal).
+_BAD_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\udc80-\udcff]")
+
+
+def bad_name(name: str) -> bool:
+    return _BAD_NAME.search(name) is not None
+
+
+def shown_name(name: str) -> str:
+    """A file name as any output may show it, on one line: what bad_name finds written
+    as an escape (\\n, \\x1b, and a byte that is not UTF-8 as \\xff)."""
+    return _BAD_NAME.sub(_escaped, name) if bad_name(name) else name
+
+
+def _escaped(found: re.Match) -> str:
+    code = ord(found[0])
+    if 0xDC80 <= code <= 0xDCFF:
+        return f"\\x{code - 0xDC00:02x}"
+    return found[0].encode("unicode_escape").decode("ascii")
+
+
 def describe(char: str) -> str:
     """What a forbidden character is, for an editor."""
     code = f"U+{ord(char):04X}"

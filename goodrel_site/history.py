@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import limits
+from . import chars, limits
 from .kinds import CONTENT_FOLDERS
 from .load import LoadError, load_yaml, split_front_matter
 from .problems import Problem
@@ -118,11 +118,12 @@ def story_files_at(root: Path, rev: str) -> dict[str, str]:
     regular files within the size limit for content files only."""
     listing = _git(root, "ls-tree", "-r", "-z", "--long", rev, "--", "stories/")
     paths = []
-    for item in (listing or b"").decode("utf-8", "replace").split("\0"):
+    for item in (listing or b"").decode("utf-8", "surrogateescape").split("\0"):
         info, _, path = item.partition("\t")
         mode, kind, _, size = (info.split() + ["", "", "", ""])[:4]
         if (
-            path.endswith(".md")
+            not chars.bad_name(path)  # (never a published story's: the build refuses it; nor one line of --batch)
+            and path.endswith(".md")
             and path.count("/") == 1
             and mode in ("100644", "100755")
             and kind == "blob"

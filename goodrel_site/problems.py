@@ -8,6 +8,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from .chars import shown_name
 from .limits import PROBLEMS_PER_FILE
 
 
@@ -17,6 +18,13 @@ class Problem:
     line: int  # 1-based; 0 for the file as a whole (a link, a file too large…)
     message: str
     level: str = "error"  # "error", "warning" or "info"
+
+    def __post_init__(self) -> None:
+        # File names are data: a name (or a value quoted in a message) with a line break,
+        # a byte that is not UTF-8 or a reordering control is escaped here, once, so that
+        # no output (terminal, JSON, GitHub annotations) can be split or disguised by it.
+        object.__setattr__(self, "path", shown_name(self.path))
+        object.__setattr__(self, "message", shown_name(self.message))
 
     def __str__(self) -> str:
         prefix = "" if self.level == "error" else f"{self.level}: "

@@ -35,6 +35,7 @@ import stat
 from functools import lru_cache
 from pathlib import Path
 
+from . import chars
 from .problems import Problem
 
 
@@ -68,6 +69,12 @@ def relative(root: Path, path: Path | str) -> str:
 
 def _inside(real: str, real_root: str) -> bool:
     return real == real_root or real.startswith(real_root.rstrip(os.sep) + os.sep)
+
+
+_BAD_NAME = (
+    "has a name with a line break, a control character or bytes that are not UTF-8, "
+    "which no address or message may hold: rename it (letters, digits and hyphens)"
+)
 
 
 def _refuse(rel: str, message: str) -> Refused:
@@ -152,6 +159,9 @@ def files(root: Path, folder: Path, suffix: str = "", recursive: bool = False) -
         with os.scandir(here) as entries:
             for entry in entries:
                 path = here / entry.name
+                if chars.bad_name(entry.name):
+                    problems.append(_refuse(relative(root, path), _BAD_NAME).problem)
+                    continue
                 # d_type answers these without a system call; only links and odd
                 # entries need looking into.
                 if entry.is_file(follow_symlinks=False):

@@ -212,5 +212,5 @@ def _named(root: Path, summary: tuple) -> tuple:
     for folder in CONTENT_FOLDERS:
         for path in (root / folder).rglob("*"):
             rel = path.relative_to(root).as_posix()
-            names[_KEPT + file_digest(rel.encode())] = rel
+            names[_KEPT + file_digest(rel.encode("utf-8", "surrogateescape"))] = rel
     return (*counts, [(names.get(n[0], n[0]), *n[1:]) for n in notes])
