@@ -20,11 +20,11 @@ import textwrap
 from pathlib import Path
 from urllib.parse import urlparse
 
-import yaml
 from PIL import Image, ImageDraw, ImageFont
 
 from . import sitefiles
-from .limits import SETTINGS_BYTES
+from .problems import ContentError
+from .validate import load_settings
 
 WIDTH, HEIGHT = 1200, 630  # the size link previews ask for (1.91:1)
 SCALE = 2  # drawn twice as large, then reduced, for smooth edges
@@ -117,14 +117,18 @@ def main(argv: list[str] | None = None) -> None:
         if args.default:
             picture = draw_default()
         else:
-            settings = yaml.safe_load(sitefiles.read_bytes(root, root / "site.yaml", SETTINGS_BYTES))
-            picture = draw(settings["title"], settings["description"], urlparse(settings["base_url"]).hostname)
+            settings = load_settings(root)  # (read and checked as every build reads it)
+            picture = draw(
+                settings.title, settings.description, urlparse(settings.base_url).hostname or settings.base_url
+            )
         data = io.BytesIO()
         picture.save(data, "PNG", optimize=True)
         # Into the site (or, with --out, the folder named), never through a link.
         sitefiles.write(root if args.out is None else out.parent, out, data.getvalue())
     except sitefiles.Refused as err:
         sys.exit(f"{err.problem}")
+    except ContentError as err:
+        sys.exit(str(err))
 
 
 if __name__ == "__main__":
