@@ -24,7 +24,7 @@ from .problems import ImageError, Problem
 from .slugs import slugify
 
 WIDTHS = (480, 960, 1600)
-VERSION = "1"  # bump when the processing below changes, to refresh cached files
+VERSION = "2"  # bump when the processing below changes, to refresh cached files
 
 
 @dataclass(frozen=True)
