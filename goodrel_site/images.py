@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import math
 import os
 from dataclasses import dataclass
 from functools import cache
@@ -18,12 +19,11 @@ from pathlib import Path
 from PIL import Image, ImageOps
 
 from . import limits, sitefiles, urls
-from .output import Tree
-from .problems import ImageError
+from .problems import ImageError, Problem
 from .slugs import slugify
 
 WIDTHS = (480, 960, 1600)
-VERSION = "1"  # bump when the processing below changes, to refresh cached files
+VERSION = "2"  # bump when the processing below changes, to refresh cached files
 
 
 @dataclass(frozen=True)
@@ -159,43 +159,76 @@ def _oriented_size(im: Image.Image) -> tuple[int, int]:
     return (im.height, im.width) if orientation in (5, 6, 7, 8) else (im.width, im.height)
 
 
-def process(image: ImageSet, out: Tree, cache: Path) -> None:
-    """Put every variant of the image under media/ in the output, linked from the
-    media cache."""
-    for name in cached(image, cache):
-        out.link(f"media/{name}", cache / name)
+def over_budget(used: dict[Path, tuple[ImageSet, str, int]]) -> list[Problem]:
+    """The picture that takes the site's pictures past limits.PICTURE_PIXELS_PER_BUILD,
+    counted from their headers before any variant is made, in the order of their paths
+    (so that every build of the same site, whatever its cache holds, finds the same
+    one); `used` gives each picture and the file and line that first shows it."""
+    total = 0
+    for source in sorted(used):
+        image, path, line = used[source]
+        total += image.width * image.height
+        if total > limits.PICTURE_PIXELS_PER_BUILD:
+            return [
+                Problem(
+                    path,
+                    line,
+                    f"the picture '{source.name}' ({image.width:,} x {image.height:,}) takes the site's pictures "
+                    f"past the {limits.PICTURE_PIXELS_PER_BUILD:,} pixels allowed in all: save smaller copies "
+                    "of the largest pictures (1,600 pixels wide is plenty), or show fewer",
+                )
+            ]
+    return []
 
 
 def cached(image: ImageSet, cache: Path) -> list[str]:
     """Make every variant of the image in the media cache, unless already there (its
-    names are content-hashed); return their file names."""
-    names = []
-    for variant in image.variants:
-        for url in (variant.webp, variant.fallback):
-            name = url.rsplit("/", 1)[1]
-            target = cache / name
-            if not target.exists():  # (cache: a folder in the site's cache, never through a link)
-                sitefiles.write(cache.parent, target, _encode(image, variant, url))
-            names.append(name)
-    return names
+    names are content-hashed); return their file names. The picture is decoded at most
+    once here: every variant is made from the one decoded image."""
+    names = {url: url.rsplit("/", 1)[1] for v in image.variants for url in (v.webp, v.fallback)}
+    # (cache: a folder in the site's cache, never through a link)
+    if any(not (cache / name).exists() for name in names.values()):
+        for url, data in _encode(image):
+            sitefiles.write(cache.parent, cache / names[url], data)
+    return list(names.values())
 
 
-def _encode(image: ImageSet, variant: Variant, url: str) -> bytes:
+def _encode(image: ImageSet) -> list[tuple[str, bytes]]:
+    """Every variant's files, largest first, each smaller one resized from the one
+    before (1,600 to 960 to 480 loses nothing a reader sees, and costs a fraction of
+    resizing the whole picture again)."""
     data = _read(image.source)
     if hashlib.sha256(VERSION.encode() + data).hexdigest()[:12] != image.digest:
         raise ImageError(image.source, "changed while the site was being built: build again")
+    made = []
     try:
-        with _opened(image.source, data) as im:
-            # Apply the camera's rotation, then drop EXIF, GPS, XMP and comments: only pixels go out.
-            im = ImageOps.exif_transpose(im)
-            im = im.convert("RGBA" if image.alpha else "RGB")
-            im = im.resize((variant.width, variant.height), Image.Resampling.LANCZOS)
-            # A new image from the raw pixels carries no info dict: no EXIF, ICC or XMP to leak.
-            clean = Image.frombytes(im.mode, im.size, im.tobytes())
+        with _opened(image.source, data) as opened:
+            im = _decoded(opened, image)
+            for variant in sorted(image.variants, key=lambda v: -v.width):
+                im = im.resize((variant.width, variant.height), Image.Resampling.LANCZOS)
+                # A new image from the raw pixels carries no info dict: no EXIF, ICC or XMP to leak.
+                clean = Image.frombytes(im.mode, im.size, im.tobytes())
+                made += [(variant.webp, _save(clean, variant.webp)), (variant.fallback, _save(clean, variant.fallback))]
     except ImageError:
         raise
     except Exception:  # (it was decoded whole when planned: only a rare file gets here)
         raise ImageError(image.source, _DAMAGED) from None
+    return made
+
+
+def _decoded(im: Image.Image, image: ImageSet) -> Image.Image:
+    """The picture decoded once, upright, in the mode of its output files. A JPEG is
+    decoded at the smallest of 1/1 to 1/8 of its size that still covers the largest variant."""
+    if im.format == "JPEG":
+        scale = max(v.width for v in image.variants) / image.width
+        im.draft(None, (max(1, math.ceil(im.width * scale)), max(1, math.ceil(im.height * scale))))
+    im.load()
+    # Apply the camera's rotation, then drop EXIF, GPS, XMP and comments: only pixels go out.
+    upright = ImageOps.exif_transpose(im)
+    return upright.convert("RGBA" if image.alpha else "RGB")
+
+
+def _save(clean: Image.Image, url: str) -> bytes:
     encoded = io.BytesIO()
     if url.endswith(".webp"):
         clean.save(encoded, "WEBP", quality=78, method=4)

@@ -25,6 +25,9 @@ IMAGE_BYTES = 40 * 1024 * 1024
 IMAGE_PIXELS = 50_000_000  # width x height, as the file's header says (8,660 x 5,773)
 IMAGE_SIDE = 16_000  # pixels, either side (WebP cannot be wider or taller than 16,383)
 IMAGE_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")  # Pillow's decoders for anything else are not used
+# All the pictures a site shows, width x height added up: 400 phone photos of 12 MP
+# (4,000 x 3,000) and room to spare; decoding them all takes minutes, not hours.
+PICTURE_PIXELS_PER_BUILD = 6_000_000_000
 
 # Markdown: what one content file's text may make (markdown.py counts as it parses)
 MARKDOWN_PIECES = 1_000_000  # lines, tokens made, places tried; a long story (10,000 words) makes about 10,000

@@ -175,14 +175,19 @@ def _index(
 def _write_images(site: Site, shown: list[images.ImageSet], out: Tree, media: Path) -> list[Path]:
     """Write every picture the pages show, from the media cache, which keeps no other
     (nothing of a picture no longer shown stays); their source files."""
-    wanted = {i.source: i for i in shown}
+    # Each picture, and where it is shown: an item's own picture by its `src` line, a
+    # picture in a text by its own path (the text's line is not kept in the page's record).
+    wanted = {i.source: (i, i.source.relative_to(site.root.resolve()).as_posix(), 0) for i in shown}
     for entry in site.entries:
         if getattr(entry.meta, "image", None):
             found = entry_image(site.root, entry)
-            wanted[found.source] = found
+            wanted[found.source] = (found, entry.path, entry.line("image", "src"))
+    over = images.over_budget(wanted)
+    if over:
+        raise ContentError(over)
     used = set()
     for source in sorted(wanted):
-        for name in images.cached(wanted[source], media):
+        for name in images.cached(wanted[source][0], media):
             out.link(f"media/{name}", media / name)
             used.add(name)
     for old in os.scandir(media) if media.is_dir() else ():
