@@ -3,6 +3,7 @@ content contract, and collect all problems as PATH:LINE: message."""
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -356,11 +357,25 @@ def validate(
         problems += found
         if entry:
             entries.append(entry)
-    problems += _cross_file_problems(root, entries)
+    problems = _withdrawal_wins([*problems, *_cross_file_problems(root, entries)], entries)
     errors = [p for p in problems if p.level == "error"]
     if errors:
         raise ContentError(errors)
     return Content(root, settings, tuple(entries), tuple(sorted(problems)))
+
+
+def _withdrawal_wins(problems: list[Problem], entries: list[Entry]) -> list[Problem]:
+    """A withdrawal always wins: what is wrong in a story whose consent is withdrawn (an
+    event it names since deleted, a term since removed from site.yaml) must not stop the
+    build that takes it down, so its errors are told as warnings. (A file that cannot be
+    read or parsed says nothing of its consent, and stays an error.)"""
+    withdrawn = {e.path for e in entries if e.kind == "story" and e.consent.status == "withdrawn"}
+    return [
+        dataclasses.replace(p, level="warning", message=f"{p.message} (the story is withdrawn: the build goes on)")
+        if p.level == "error" and p.path in withdrawn
+        else p
+        for p in problems
+    ]
 
 
 def _cross_file_problems(root: Path, entries: list[Entry]) -> list[Problem]:
