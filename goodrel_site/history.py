@@ -58,12 +58,21 @@ def last_changes(root: Path, now: date, folder: str = "stories") -> dict[str, da
     for token in (out or b"").decode("utf-8", "replace").split("\0"):
         token = token.strip("\n")
         if token.startswith("\x01"):
-            current = date.fromisoformat(token[1:])
+            current = _commit_date(token[1:])
         elif token and current:
             commits[token] = commits.get(token, 0) + 1
             if current <= now:
                 dates.setdefault(token, current)
     return {path: when for path, when in dates.items() if commits[path] > 1}
+
+
+def _commit_date(text: str) -> date | None:
+    """A commit's date as git gives it; None for one Python cannot hold (git accepts
+    commits dated in the year 10000): that commit dates nothing, and stops no build."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
 
 
 def with_updated_dates(content: Content, now: date) -> Content:

@@ -36,6 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import chars
+from .kinds import CONTENT_FOLDERS
 from .problems import Problem
 
 
@@ -95,6 +96,8 @@ def inspect(root: Path, path: Path | str) -> str:
             f"is a link to {real}, outside the site folder: the site reads only "
             "its own files; put the file itself here instead of a link",
         )
+    if real != os.path.normpath(os.path.abspath(path)):
+        _refuse_link_into(rel, os.path.relpath(real, real_root).split(os.sep))
     try:
         mode = os.stat(real).st_mode
     except FileNotFoundError:
@@ -107,6 +110,20 @@ def inspect(root: Path, path: Path | str) -> str:
         kind = _KINDS.get(stat.S_IFMT(mode), "not a regular file")
         raise _refuse(rel, f"is {kind}, not a file: the site reads only regular files; remove it")
     return real
+
+
+def _refuse_link_into(rel: str, target: list[str]) -> None:
+    """A link inside the site is followed only to the site's sources: never into a
+    hidden file or folder (.git/ holds CI's credentials and every old version of every
+    story; .goodrel-cache/, .env), nor from one content folder or the theme into a
+    content folder (a theme file linked to a withdrawn story would publish its text)."""
+    if any(part.startswith(".") for part in target):
+        raise _refuse(rel, "is a link into a hidden file or folder of the site (such as .git): remove the link")
+    here = rel.split("/", 1)[0]
+    if target[0] in CONTENT_FOLDERS and target[0] != here:
+        raise _refuse(
+            rel, f"is a link into {target[0]}/: a file there is read as content only; put a copy here instead"
+        )
 
 
 def read_regular(real: str | Path, limit: int, rel: str | None = None) -> bytes:
@@ -205,6 +222,8 @@ def inspect_folder(root: Path, folder: Path) -> str:
             f"is a link to {real}, outside the site folder: the site reads only "
             "its own files; put the folder itself here instead of a link",
         )
+    if real != os.path.normpath(os.path.abspath(folder)):
+        _refuse_link_into(rel, os.path.relpath(real, _real_root(str(root))).split(os.sep))
     if not os.path.isdir(real):
         if not os.path.lexists(folder):
             raise FileNotFoundError(folder)

@@ -121,3 +121,20 @@ def test_odd_names_in_the_previous_commit_do_not_stop_check(site, capsys):
     capsys.readouterr()
     assert run("check", "--site", str(site), "--now", NOW.isoformat()) == 0
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_commit_dated_in_the_year_10000_stops_no_build(site, capsys):
+    _git(site, "init", "-q")
+    _git(site, "add", "-A")
+    _git(site, "commit", "-qm", "one")
+    write(site, "stories/first.md", story("First story, again"))
+    subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qam", "far future"],
+        cwd=site,
+        check=True,
+        env={**os.environ, "GIT_COMMITTER_DATE": "@253402300800 +0000"},
+    )
+    capsys.readouterr()
+    assert build(site) == 0
+    assert run("check", "--site", str(site), "--now", NOW.isoformat()) == 0
+    assert "Traceback" not in capsys.readouterr().err
