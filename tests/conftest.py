@@ -137,6 +137,24 @@ def tree_hashes(folder: Path, skip: tuple[str, ...] = ()) -> dict[str, str]:
     }
 
 
+def refused_everywhere(site: Path, capsys, rel: str, text: str, expected: str) -> None:
+    """`rel` written with `text` is refused by `check` and the build with `expected`
+    (PATH:LINE: message), exit 1, no traceback, and the output built before unchanged."""
+    out = site / "public"
+    assert build(site) == 0, capsys.readouterr().err
+    before = tree_hashes(out)
+    write(site, rel, text)
+    capsys.readouterr()
+    assert run("check", "--site", str(site), "--now", NOW.isoformat()) == 1
+    checked = capsys.readouterr()
+    assert build(site) == 1
+    built = capsys.readouterr()
+    for said in (checked.out + checked.err, built.err):
+        assert expected in said, said
+        assert "Traceback" not in said
+    assert tree_hashes(out) == before
+
+
 @pytest.fixture(scope="session")
 def bundled(tmp_path_factory) -> Path:
     """The bundled site, built once with its search index."""

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import NOW, REPO, build, run, story, tree_hashes, write
+from conftest import NOW, REPO, build, refused_everywhere, story, write
 from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
@@ -31,24 +31,6 @@ def _with_editor(site: Path) -> Path:
     return site
 
 
-def _refused(site: Path, capsys, rel: str, text: str, expected: str) -> None:
-    """`rel` written with `text` is refused by `check` and the build with `expected`
-    (PATH:LINE: message), exit 1, no traceback, and the output built before unchanged."""
-    out = site / "public"
-    assert build(site) == 0, capsys.readouterr().err
-    before = tree_hashes(out)
-    write(site, rel, text)
-    capsys.readouterr()
-    assert run("check", "--site", str(site), "--now", NOW.isoformat()) == 1
-    checked = capsys.readouterr()
-    assert build(site) == 1
-    built = capsys.readouterr()
-    for said in (checked.out + checked.err, built.err):
-        assert expected in said, said
-        assert "Traceback" not in said
-    assert tree_hashes(out) == before
-
-
 # -- a free page cannot take the engine's addresses --------------------------------
 
 
@@ -57,7 +39,7 @@ def test_a_page_cannot_take_the_web_editors_address(site: Path, capsys):
     in its cache, with exit 2."""
     _with_editor(site)
     expected = "pages/editor.md:3: '/admin/' is used by the site itself (the web editor); choose another slug"
-    _refused(site, capsys, "pages/editor.md", "---\ntitle: Editor\nslug: admin\n---\n\nHi.\n", expected)
+    refused_everywhere(site, capsys, "pages/editor.md", "---\ntitle: Editor\nslug: admin\n---\n\nHi.\n", expected)
 
 
 def test_the_preview_refuses_it_too(site: Path, tmp_path: Path):
@@ -87,7 +69,7 @@ def test_the_preview_refuses_it_too(site: Path, tmp_path: Path):
 )
 def test_a_page_cannot_take_any_address_of_the_site(site: Path, capsys, slug, what):
     expected = f"pages/p.md:3: '/{slug}/' is used by the site itself ({what}); choose another slug"
-    _refused(site, capsys, "pages/p.md", f"---\ntitle: P\nslug: {slug}\n---\n", expected)
+    refused_everywhere(site, capsys, "pages/p.md", f"---\ntitle: P\nslug: {slug}\n---\n", expected)
 
 
 # -- an alias is a plain path -----------------------------------------------------
@@ -113,7 +95,7 @@ def test_a_page_cannot_take_any_address_of_the_site(site: Path, capsys, slug, wh
 )
 def test_an_alias_must_be_a_plain_path(site: Path, capsys, alias, why):
     text = story("Moved", f"aliases: [{alias!r}]\n".replace("'", '"'))
-    _refused(site, capsys, "stories/moved.md", text, f"stories/moved.md:9: the alias '{alias}' {why}")
+    refused_everywhere(site, capsys, "stories/moved.md", text, f"stories/moved.md:9: the alias '{alias}' {why}")
 
 
 @given(st.text(max_size=30) | st.from_regex(r"/[A-Za-z0-9_.~/:*!%-]{0,20}", fullmatch=True))
@@ -156,30 +138,30 @@ FIRST = "stories/first.md"
         ("/PageFind/", "is an address the site keeps for its own files (/PageFind)"),
     ],
 )
-def test_an_alias_that_differs_only_in_case_is_refused(site: Path, capsys, alias, why):
+def test_an_alias_that_differs_only_in_case_isrefused_everywhere(site: Path, capsys, alias, why):
     write(site, "pages/about.md", "---\ntitle: About\n---\n\nAbout us.\n")
     text = story("Moved", f"aliases: ['{alias}']\n")
-    _refused(site, capsys, "stories/moved.md", text, f"stories/moved.md:9: the alias '{alias}' {why}")
+    refused_everywhere(site, capsys, "stories/moved.md", text, f"stories/moved.md:9: the alias '{alias}' {why}")
 
 
-def test_of_two_aliases_that_differ_only_in_case_the_second_is_refused(site: Path, capsys):
+def test_of_two_aliases_that_differ_only_in_case_the_second_isrefused_everywhere(site: Path, capsys):
     write(site, "stories/going.md", story("Going", "aliases: [/old/Going/]\n"))
     text = story("Moved", "aliases: [/old/going/]\n")
     expected = (
         "stories/moved.md:9: the alias '/old/going/' differs only in letter case from /old/Going/, "
         "the address of stories/going.md"
     )
-    _refused(site, capsys, "stories/moved.md", text, expected)
+    refused_everywhere(site, capsys, "stories/moved.md", text, expected)
 
 
-def test_of_two_aliases_in_folders_that_differ_only_in_case_the_second_is_refused(site: Path, capsys):
+def test_of_two_aliases_in_folders_that_differ_only_in_case_the_second_isrefused_everywhere(site: Path, capsys):
     write(site, "stories/going.md", story("Going", "aliases: [/Old/going/]\n"))
     text = story("Moved", "aliases: [/old/moved/]\n")
     expected = (
         "stories/moved.md:9: the alias '/old/moved/' is in /old/, which differs only in letter case "
         "from /Old/, a folder the site writes"
     )
-    _refused(site, capsys, "stories/moved.md", text, expected)
+    refused_everywhere(site, capsys, "stories/moved.md", text, expected)
 
 
 def test_slugs_and_picture_names_cannot_differ_only_in_case(site: Path, capsys, tmp_path: Path):
@@ -194,7 +176,9 @@ def test_slugs_and_picture_names_cannot_differ_only_in_case(site: Path, capsys, 
     media = sorted(path.name for path in (tmp_path / "out/media").iterdir())
     assert len(media) == 4 and len({name.casefold() for name in media}) == 4
     assert all(name == name.lower() for name in media)
-    _refused(site, capsys, "stories/Third.md", story("Third"), "stories/Third.md:1: the file name 'Third.md' cannot be")
+    refused_everywhere(
+        site, capsys, "stories/Third.md", story("Third"), "stories/Third.md:1: the file name 'Third.md' cannot be"
+    )
 
 
 # -- names Windows keeps for devices -------------------------------------------------
@@ -238,7 +222,7 @@ def test_slugs_and_picture_names_cannot_differ_only_in_case(site: Path, capsys, 
     ],
 )
 def test_a_name_windows_keeps_is_refused_at_its_line(site: Path, capsys, rel, text, expected):
-    _refused(site, capsys, rel, text, expected)
+    refused_everywhere(site, capsys, rel, text, expected)
 
 
 def test_a_vocabulary_key_windows_keeps_is_refused_in_site_yaml(site: Path, capsys):
@@ -246,7 +230,7 @@ def test_a_vocabulary_key_windows_keeps_is_refused_in_site_yaml(site: Path, caps
     at = lines.index("regions:") + 1
     lines[at:at] = ["  con:", "    label: Con", "    description: A region named like a device."]
     expected = f"site.yaml:{at + 1}: the key 'con' is a name that Windows keeps for a device"
-    _refused(site, capsys, "site.yaml", "\n".join(lines) + "\n", expected)
+    refused_everywhere(site, capsys, "site.yaml", "\n".join(lines) + "\n", expected)
 
 
 @pytest.mark.parametrize("name", ["console", "con-1", "com10", "auxiliary", "nul-points", "lpt"])

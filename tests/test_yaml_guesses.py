@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import NOW, build, run, story, tree_hashes, write
+from conftest import build, refused_everywhere, story, write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -75,24 +75,6 @@ def test_what_yaml_1_1_guessed_at_is_text(text):
     assert load_yaml(f"v: {text}", "x.md")[0] == {"v": text}
 
 
-def _refused(site: Path, capsys, rel: str, text: str, expected: str) -> None:
-    """`rel` written with `text` is refused by `check` and the build with `expected`
-    (PATH:LINE: message), exit 1, no traceback, and the output built before unchanged."""
-    out = site / "public"
-    assert build(site) == 0
-    before = tree_hashes(out)
-    (site / rel).write_text(text, "utf-8")
-    capsys.readouterr()
-    assert run("check", "--site", str(site), "--now", NOW.isoformat()) == 1
-    checked = capsys.readouterr()
-    assert build(site) == 1
-    built = capsys.readouterr()
-    for said in (checked.out + checked.err, built.err):
-        assert expected in said, said
-        assert "Traceback" not in said
-    assert tree_hashes(out) == before
-
-
 def test_a_ratio_is_published_as_written(site: Path, tmp_path: Path):
     write(site, "stories/ratio.md", story("Ratio", "outcomes:\n  - {indicator: mentors to pupils, value: 3:1}\n"))
     assert build(site, tmp_path / "out") == 0
@@ -117,7 +99,7 @@ def test_yes_is_a_title(site: Path, tmp_path: Path):
     ],
 )
 def test_a_field_that_wants_true_or_false_says_so_at_its_line(site: Path, capsys, extra, line, message):
-    _refused(site, capsys, "stories/flag.md", story("Flag", extra), f"stories/flag.md:{line}: {message}")
+    refused_everywhere(site, capsys, "stories/flag.md", story("Flag", extra), f"stories/flag.md:{line}: {message}")
 
 
 def test_consent_anonymised_yes_says_write_true(site: Path, capsys):
@@ -125,18 +107,18 @@ def test_consent_anonymised_yes_says_write_true(site: Path, capsys):
         "consent: {status: given, date: 2014-01-10}", "consent:\n  status: given\n  date: 2014-01-10\n  anonymised: yes"
     )
     expected = "stories/first.md:11: 'consent.anonymised' must be true or false, not 'yes': write true for yes"
-    _refused(site, capsys, "stories/first.md", text, expected)
+    refused_everywhere(site, capsys, "stories/first.md", text, expected)
 
 
 @pytest.mark.parametrize("value", ["0x1F", "0o17", "030", "1_000", "3:10"])
 def test_a_number_in_another_form_is_refused_at_its_line(site: Path, capsys, value):
     text = (site / "events/leeds-2013.md").read_text("utf-8").replace("attendees: 30", f"attendees: {value}")
     expected = f"events/leeds-2013.md:9: 'attendees' must be a whole number, not '{value}'"
-    _refused(site, capsys, "events/leeds-2013.md", text, expected)
+    refused_everywhere(site, capsys, "events/leeds-2013.md", text, expected)
 
 
 def test_site_yaml_is_read_the_same_way(site: Path, capsys):
     text = (site / "site.yaml").read_text("utf-8")
     line = text.splitlines().index("sample_content: true") + 1
     expected = f"site.yaml:{line}: 'sample_content' must be true or false, not 'yes': write true for yes"
-    _refused(site, capsys, "site.yaml", text.replace("sample_content: true", "sample_content: yes"), expected)
+    refused_everywhere(site, capsys, "site.yaml", text.replace("sample_content: true", "sample_content: yes"), expected)
