@@ -96,8 +96,7 @@ def inspect(root: Path, path: Path | str) -> str:
             f"is a link to {real}, outside the site folder: the site reads only "
             "its own files; put the file itself here instead of a link",
         )
-    if real != os.path.normpath(os.path.abspath(path)):
-        _refuse_link_into(rel, os.path.relpath(real, real_root).split(os.sep))
+    _refuse_link_into(rel, path, real, real_root)
     try:
         mode = os.stat(real).st_mode
     except FileNotFoundError:
@@ -112,11 +111,15 @@ def inspect(root: Path, path: Path | str) -> str:
     return real
 
 
-def _refuse_link_into(rel: str, target: list[str]) -> None:
-    """A link inside the site is followed only to the site's sources: never into a
-    hidden file or folder (.git/ holds CI's credentials and every old version of every
-    story; .goodrel-cache/, .env), nor from one content folder or the theme into a
-    content folder (a theme file linked to a withdrawn story would publish its text)."""
+def _refuse_link_into(rel: str, path: Path | str, real: str, real_root: str) -> None:
+    """A link inside the site (`path` whose real path `real` differs) is followed only to
+    the site's sources: never into a hidden file or folder (.git/ holds CI's credentials
+    and every old version of every story; .goodrel-cache/, .env), nor from one content
+    folder or the theme into a content folder (a theme file linked to a withdrawn story
+    would publish its text)."""
+    if real == os.path.normpath(os.path.abspath(path)):
+        return  # (no link on the way)
+    target = os.path.relpath(real, real_root).split(os.sep)
     if any(part.startswith(".") for part in target):
         raise _refuse(rel, "is a link into a hidden file or folder of the site (such as .git): remove the link")
     here = rel.split("/", 1)[0]
@@ -222,8 +225,7 @@ def inspect_folder(root: Path, folder: Path) -> str:
             f"is a link to {real}, outside the site folder: the site reads only "
             "its own files; put the folder itself here instead of a link",
         )
-    if real != os.path.normpath(os.path.abspath(folder)):
-        _refuse_link_into(rel, os.path.relpath(real, _real_root(str(root))).split(os.sep))
+    _refuse_link_into(rel, folder, real, _real_root(str(root)))
     if not os.path.isdir(real):
         if not os.path.lexists(folder):
             raise FileNotFoundError(folder)
