@@ -294,11 +294,11 @@ class Renderer:
 
     def render(self, page: plan.Page) -> Output:
         context = page.context
-        if page.template == plan.CITATIONS:
+        if page.made is plan.Made.CITATIONS:
             source = cite.source(self.settings, self.now, context["entry"], context["original"])
             url = context["entry"].url
             return Output(tuple((url + name, make(source)) for name, make in cite.FORMATS.items()), [], [], ())
-        if page.template == plan.SITE_FILES:
+        if page.made is plan.Made.SITE_FILES:
             site = context["site"]
             made = {
                 "/feed.json": feeds.json_feed(site, self.sharing_image().url),
@@ -308,6 +308,7 @@ class Renderer:
                 **cms.files(site, self),
             }
             return Output(tuple(made.items()), [], [], ())
+        assert page.template is not None  # (every page not made in Python has its template)
         body = None
         if page.template in BODIES:
             entry = context["entry"]
