@@ -177,10 +177,10 @@ def _is_site_address(site: Site, value: str) -> bool:
     return split.scheme in ("http", "https") and split.netloc == site.netloc
 
 
-def _json(site: Site, value, text: str) -> list[Link]:
+def _json(site: Site, value: object, text: str) -> list[Link]:
     links: list[Link] = []
 
-    def walk(item, key: str | None = None) -> None:
+    def walk(item: object, key: str | None = None) -> None:
         if isinstance(item, dict):
             for k, v in item.items():
                 walk(v, k)

@@ -9,6 +9,7 @@ and keys.py can tell whether it would come out the same without rendering it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import date
 from enum import Enum
 from functools import lru_cache
@@ -255,7 +256,7 @@ def _feed(site: Site, feed: Feed, page_url: str, items: tuple[Entry, ...]) -> Pa
     )
 
 
-def last_change(items) -> date | None:
+def last_change(items: Iterable[Entry | Listed]) -> date | None:
     """The newest date among stories and events (a Listed counts by its entry)."""
     return max((day for day in map(_changed, items) if day is not None), default=None)
 
@@ -319,7 +320,7 @@ def _lastmod(page: Page, site_changed: date | None) -> date | None:
     return last_change(_items(shown)) or site_changed
 
 
-def _items(value: Any):
+def _items(value: Any) -> Iterator[Entry | Listed]:
     """The stories and events in a page's context."""
     if isinstance(value, (Entry, Listed)):
         yield value

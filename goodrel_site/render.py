@@ -383,7 +383,7 @@ def _unfolded(function: Callable[[str], str]) -> Callable:
     the template's context is never computed ahead)."""
 
     @jinja2.pass_context
-    def filter(context, value: str) -> str:
+    def filter(context: jinja2.runtime.Context, value: str) -> str:
         return function(value)
 
     return filter
