@@ -19,7 +19,7 @@ never outside the site; own_folder: the cache, holding no link at all):
     folder(root, path)            make a folder of the site; its real path, or Refused
     existing(root, path, limit)   the bytes a write would replace, or Refused (a link…)
     write(root, path, data, new)  write a regular file of the site, or Refused
-    own_folder(root, name)        the cache folder, Refused if a link is in it
+    own_folder(root, name)        the cache folder, any link in it removed
 
 Refused carries a Problem at line 0 (the file as a whole), printed `PATH: message`.
 
@@ -354,17 +354,17 @@ def _still_inside(root: Path, rel: str, dir_fd: int) -> None:
 
 def own_folder(root: Path, name: str) -> Path:
     """A folder directly in the site that only goodrel writes (its cache): made if
-    missing. Refused if it, or anything in it, is a link or a special file, which no
-    build makes (a link planted there would send the build's writes, or reads, outside
-    the site)."""
+    missing. A link or special file in it, or in its place, which no build makes (a
+    link planted there, or restored with a CI cache, would send the build's writes or
+    reads outside the site), is removed: the link itself, never what it leads to. So
+    nothing is written through it, and the next build is not stopped by it."""
     path = Path(root) / name
-    advice = f"which no build makes: delete the folder {name} (the next build makes it again)"
     try:
         os.mkdir(path)
     except FileExistsError:
-        found = os.lstat(path)
-        if not stat.S_ISDIR(found.st_mode):
-            raise _refuse(name, f"is {_kind(path, found)}, {advice}") from None
+        if not stat.S_ISDIR(os.lstat(path).st_mode):
+            os.unlink(path)
+            os.mkdir(path)
     todo = [path]
     while todo:
         try:
@@ -376,14 +376,7 @@ def own_folder(root: Path, name: str) -> Path:
                 todo.append(Path(entry.path))
             elif not entry.is_file(follow_symlinks=False):
                 try:
-                    found = os.lstat(entry.path)
+                    os.unlink(entry.path)
                 except FileNotFoundError:
-                    continue
-                raise _refuse(relative(root, entry.path), f"is {_kind(Path(entry.path), found)}, {advice}")
+                    pass
     return path
-
-
-def _kind(path: Path, found: os.stat_result) -> str:
-    if stat.S_ISLNK(found.st_mode):
-        return f"a link (to {os.readlink(path)})"
-    return _KINDS.get(stat.S_IFMT(found.st_mode), "not a regular file")
