@@ -9,6 +9,7 @@ ever, or act on a device). A link that stays inside the site is followed.
 
     files(root, folder, suffix)   the regular files of a folder, and what was refused
     audit(root, folder)           what would be refused anywhere under a folder
+    leading_out(root, folder, paths) the links among `paths` that lead out of `folder`
     inspect(root, path)           the real path of one site file, or Refused
     read_bytes(root, path, limit) a site file's bytes, or Refused (also when too large)
     read_regular(real, limit)     the bytes of a path that `inspect` already gave
@@ -212,6 +213,34 @@ def audit(root: Path, folder: Path) -> list[Problem]:
     """Everything under `folder` (subfolders too) that the site would refuse to read:
     links out of the site or to nothing, FIFOs, sockets and devices."""
     return files(root, folder, recursive=True)[1]
+
+
+def leading_out(root: Path, folder: Path, paths: list[Path], also: tuple[Path, ...] = ()) -> list[Problem]:
+    """A Problem for each link that takes one of `paths` (files found under `folder`)
+    out of `folder`'s real path (and of the folders `also`): the link itself is named,
+    once. For a folder whose files are published as they are (a theme's), where a link
+    to any other file of the checkout (notes, a key) would publish it."""
+    allowed = [os.path.realpath(folder), *(os.path.realpath(a) for a in also)]
+    found = set()
+    for path in paths:
+        if any(_inside(os.path.realpath(path), a) for a in allowed):
+            continue
+        step = Path(folder)
+        for part in Path(path).relative_to(folder).parts:  # (the first step that leads out)
+            step = step / part
+            real = os.path.realpath(step)
+            if not any(_inside(real, a) for a in allowed):
+                break
+        name = relative(root, folder)
+        found.add(
+            Problem(
+                relative(root, step),
+                0,
+                f"is a link to {relative(root, real)}, outside {name}/: its files are published as they are, "
+                f"so its links may lead only inside {name}/; put a copy of the file here instead of the link",
+            )
+        )
+    return sorted(found)
 
 
 def inspect_folder(root: Path, folder: Path) -> str:
