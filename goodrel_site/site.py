@@ -16,7 +16,7 @@ from .kinds import VOCABULARIES, Kind
 from .models import Entry, Settings
 from .records import digest
 from .slugs import slugify
-from .validate import Content
+from .validate import Content, visibility
 
 RELATED_COUNT = 3
 
@@ -126,21 +126,6 @@ def withheld_at(entries: list[Entry], shown: list[Entry]) -> frozenset[str]:
 
     public = {url for _, url in addresses(shown)}
     return frozenset(digest(kind, url) for kind, url in addresses(entries) if url not in public)
-
-
-def visibility(entry: Entry, now: date) -> str:
-    """'public', or why the entry is withheld on this date."""
-    if entry.kind == "story" and entry.consent.status != "given":
-        return "consent " + entry.consent.status
-    if entry.status != "published":
-        return "draft"
-    publish_on = getattr(entry.meta, "publish_on", None)
-    unpublish_on = getattr(entry.meta, "unpublish_on", None)
-    if publish_on and publish_on > now:
-        return "embargoed"
-    if unpublish_on and unpublish_on <= now:
-        return "unpublished"
-    return "public"
 
 
 def newest_first(entry: Entry) -> tuple:

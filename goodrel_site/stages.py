@@ -40,7 +40,9 @@ def load_site(
     sources: Sources | None = None,
     validated: Validated | None = None,
 ) -> tuple[Site, list[Problem]]:
-    content = validate(root, sources.load, validated) if sources else validate(root)
+    content = (
+        validate(root, sources.load, validated, now, drafts) if sources else validate(root, now=now, drafts=drafts)
+    )
     content = history.with_updated_dates(content, now)
     if base_url:
         try:
@@ -60,7 +62,7 @@ def check(root: Path, now: date) -> list[Problem]:
     theme = Theme(root)
     refused = theme.problems()
     try:
-        content = validate(root)
+        content = validate(root, now=now)
     except ContentError as err:
         return sorted([*refused, *err.problems])
     site = build_site(content, now)
