@@ -33,6 +33,7 @@ from .validate import entry_image
 # Front-matter fields about publishing, not about the item: never exported. (`slug`
 # and `image` are exported in their built form: the slug in use and the image's URL.)
 PRIVATE = {"status", "publish_on", "unpublish_on", "aliases", "consent"}
+TABLES = (("csv", "text/csv"), ("json", "application/json"))  # each table's two files
 # Cells a spreadsheet would run as a formula start with one of these.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -129,7 +130,10 @@ def datapackage(site: Site, files: dict[str, str]) -> dict[str, Any]:
     )
     resources: list[dict[str, Any]] = []
     for dataset, one in SINGULAR.items():
-        for fmt, media in (("csv", "text/csv"), ("json", "application/json")):
+        # A site without outcomes lists no outcomes table: a table of no records is no
+        # table to Frictionless (the files are there all the same).
+        tables = () if dataset == "outcomes" and files["/data/outcomes.json"] == to_json([]) else TABLES
+        for fmt, media in tables:
             resources.append(
                 {
                     "name": resource_name(dataset, fmt),
