@@ -256,7 +256,7 @@ def area_files(site: Site) -> dict[str, str]:
     stories, events and organisations, the measures reported there with their pooled
     figures (withheld from too few items, as on its page), and its outcomes' rows."""
     found = {}
-    pooled = measures.pooled(site)
+    by_area = measures.by_area(measures.pooled(site))
     for local in site.areas:
         area = local.area
         leads = site.once(local.stories)
@@ -273,7 +273,7 @@ def area_files(site: Site) -> dict[str, str]:
             "organisations": sorted(
                 {name for e in leads for name in e.organisations} | {n for e in local.events for n in e.hosts}
             ),
-            "measures": [_area_measure(m) for m in plan.area_measures(pooled, area.key)],
+            "measures": [_area_measure(m) for m in plan.area_measures(by_area.get(area.key, []))],
             "figures_from_at_least": limits.AREA_FIGURE_MIN_ITEMS,
             "outcomes": rows,
         }

@@ -380,3 +380,11 @@ def test_the_blanks_name_the_area_and_the_measures(site):
         text = new.blank(kind, settings, "A title", NOW, "preview")
         assert "# area: " in text and "#     measure: " in text
         assert "get-on-well" in text  # the site's measures, listed beside the field
+
+
+def test_a_measures_source_must_be_a_web_address(site, capsys):
+    settings = (site / "site.yaml").read_text("utf-8")
+    bad = "  odd: {label: Odd, description: Odd., unit: count, source: 'javascript:alert(1)'}"
+    (site / "site.yaml").write_text(settings + bad + "\n", "utf-8")
+    said = check(site, capsys, "stories/first.md", (site / "stories/first.md").read_text("utf-8"))
+    assert said.startswith("1\n") and f"site.yaml:{len(settings.splitlines()) + 1}:" in said, said

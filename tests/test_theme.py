@@ -205,7 +205,10 @@ def test_story_page_shows_every_field(bundled, public):
     rows = article.select(".outcomes tbody tr")
     assert len(rows) == len(story.outcomes)
     for row, outcome in zip(rows, story.outcomes, strict=True):
-        assert text(row.th) == outcome.indicator
+        measure = public.settings.measures[outcome.measure].label if outcome.measure else None
+        assert text(row.th) == (f"{outcome.indicator} {measure}" if measure else outcome.indicator)
+        if measure:  # the shared measure it reports, linked
+            assert row.th.a["href"] == f"/measures/{outcome.measure}/"
         cells = [text(td) for td in row.find_all("td")]
         assert str(outcome.value) in cells[0]
         if outcome.baseline is not None:
