@@ -10,7 +10,7 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import areas, limits, markdown, measures, plan
@@ -74,7 +74,7 @@ def record(site: Site, entry: Entry, text: Callable[[str], str] | None = None) -
     return {f.name: derived[f.name] if f.name in derived else meta[f.name] for f in DATASETS[_dataset(entry)]}
 
 
-def records(site: Site, entries, text: Callable[[str], str] | None = None) -> list[dict[str, Any]]:
+def records(site: Site, entries: Iterable[Entry], text: Callable[[str], str] | None = None) -> list[dict[str, Any]]:
     return [record(site, e, text) for e in sorted(entries, key=lambda e: e.slug)]
 
 
@@ -220,7 +220,7 @@ def vocabularies(site: Site) -> dict[str, list[dict[str, str | None]]]:
     return found
 
 
-def outcome_rows(site: Site, entries=None) -> list[dict[str, Any]]:
+def outcome_rows(site: Site, entries: Iterable[Entry] | None = None) -> list[dict[str, Any]]:
     """Every outcome of the public stories (each once, by its lead version) and events,
     or of `entries`, one row each, in codebook order (codebook.OUTCOMES)."""
     known = areas.areas()
