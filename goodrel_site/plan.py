@@ -200,7 +200,14 @@ def plan(site: Site) -> list[Page]:
         )
     )
     pages += [
-        _page(site, "/figures/", "figures.html", charts=figures.charts(site), totals=figures.totals(site)),
+        _page(
+            site,
+            "/figures/",
+            "figures.html",
+            charts=figures.charts(site),
+            totals=figures.totals(site),
+            measures=tuple(m for m in measures.pooled(site) if m.results),
+        ),
         _page(
             site,
             "/data/",

@@ -388,3 +388,13 @@ def test_a_measures_source_must_be_a_web_address(site, capsys):
     (site / "site.yaml").write_text(settings + bad + "\n", "utf-8")
     said = check(site, capsys, "stories/first.md", (site / "stories/first.md").read_text("utf-8"))
     assert said.startswith("1\n") and f"site.yaml:{len(settings.splitlines()) + 1}:" in said, said
+
+
+def test_figures_pools_each_reported_measure(measured):
+    section = html(measured, "/figures/").find("section", attrs={"aria-labelledby": "measures-pooled"})
+    table = {r[0]: r[1:] for r in rows(section.table)[1:]}
+    assert table == {
+        "People from different backgrounds get on well": ["4", "+15.0"],
+        "People taking part across groups": ["1", "–"],
+    }
+    assert section.find("a", href="/measures/get-on-well/")
