@@ -354,7 +354,9 @@ function resultItem(item, state) {
     li.lang = lang;
     li.dir = "auto";
   }
-  if (meta.image) {
+  // An item without a picture of its own has the site's picture as its image (so that
+  // Pagefind never takes another item's): a result shows no picture rather than that one.
+  if (meta.image && meta.image !== strings.site_picture) {
     const img = element("img", "search-thumb");
     img.src = meta.image;
     img.alt = "";
