@@ -206,3 +206,14 @@ def test_a_search_that_finds_nothing_says_for_what_and_what_to_try(page, bundled
     page.goto(bundled_url + "/search/?q=allotment")
     page.wait_for_selector(".search-result")
     assert not page.locator("#search-browse").is_visible()
+
+
+@pytest.mark.parametrize("url", [STORY, URDU, "/stories/polish-saturday-school-open-day-pl/"])
+def test_a_story_in_any_language_fits_a_320_px_screen(browser, bundled_url, url):
+    """Polish labels are the longest: the compact facts still fit the narrowest phone."""
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    tab = context.new_page()
+    tab.goto(bundled_url + url)
+    wide = tab.evaluate("document.documentElement.scrollWidth")
+    context.close()
+    assert wide <= 320, (url, wide)
