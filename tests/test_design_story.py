@@ -220,3 +220,16 @@ def test_a_story_in_any_language_fits_a_320_px_screen(browser, bundled_url, url)
     wide = tab.evaluate("document.documentElement.scrollWidth")
     context.close()
     assert wide <= 320, (url, wide)
+
+
+def test_without_javascript_the_jumps_and_folds_still_work(browser, bundled_url):
+    context = browser.new_context(viewport=SCREENS["375px"], java_script_enabled=False)
+    tab = context.new_page()
+    tab.goto(bundled_url + STORY)
+    tab.locator(".jump a[href='#presskit-contact']").click()
+    tab.wait_for_function("location.hash === '#presskit-contact'")
+    contact = tab.locator("#presskit-contact").bounding_box()
+    assert 0 <= contact["y"] < 812 / 2, contact
+    tab.locator(".presskit-more summary").first.click()
+    assert tab.locator(".presskit-facts").first.is_visible()
+    context.close()
