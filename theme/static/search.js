@@ -19,6 +19,7 @@ const query = document.getElementById("search-q");
 const sortSelect = document.getElementById("search-sort");
 const resultsBox = document.querySelector(".search-results");
 const statusLine = document.getElementById("search-status");
+const browseLine = document.getElementById("search-browse");
 const list = document.getElementById("search-list");
 const moreButton = document.getElementById("search-more");
 const filtersToggle = document.getElementById("search-filters-toggle");
@@ -300,8 +301,15 @@ function announce(total, state) {
   const range = [];
   if (state.from) range.push(`${strings.from} ${longDate(state.from)}`);
   if (state.to) range.push(`${strings.until} ${longDate(state.to)}`);
-  const found = state.q ? `${words} ${strings.for_query} “${state.q}”` : words;
-  statusLine.textContent = range.length ? `${found}, ${range.join(" ")}` : found;
+  if (total === 0) {
+    // Nothing found: say for what, then what to try, and offer the listings.
+    const none = state.q ? `${strings.none_for.replace("{q}", state.q)}.` : words;
+    statusLine.textContent = `${none}${range.length ? ` (${range.join(" ")})` : ""} ${strings.suggest}`;
+  } else {
+    const found = state.q ? `${words} ${strings.for_query} “${state.q}”` : words;
+    statusLine.textContent = range.length ? `${found}, ${range.join(" ")}` : found;
+  }
+  browseLine.hidden = total !== 0;
   showButton.querySelector("[data-show-count]").textContent = ` (${total})`;
 }
 
@@ -354,7 +362,9 @@ function resultItem(item, state) {
     li.lang = lang;
     li.dir = "auto";
   }
-  if (meta.image) {
+  // An item without a picture of its own has the site's picture as its image (so that
+  // Pagefind never takes another item's): a result shows no picture rather than that one.
+  if (meta.image && meta.image !== strings.site_picture) {
     const img = element("img", "search-thumb");
     img.src = meta.image;
     img.alt = "";
