@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -34,6 +35,9 @@ from .validate import entry_image
 PRIVATE = {"status", "publish_on", "unpublish_on", "aliases", "consent"}
 # Cells a spreadsheet would run as a formula start with one of these.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Where else in a cell one may start: after a ',' or ';' (a spreadsheet set to split at
+# ';' splits a comma-separated line there, quotes or not), past spaces and quotes.
+_CELL_STARTS = re.compile(r"([,;][ \"]*)(?=[=+\-@\t\r])")
 
 
 def record(site: Site, entry: Entry, text: Callable[[str], str] | None = None) -> dict[str, Any]:
@@ -230,5 +234,5 @@ def _cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, list):
         value = LIST_SEPARATOR.join(map(str, value))
-    text = str(value)
+    text = _CELL_STARTS.sub(r"\1'", str(value))
     return "'" + text if text.startswith(FORMULA_STARTS) else text
