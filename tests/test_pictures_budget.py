@@ -112,19 +112,25 @@ def test_a_picture_in_a_text_past_the_budget_is_named_by_its_path(site, capsys, 
     assert not (site / "public").exists()
 
 
+def checked(site: Path, capsys, monkeypatch) -> tuple[Counts, str]:
+    """`check` run afresh (nothing planned or decoded before), exit 1: what it decoded, and said."""
+    images._plan.cache_clear()
+    images._verify.cache_clear()
+    counts = Counts(monkeypatch)
+    capsys.readouterr()
+    assert run("check", "--site", str(site), "--now", NOW.isoformat()) == 1
+    said = capsys.readouterr()
+    return counts, said.out + said.err
+
+
 def test_check_counts_the_pictures_before_decoding_any(site, capsys, monkeypatch):
     monkeypatch.setattr(limits, "PICTURE_PIXELS_PER_BUILD", 5_000_000)
     picture(site, "a.png", "PNG")
     picture(site, "b.png", "PNG")
     pictured(site, "one", "a.png")
     pictured(site, "two", "b.png")
-    images._plan.cache_clear()
-    images._verify.cache_clear()
-    counts = Counts(monkeypatch)
-    capsys.readouterr()
-    assert run("check", "--site", str(site), "--now", NOW.isoformat()) == 1
-    err = capsys.readouterr()
-    assert "stories/two.md:9: the picture 'b.png' (2,000 x 1,500) takes the site's pictures past" in err.out + err.err
+    counts, said = checked(site, capsys, monkeypatch)
+    assert "stories/two.md:9: the picture 'b.png' (2,000 x 1,500) takes the site's pictures past" in said
     assert counts.decoded == 0
 
 
@@ -133,13 +139,8 @@ def test_check_still_finds_a_damaged_picture_by_decoding_it_once(site, capsys, m
     path = site / "stories" / "images" / "a.png"
     path.write_bytes(path.read_bytes()[:-4000])  # (its header whole: planned, then found cut short)
     pictured(site, "one", "a.png")
-    images._plan.cache_clear()
-    images._verify.cache_clear()
-    counts = Counts(monkeypatch)
-    capsys.readouterr()
-    assert run("check", "--site", str(site), "--now", NOW.isoformat()) == 1
-    err = capsys.readouterr()
-    assert "stories/one.md:9: the image 'images/a.png' is damaged or cut short" in err.out + err.err
+    counts, said = checked(site, capsys, monkeypatch)
+    assert "stories/one.md:9: the image 'images/a.png' is damaged or cut short" in said
     assert counts.decoded == 1
     assert build(site) == 1
     assert "stories/one.md:9: the image 'images/a.png' is damaged or cut short" in capsys.readouterr().err
