@@ -133,7 +133,18 @@ class Claims:
 
     def refusal(self, url: str) -> str | None:
         """Why the file for `url` cannot be added (it would take or be inside another,
-        here or on a system that ignores case), or None."""
+        here or on a system that ignores case, or lie in a folder of the engine's own
+        files), or None."""
+        rel = relpath(url)
+        top = rel.split("/")[0]
+        if rel.casefold() not in self._files and _files_folder(top):
+            return f"is an address the site keeps for its own files (/{top})"
+        return self.clash(url)
+
+    def clash(self, url: str) -> str | None:
+        """Why the file for `url` cannot be added beside those claimed (it would take or
+        be inside another, here or on a system that ignores case), or None: for the
+        engine's own folders too (the theme's files under /assets/)."""
         rel = relpath(url)
         folded = rel.casefold()
         if folded in self._files:
@@ -142,8 +153,6 @@ class Claims:
                 return f"is already the address of {_made(source)}"
             return f"differs only in letter case from {_url(spelt)}, the address of {_made(source)}{_ONE}"
         parts = rel.split("/")
-        if _files_folder(parts[0]):
-            return f"is an address the site keeps for its own files (/{parts[0]})"
         if any(len(part.encode()) > 255 for part in parts):
             return "is too long to be a file name"
         if folded in self._folders:

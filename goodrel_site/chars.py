@@ -6,7 +6,9 @@ BibTeX, RIS, the search index) ever has to cope with them.
 Refused: control characters other than tab, line feed and carriage return (C0, DEL,
 C1: invisible, and invalid in XML or HTML), and Unicode non-characters (U+FDD0 to
 U+FDEF, and the last two code points of every plane). Surrogates cannot arrive: strict
-UTF-8 decoding and YAML's escapes both refuse them."""
+UTF-8 decoding and YAML's escapes both refuse them. In a field, the controls that
+reorder a line (U+202A to U+202E, U+2066 to U+2069) only in pairs that close: one left
+open reorders what follows it (a name shown backwards, 'exe.txt' as 'txt.exe')."""
 
 from __future__ import annotations
 
@@ -44,9 +46,35 @@ def _escaped(found: re.Match) -> str:
     return found[0].encode("unicode_escape").decode("ascii")
 
 
+# The controls that reorder a line, each opener with the control that closes it:
+# embeddings and overrides close with U+202C, isolates with U+2069.
+_BIDI_CLOSE = {"\u202a": "\u202c", "\u202b": "\u202c", "\u202d": "\u202c", "\u202e": "\u202c"}
+_BIDI_CLOSE |= {"\u2066": "\u2069", "\u2067": "\u2069", "\u2068": "\u2069"}
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def unbalanced_bidi(text: str) -> int | None:
+    """Where the first control that reorders the line is left open, or closes nothing
+    (or not the last one opened), in `text`; None if every one is closed in turn."""
+    if text.isascii():
+        return None
+    opened: list[tuple[str, int]] = []
+    for found in _BIDI.finditer(text):
+        char = found[0]
+        if char in _BIDI_CLOSE:
+            opened.append((char, found.start()))
+        elif opened and _BIDI_CLOSE[opened[-1][0]] == char:
+            opened.pop()
+        else:
+            return found.start()
+    return opened[0][1] if opened else None
+
+
 def describe(char: str) -> str:
     """What a forbidden character is, for an editor."""
     code = f"U+{ord(char):04X}"
+    if _BIDI.fullmatch(char):
+        return f"a control that reorders the line ({code})"
     if ord(char) < 0xA0:
         return f"an invisible control character ({code})"
     return f"a code that is not a character ({code})"

@@ -10,6 +10,7 @@ import csv
 import hashlib
 import io
 import json
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -36,6 +37,9 @@ PRIVATE = {"status", "publish_on", "unpublish_on", "aliases", "consent"}
 TABLES = (("csv", "text/csv"), ("json", "application/json"))  # each table's two files
 # Cells a spreadsheet would run as a formula start with one of these.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Where else in a cell one may start: after a ',' or ';' (a spreadsheet set to split at
+# ';' splits a comma-separated line there, quotes or not), past spaces and quotes.
+_CELL_STARTS = re.compile(r"([,;][ \"]*)(?=[=+\-@\t\r])")
 
 
 def record(site: Site, entry: Entry, text: Callable[[str], str] | None = None) -> dict[str, Any]:
@@ -323,5 +327,5 @@ def _cell(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, list):
         value = LIST_SEPARATOR.join(map(str, value))
-    text = str(value)
+    text = _CELL_STARTS.sub(r"\1'", str(value))
     return "'" + text if text.startswith(FORMULA_STARTS) else text

@@ -3,8 +3,10 @@ PNG fallback, under content-hashed names, with all metadata (EXIF, GPS) stripped
 
 A picture is untrusted input: it is read only as a regular file of at most
 limits.IMAGE_BYTES, decoded only by Pillow's JPEG, PNG, WebP and GIF readers, refused
-past limits.IMAGE_PIXELS before any pixel is decoded, and decoded once whole when
-planned, so that `check` refuses a damaged or cut-short file as the build would."""
+past limits.IMAGE_PIXELS before any pixel is decoded, and planned from its header
+alone: only once the site's pictures are counted (over_budget) is one decoded whole,
+once, to make its sizes (cached) or, by `check`, to find a damaged or cut-short file as
+the build would (verify)."""
 
 from __future__ import annotations
 
@@ -93,11 +95,6 @@ def _plan(source: Path, signature: tuple[int, int, int]) -> ImageSet:
         try:
             width, height = _oriented_size(im)
             alpha = im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info)
-            # Decoded once whole (a JPEG at an eighth of its size, which still reads every
-            # byte), so that `check` finds a damaged or cut-short file as the build would.
-            if im.format == "JPEG":
-                im.draft(None, (max(1, im.width // 8), max(1, im.height // 8)))
-            im.load()
         except Exception:  # Pillow raises many kinds of error for a damaged file
             raise ImageError(source, _DAMAGED) from None
     fallback_ext = "png" if alpha else "jpg"
@@ -115,6 +112,28 @@ def _plan(source: Path, signature: tuple[int, int, int]) -> ImageSet:
         for w in widths
     )
     return ImageSet(source, digest, width, height, alpha, variants)
+
+
+def verify(image: ImageSet) -> None:
+    """Decode a planned picture whole (a JPEG at an eighth of its size, which still
+    reads every byte), as making its sizes would: ImageError if it is damaged or cut
+    short. For `check`, once the site's pictures are counted (the build finds the same
+    when it makes the sizes)."""
+    _verify(image.source, image.digest)
+
+
+@cache
+def _verify(source: Path, digest: str) -> None:
+    data = _read(source)
+    if hashlib.sha256(VERSION.encode() + data).hexdigest()[:12] != digest:
+        raise ImageError(source, "changed while the site was being checked: check again")
+    with _opened(source, data) as im:
+        try:
+            if im.format == "JPEG":
+                im.draft(None, (max(1, im.width // 8), max(1, im.height // 8)))
+            im.load()
+        except Exception:  # Pillow raises many kinds of error for a damaged file
+            raise ImageError(source, _DAMAGED) from None
 
 
 def _read(source: Path) -> bytes:
@@ -155,18 +174,26 @@ def _opened(source: Path, data: bytes) -> Image.Image:
 
 
 def _oriented_size(im: Image.Image) -> tuple[int, int]:
-    orientation = im.getexif().get(0x0112, 1)
+    orientation = 1 if _late_exif(im) else im.getexif().get(0x0112, 1)
     return (im.height, im.width) if orientation in (5, 6, 7, 8) else (im.width, im.height)
 
 
-def over_budget(used: dict[Path, tuple[ImageSet, str, int]]) -> list[Problem]:
+def _late_exif(im: Image.Image) -> bool:
+    """Whether a picture's EXIF (its camera's rotation) could only come after its pixels:
+    a PNG with no eXIf chunk before them, where Pillow would decode the whole picture to
+    look for one. Such a rotation is never applied, so that the header alone plans it."""
+    return im.format == "PNG" and "exif" not in im.info
+
+
+def over_budget(used: dict[Path, tuple[ImageSet, str, int, str]]) -> list[Problem]:
     """The picture that takes the site's pictures past limits.PICTURE_PIXELS_PER_BUILD,
     counted from their headers before any variant is made, in the order of their paths
     (so that every build of the same site, whatever its cache holds, finds the same
-    one); `used` gives each picture and the file and line that first shows it."""
+    one); `used` gives each picture, the file and line that first shows it, and how a
+    problem there names it."""
     total = 0
     for source in sorted(used):
-        image, path, line = used[source]
+        image, path, line, _ = used[source]
         total += image.width * image.height
         if total > limits.PICTURE_PIXELS_PER_BUILD:
             return [
@@ -211,7 +238,7 @@ def _encode(image: ImageSet) -> list[tuple[str, bytes]]:
                 made += [(variant.webp, _save(clean, variant.webp)), (variant.fallback, _save(clean, variant.fallback))]
     except ImageError:
         raise
-    except Exception:  # (it was decoded whole when planned: only a rare file gets here)
+    except Exception:  # Pillow raises many kinds of error for a damaged file
         raise ImageError(image.source, _DAMAGED) from None
     return made
 
@@ -222,9 +249,10 @@ def _decoded(im: Image.Image, image: ImageSet) -> Image.Image:
     if im.format == "JPEG":
         scale = max(v.width for v in image.variants) / image.width
         im.draft(None, (max(1, math.ceil(im.width * scale)), max(1, math.ceil(im.height * scale))))
+    late = _late_exif(im)  # (asked before the pixels are read, as when it was planned)
     im.load()
     # Apply the camera's rotation, then drop EXIF, GPS, XMP and comments: only pixels go out.
-    upright = ImageOps.exif_transpose(im)
+    upright = im if late else ImageOps.exif_transpose(im)
     return upright.convert("RGBA" if image.alpha else "RGB")
 
 

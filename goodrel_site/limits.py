@@ -15,6 +15,7 @@ NUMBER_MAX = 10**15  # whole numbers, either sign (JSON's exact range is up to 2
 TEXT_CHARS = 1000  # any one text field without a tighter limit of its own
 LIST_ITEMS = 100  # items in any one list (tags, organisations, aliases…)
 TITLE_CHARS = 200
+LANG_CHARS = 35  # a language tag: BCP 47's practical maximum (RFC 5646, 4.4.1)
 SUMMARY_CHARS = 400
 
 # Errors

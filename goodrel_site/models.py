@@ -52,6 +52,12 @@ def _clean_text(value: object) -> object:
             f"the text holds {chars.describe(bad[0])} at character {bad.start() + 1}: "
             "delete it (write a line break as a new line, not as an escape code)"
         )
+    at = chars.unbalanced_bidi(value)
+    if at is not None:
+        raise ValueError(
+            f"the text holds {chars.describe(value[at])} at character {at + 1} that is not closed in turn: "
+            "close each U+202A to U+202E with U+202C and each U+2066 to U+2068 with U+2069, or delete it"
+        )
     return chars.one_line(value)
 
 
@@ -63,7 +69,7 @@ Day = date  # (the type, in a model with a field named date)
 Key = Annotated[str, Field(pattern=KEY_PATTERN, max_length=80), _CLEAN]
 Slug = Key
 Text = Annotated[str, Field(min_length=1, max_length=limits.TEXT_CHARS), _CLEAN]
-Lang = Annotated[str, Field(pattern=LANG_PATTERN), _CLEAN]
+Lang = Annotated[str, Field(pattern=LANG_PATTERN, max_length=limits.LANG_CHARS), _CLEAN]
 UrlPath = Annotated[str, Field(pattern=URL_PATH_PATTERN, max_length=limits.TEXT_CHARS), _CLEAN]
 # An address to somewhere else (a licence's page): http, https or mailto only (urls.external).
 ExternalUrl = Annotated[str, Field(max_length=limits.TEXT_CHARS), _CLEAN, AfterValidator(urls.external)]

@@ -8,6 +8,7 @@ import hashlib
 import importlib.metadata
 import marshal
 import os
+import stat
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,6 +26,22 @@ def digest(*parts: Any) -> str:
 
 def file_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def path_digest(path: str | Path) -> str | None:
+    """file_digest of a regular file's bytes, read a piece at a time and without
+    following a link; None for anything else (or nothing)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        h = hashlib.blake2b(digest_size=16)
+        while chunk := f.read(1 << 20):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 @functools.cache

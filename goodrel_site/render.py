@@ -30,14 +30,14 @@ from typing import Any, NamedTuple
 import jinja2
 from markupsafe import Markup
 
-from . import areas, cite, cms, export, feeds, hosting, linked_data, markdown, plan, regionmap, search, sitefiles, urls
+from . import areas, cite, cms, export, feeds, hosting, linked_data, markdown, plan, regionmap, search, urls
 from .images import ImageSet
 from .kinds import VOCABULARY
 from .markdown import Links
 from .models import Entry
 from .output import Tree, relpath
 from .problems import ContentError, Problem
-from .records import Memo, code_version
+from .records import Memo
 from .site import Site, absolute_url, url_prefix
 from .slugs import slugify
 from .store import PageRecord, Store
@@ -99,11 +99,11 @@ class Renderer:
         self.loader = ThemeLoader(theme)
         self.strings = theme.strings
         self.free_pages = plan.links(site)
-        self.env = environment(
-            self.loader,
-            auto_reload=False,  # templates do not change during a build: no stat per include
-            bytecode_cache=_compiled(cache) if cache else None,
-        )
+        # Templates are compiled in memory, never kept: a compiled template in the cache
+        # would be code that a cache restored from elsewhere could replace.
+        self.env = environment(self.loader, auto_reload=False)  # (no stat per include: they do not change)
+        if cache:
+            shutil.rmtree(cache / "templates", ignore_errors=True)  # (where earlier versions kept them)
         self._assets: dict[str, str] = {}
         self._cards: dict[tuple, Markup] = {}
         self._shared: Shared | None = None
@@ -365,18 +365,6 @@ class ThemeLoader(jinja2.BaseLoader):
 
     def list_templates(self) -> list[str]:
         return sorted(self.theme.templates)
-
-
-def _compiled(cache: Path) -> jinja2.BytecodeCache:
-    """Jinja's cache of compiled templates, kept for this code only: how a template
-    compiles depends on the filters and globals defined here, not only on its source
-    (by which Jinja keys it)."""
-    folder = cache / "templates" / code_version()[:16]
-    sitefiles.folder(cache, folder)  # (never a link out of the site's cache)
-    for old in folder.parent.iterdir():
-        if old != folder:
-            shutil.rmtree(old, ignore_errors=True)
-    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def _unfolded(function: Callable[[str], str]) -> Callable:

@@ -460,12 +460,14 @@ def changes(root: Path, stop: threading.Event) -> Iterator[list[str]]:
 
     settings = stamp()
     while not stop.is_set():
-        folders = [root / name for name in WATCHED if (root / name).is_dir()]
+        folders = watched(root)
         if not folders:
             stop.wait(0.5)
             batches: Iterator[set] = iter([set()])
-        else:
-            batches = watchfiles.watch(*folders, stop_event=stop, rust_timeout=500, yield_on_timeout=True)
+        else:  # (each folder on its own: the watcher itself would follow every link)
+            batches = watchfiles.watch(
+                *folders, recursive=False, stop_event=stop, rust_timeout=500, yield_on_timeout=True
+            )
         for batch in batches:
             changed = sorted({_relative(root, path) for _, path in batch})
             if stamp() != settings:
@@ -473,8 +475,28 @@ def changes(root: Path, stop: threading.Event) -> Iterator[list[str]]:
                 changed.append("site.yaml")
             if changed:
                 yield changed
-            if [root / n for n in WATCHED if (root / n).is_dir()] != folders:
+            if watched(root) != folders:
                 break  # a folder appeared or went: watch the new set
+
+
+def watched(root: Path) -> list[str]:
+    """The real path of every folder the preview watches: the content folders and
+    theme/, and every folder under them, a link to a folder followed only as the build
+    follows it (sitefiles.inspect_folder: inside the site, never into .git…). A link out
+    (to /, say) is never walked: the build refuses it, and the page says so, where the
+    watcher would have walked the whole computer and stopped at a folder it may not read."""
+    found: set[str] = set()
+    todo = [root / name for name in WATCHED]
+    while todo:
+        folder = todo.pop()
+        try:
+            real = sitefiles.inspect_folder(root, folder)
+            entries = list(os.scandir(real)) if real not in found else []
+        except (sitefiles.Refused, OSError):  # (FileNotFoundError: not there, or gone meanwhile)
+            continue
+        found.add(real)
+        todo += [folder / entry.name for entry in entries if entry.is_dir()]
+    return sorted(found)
 
 
 def _relative(root: Path, path: str) -> str:

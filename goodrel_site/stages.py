@@ -8,6 +8,7 @@ import dataclasses
 import os
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -70,8 +71,12 @@ def check(root: Path, now: date) -> list[Problem]:
     if not refused:
         notes += Renderer(site, theme).template_problems()
     targets = links(site)
+    shown = []
     for entry in site.entries:
-        notes += markdown.render(entry.path, entry.body, entry.body_line, targets).problems
+        rendered = markdown.render(entry.path, entry.body, entry.body_line, targets)
+        notes += rendered.problems
+        shown += rendered.images
+    notes += _decoded(_pictures(site, shown), images.verify)  # (as the build would, when it makes the sizes)
     return sorted(notes)
 
 
@@ -175,22 +180,50 @@ def _index(
         search.index(tree, indexed, Path(folder), language, jobs)
 
 
+def _pictures(site: Site, shown: list[images.ImageSet]) -> dict[Path, tuple[images.ImageSet, str, int, str]]:
+    """Each picture the site shows, where, and how a problem there names it: an item's
+    own picture at its `src` line, a picture in a text by its own path (the text's line
+    is not kept in the page's record)."""
+    wanted = {i.source: (i, i.source.relative_to(site.root.resolve()).as_posix(), 0, "") for i in shown}
+    for entry in site.entries:
+        own = getattr(entry.meta, "image", None)
+        if own:
+            found = entry_image(site.root, entry)
+            wanted[found.source] = (found, entry.path, entry.line("image", "src"), f"the image '{own.src}' ")
+    return wanted
+
+
+def _decoded(
+    wanted: dict[Path, tuple[images.ImageSet, str, int, str]], decode: Callable[[images.ImageSet], object]
+) -> list[Problem]:
+    """The site's pictures counted from their headers, then each decoded whole by
+    `decode` (ImageError for a damaged one), only if they are within the budget: a
+    Problem where each is shown for what went wrong."""
+    problems = images.over_budget(wanted)
+    for source in sorted(wanted) if not problems else ():
+        image, path, line, named = wanted[source]
+        try:
+            decode(image)
+        except images.ImageError as err:
+            problems.append(Problem(path, line, named + err.message))
+    return problems
+
+
 def _write_images(site: Site, shown: list[images.ImageSet], out: Tree, media: Path) -> list[Path]:
     """Write every picture the pages show, from the media cache, which keeps no other
     (nothing of a picture no longer shown stays); their source files."""
-    # Each picture, and where it is shown: an item's own picture by its `src` line, a
-    # picture in a text by its own path (the text's line is not kept in the page's record).
-    wanted = {i.source: (i, i.source.relative_to(site.root.resolve()).as_posix(), 0) for i in shown}
-    for entry in site.entries:
-        if getattr(entry.meta, "image", None):
-            found = entry_image(site.root, entry)
-            wanted[found.source] = (found, entry.path, entry.line("image", "src"))
-    over = images.over_budget(wanted)
-    if over:
-        raise ContentError(over)
+    wanted = _pictures(site, shown)
+    made: dict[Path, list[str]] = {}
+
+    def make(image: images.ImageSet) -> None:
+        made[image.source] = images.cached(image, media)
+
+    problems = _decoded(wanted, make)
+    if problems:
+        raise ContentError(problems)
     used = set()
     for source in sorted(wanted):
-        for name in images.cached(wanted[source][0], media):
+        for name in made[source]:
             out.link(f"media/{name}", media / name)
             used.add(name)
     for old in os.scandir(media) if media.is_dir() else ():

@@ -5,7 +5,11 @@ build's pages, each with the key of everything it was made from (keys.py).
 A page whose key is the same, and whose text still reads the site as it did (markdown's
 reads: where its links point, the pictures it shows), is not rendered again: its
 files are hard-linked from the store into the output being made. Only files the last
-build used are kept, so nothing of an item withheld since stays in the store."""
+build used are kept, so nothing of an item withheld since stays in the store.
+
+The store is data that may come from elsewhere (a cache CI restores between runs): a
+stored file is published only once its bytes are read and found to be the ones its
+name is the digest of; any other is a miss, removed and made again."""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from typing import NamedTuple
 
 from . import sitefiles
 from .output import Tree, relpath
-from .records import FOLDER, FORMAT, code_version, file_digest, read_record, write_record
+from .records import FOLDER, FORMAT, code_version, file_digest, path_digest, read_record, write_record
 
 
 class PageRecord(NamedTuple):
@@ -38,14 +42,32 @@ class Store:
                 self.held = {entry.name: entry.inode() for entry in entries}
         except FileNotFoundError:
             self.held = {}
+        self._intact: set[str] = set()  # stored files whose bytes were found to match their names
 
     def link(self, tree: Tree, files: tuple[tuple[str, str], ...]) -> bool:
-        """Put stored files into the output being made; False if one is not stored."""
-        if not all(name in self.held for _, name in files):
+        """Put stored files into the output being made; False if one is not stored, or
+        not as its name says (then it is removed, to be made again)."""
+        if not all(name in self.held and self._check(name) for _, name in files):
             return False
         for url, name in files:
             tree.link(relpath(url), os.path.join(self.folder, name), self.held[name])
         return True
+
+    def _check(self, name: str) -> bool:
+        """Whether the stored file `name` holds the bytes whose digest its name begins
+        with (read whole, once a build); if not, it is removed from the store."""
+        if name in self._intact:
+            return True
+        path = os.path.join(self.folder, name)
+        if path_digest(path) == name.partition(".")[0]:
+            self._intact.add(name)
+            return True
+        try:
+            os.unlink(path)  # (a link, a folder or other bytes: never published)
+        except OSError:
+            pass
+        del self.held[name]
+        return False
 
     def keep(self, tree: Tree, url: str, text: str | bytes) -> str:
         """Write a file into the output being made and keep it in the store; its stored

@@ -22,8 +22,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from . import limits, sitefiles
-from .load import LoadError, decode, load_yaml
+from . import addresses, limits, sitefiles
+from .load import LoadError, decode, line_of, load_yaml
 from .problems import ContentError, Problem
 
 
@@ -44,6 +44,69 @@ def default_folder() -> Path:
             if file.parts[-4:] == ("goodrel-site", "theme", "templates", "base.html"):
                 return Path(str(installed.locate_file(file))).resolve().parent.parent
     return here.parent.parent / "theme"
+
+
+# What a theme's word may be, as a strings file's refusal names it.
+_SHAPES: dict[type, str] = {str: "words", list: "a list of words", dict: "a group of 'name: words' lines"}
+
+
+def _shape(value: Any) -> type | None:
+    """str, list or dict: the shapes a word may have (lists and groups of text only)."""
+    if isinstance(value, str):
+        return str
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list
+    if isinstance(value, dict) and all(isinstance(v, str) for v in value.values()):
+        return dict
+    return None
+
+
+def _what(value: Any) -> str:
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number (write it in quotes)"
+    if isinstance(value, list):
+        return "a list" if _shape(value) else "a list holding more than words"
+    if isinstance(value, dict):
+        return "a group" if _shape(value) else "a group holding more than words"
+    return "words"
+
+
+def _wrong_words(words: Any, lines: dict, rel: str, shapes: dict[str, type]) -> list[Problem]:
+    """What is wrong in a strings file's words, each at its line: a file that is not
+    `name: words` lines, a word that is not words, a list or a group of words, or not
+    the shape the default theme gives that name (`shapes`)."""
+    if words is None:
+        return []
+    if not isinstance(words, dict):
+        return [
+            Problem(
+                rel,
+                line_of(lines, ()),
+                f"a strings file is lines of 'name: words' (such as 'home: Home'), not {_what(words)}: "
+                "write each of the theme's words on its own line after its name",
+            )
+        ]
+    problems = []
+    for key, value in words.items():
+        expected = shapes.get(key)
+        found = _shape(value)
+        if found is None or expected is not None and found is not expected:
+            want = _SHAPES[expected or str]
+            problems.append(
+                Problem(rel, line_of(lines, (key,)), f"'{key}' should be {want}, not {_what(value)}: {_ADVICE[want]}")
+            )
+    return problems
+
+
+_ADVICE = {
+    "words": "write the words after the name, on the same line",
+    "a list of words": "write them in brackets, [one, two], as the default theme's file does",
+    "a group of 'name: words' lines": "write each as an indented 'name: words' line, as the default theme's file does",
+}
 
 
 class Theme:
@@ -70,7 +133,13 @@ class Theme:
         except FileNotFoundError:
             return []
         paths, refused = sitefiles.files(self.root, own, recursive=True)
-        return sorted([*refused, *self._leading_out(paths)])
+        found = {*refused, *self._leading_out(paths)}
+        for words in ("_static", "strings"):  # (what the build would stop at, said by check)
+            try:
+                getattr(self, words)
+            except ContentError as err:
+                found.update(err.problems)
+        return sorted(found)
 
     def _leading_out(self, paths: list[Path]) -> list[Problem]:
         """The site's theme files that a link takes out of its theme/ folder (or the
@@ -106,7 +175,21 @@ class Theme:
 
     @cached_property
     def _static(self) -> dict[str, tuple[Path, Path]]:
-        return self._files("static")
+        """The static files, each published as /assets/NAME: refused at its path, as
+        content names are (addresses.py), where two names differ only in letter case (one
+        file on a host that ignores case) or a name is one Windows keeps for a device."""
+        found = self._files("static")
+        claims, problems = addresses.Claims(), []
+        for name, (path, boundary) in sorted(found.items(), key=lambda item: (item[1][1] == self.root, item[0])):
+            rel = self._named(Problem(sitefiles.relative(boundary, path), 0, ""), boundary).path
+            device = addresses.device_name(name)
+            why = f"holds '{device}', {addresses.DEVICE}" if device else claims.clash(f"/assets/{name}")
+            if why:
+                problems.append(Problem(rel, 0, f"{why}: rename the file"))
+            claims.claim(f"/assets/{name}", rel)
+        if problems:
+            raise ContentError(problems)
+        return found
 
     @cached_property
     def static(self) -> dict[str, Path]:
@@ -118,20 +201,28 @@ class Theme:
 
     @cached_property
     def strings(self) -> dict[str, dict[str, Any]]:
-        """The theme's words by language, the site's own over the default's."""
+        """The theme's words by language, the site's own over the default's. Each file
+        is `name: words` lines; a name may hold a list of words or a group of `name:
+        words` instead, as the default theme's file of the same name does."""
         found: dict[str, dict[str, Any]] = {}
+        shapes: dict[str, type] = {}  # (the default theme's: what a site's word must be)
         for folder, boundary in reversed(self.layers):
             paths, problems = sitefiles.files(boundary, folder / "strings", ".yaml")
             problems += self._leading_out(paths) if boundary == self.root else []
-            if problems:
-                raise ContentError(problems)
             for path in paths:
                 rel = sitefiles.relative(boundary, path)
                 try:
-                    words, _ = load_yaml(decode(self._read(path, boundary), rel), rel)
+                    words, lines = load_yaml(decode(self._read(path, boundary), rel), rel)
                 except LoadError as err:
                     raise ContentError([self._named(err.problem, boundary)]) from None
-                found.setdefault(path.stem, {}).update(words or {})
+                wrong = _wrong_words(words, lines, rel, shapes if boundary == self.root else {})
+                problems += [self._named(p, boundary) for p in wrong]
+                if not wrong:
+                    found.setdefault(path.stem, {}).update(words or {})
+                    if boundary == self.default:
+                        shapes.update({key: type(value) for key, value in (words or {}).items()})
+            if problems:
+                raise ContentError(sorted(problems))
         return found
 
     @cached_property

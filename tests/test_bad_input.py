@@ -488,7 +488,8 @@ def test_an_image_removed_during_the_build_is_one_clear_line(site, capsys, monke
     assert build(site) == 1
     err = capsys.readouterr().err
     assert err.startswith(
-        "stories/images/pic.png: cannot be read (No such file or directory): was it moved or deleted meanwhile?"
+        "stories/pictured.md:9: the image 'images/pic.png' cannot be read (No such file or directory): "
+        "was it moved or deleted meanwhile?"  # (named where it is shown, as every picture's problem is)
     ), err
     assert not (site / "public").exists()
 
