@@ -1,7 +1,7 @@
 """What `check` tells an editor beyond what the build validates: consent reviews that
 are due, the stories still awaiting consent, story addresses that disappeared since
-the previous commit without an alias, and an editor schema left behind by a change
-to site.yaml."""
+the previous commit without an alias, pictures that name no credit or licence, and an
+editor schema left behind by a change to site.yaml."""
 
 from __future__ import annotations
 
@@ -15,7 +15,12 @@ from .validate import Content
 
 
 def notes(content: Content, now: date) -> list[Problem]:
-    return [*consent_notes(content.entries, now), *moved_stories(content, now), *stale_schema(content)]
+    return [
+        *consent_notes(content.entries, now),
+        *picture_notes(content),
+        *moved_stories(content, now),
+        *stale_schema(content),
+    ]
 
 
 def consent_notes(entries: tuple[Entry, ...], now: date) -> list[Problem]:
@@ -39,6 +44,26 @@ def consent_notes(entries: tuple[Entry, ...], now: date) -> list[Problem]:
                     f"consent was due for review on {consent.review_by}: check with "
                     "the storyteller that they still agree, then set a new "
                     "review_by (or consent.status: withdrawn if they do not)",
+                    "warning",
+                )
+            )
+    return problems
+
+
+def picture_notes(content: Content) -> list[Problem]:
+    """A picture with neither credit nor licence goes out under the site's licence with
+    no one named, which its maker may never have agreed to."""
+    problems = []
+    for entry in content.entries:
+        image = getattr(entry.meta, "image", None)
+        if image and not (image.credit or image.licence):
+            problems.append(
+                Problem(
+                    entry.path,
+                    entry.line("image"),
+                    "the picture has no credit and no licence, so it is published under the site's "
+                    f"licence ({content.settings.licence.name}) with no one named: add image.credit "
+                    "(who took or made it) and, if its terms are not the site's, image.licence",
                     "warning",
                 )
             )

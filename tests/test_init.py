@@ -29,7 +29,7 @@ def test_init_makes_a_site_that_checks_and_builds_with_the_default_theme(new_sit
     assert not (new_site / "theme").exists()
     assert {p.name for p in (new_site / "pages").iterdir()} == {"for-journalists.md"}
     assert run("check", "--site", str(new_site), "--now", NOW.isoformat()) == 0
-    assert "0 error(s), 0 note(s)." in capsys.readouterr().err
+    assert "0 errors, 0 notes." in capsys.readouterr().err
     assert build(new_site) == 0
     out = new_site / "public"
     story = (out / "stories/an-example-story/index.html").read_text("utf-8")
