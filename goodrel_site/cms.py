@@ -67,6 +67,7 @@ def config(settings: Settings) -> dict[str, Any]:
     return {
         "backend": backend,
         "publish_mode": "editorial_workflow",  # each submission a pull request
+        "output": {"omit_empty_optional_fields": True},  # (not `slug: ''`, which the build refuses)
         "site_url": settings.base_url,
         "display_url": settings.base_url,
         "media_folder": "stories/images",

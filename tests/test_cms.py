@@ -8,13 +8,15 @@ it is no longer a draft."""
 
 from __future__ import annotations
 
+import base64
 import json
+import subprocess
 import urllib.parse
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import NOW, REPO, build, run
+from conftest import NOW, REPO, build, run, serve_folder
 
 from goodrel_site import cms, scaffold
 from goodrel_site.models import META
@@ -153,3 +155,150 @@ def test_a_wrong_cms_setting_is_named_at_its_line(tmp_path: Path, capsys):
     assert run("check", "--site", str(tmp_path / "site")) == 1
     err = capsys.readouterr().err
     assert f"site.yaml:{line}:" in err and "cms.repo" in err and "Traceback" not in err
+
+
+# The local trial, in headless Chromium: the editor's "Work with Local Repository" reads
+# and writes the files of the folder it is given (the browser's File System Access
+# API), with no git command and no server. Chromium's folder picker is a dialog that
+# headless Chromium cannot show, so the picker is answered with a folder of the
+# browser's own private file system holding a copy of the site, which the test reads
+# back afterwards.
+PICKER = """
+window.showDirectoryPicker = async () =>
+  (await navigator.storage.getDirectory()).getDirectoryHandle("site", { create: true });
+// One Save that fails as a full disk or a folder taken away would: the next write fails.
+const createWritable = FileSystemFileHandle.prototype.createWritable;
+FileSystemFileHandle.prototype.createWritable = function (...args) {
+  if (window.failNextWrite) {
+    window.failNextWrite = false;
+    return Promise.reject(new DOMException("The disk is full", "QuotaExceededError"));
+  }
+  return createWritable.apply(this, args);
+};
+"""
+COPY_IN = """async (files) => {
+  const root = await (await navigator.storage.getDirectory()).getDirectoryHandle("site", { create: true });
+  for (const [path, data] of Object.entries(files)) {
+    const parts = path.split("/");
+    let folder = root;
+    for (const part of parts.slice(0, -1)) folder = await folder.getDirectoryHandle(part, { create: true });
+    const file = await (await folder.getFileHandle(parts.at(-1), { create: true })).createWritable();
+    await file.write(Uint8Array.from(atob(data), (c) => c.charCodeAt(0)));
+    await file.close();
+  }
+}"""
+READ_BACK = """async (name) => {
+  const root = await (await navigator.storage.getDirectory()).getDirectoryHandle("site");
+  const folder = await root.getDirectoryHandle(name);
+  const found = {};
+  for await (const [file, handle] of folder.entries()) {
+    if (handle.kind === "file") found[file] = await (await handle.getFile()).text();
+  }
+  return found;
+}"""
+
+
+def _site_files(root: Path) -> dict[str, str]:
+    """Every file of the site as the editor's folder holds it (the build's output and
+    cache left out), base64: the .git folder too, which the editor looks for."""
+    skip = ("public", ".goodrel-cache")
+    return {
+        p.relative_to(root).as_posix(): base64.b64encode(p.read_bytes()).decode()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.relative_to(root).parts[0] not in skip
+    }
+
+
+def test_the_local_trial_saves_a_story_whatever_is_uncommitted_and_after_a_failed_save(
+    new_site: Path, page, tmp_path: Path
+):
+    subprocess.run(["git", "init", "-q", "-b", "main", str(new_site)], check=True)
+    subprocess.run([*GIT, "-C", str(new_site), "add", "-A"], check=True)
+    subprocess.run([*GIT, "-C", str(new_site), "commit", "-q", "-m", "A new site"], check=True)
+    # Uncommitted work, as a fresh site has while its people try things out.
+    example = new_site / "stories/an-example-story.md"
+    example.write_text(example.read_text("utf-8").replace("Our town", "Our own town"), "utf-8")
+    (new_site / "notes.txt").write_text("to do\n", "utf-8")
+    before = {p: p.read_bytes() for p in (new_site / "stories").iterdir()}
+    out = tmp_path / "out"
+    assert build(new_site, out) == 0
+    server, url = serve_folder(out)
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    # (GitHub's status page, which the editor asks whether GitHub is up: no network here.)
+    page.route("https://www.githubstatus.com/**", lambda route: route.fulfill(json={"status": {}}))
+    page.add_init_script(PICKER)
+    try:
+        page.goto(url + "/admin/")
+        page.evaluate(COPY_IN, _site_files(new_site))
+        page.get_by_role("button", name="Work with Local Repository").click()
+        page.get_by_text("Example: a shared garden brings two streets together").first.wait_for()
+        page.goto(url + "/admin/#/collections/stories/new")
+
+        def field(name: str, part: str = "input"):
+            """A field of the form, scrolled to: the form shows its fields as it is scrolled."""
+            found = page.locator(f"[data-key-path={name}] {part}").first
+            for _ in range(50):
+                if found.count():
+                    break
+                page.mouse.move(300, 500)
+                page.mouse.wheel(0, 600)
+            return found
+
+        field("title").fill("Football across the estates")
+        field("summary", "textarea").fill("Young people from two estates that never mixed formed one team.")
+        field("date").fill("2026-11-20")
+        field("categories", "[role=combobox]").click()
+        page.get_by_role("option", name="Common purpose").click()
+        field("region", "[role=combobox]").click()
+        page.get_by_role("option", name="North West").click()
+        field("place", "textarea").fill("Oldham")
+        field("body", "[contenteditable=true]").click()
+        page.keyboard.type("They played every Saturday, and then they organised the league.")
+        # The preview pane: the story as its page shows it, in the site's stylesheet.
+        preview = page.frame_locator("iframe").first
+        assert preview.locator("header.item-head h1").inner_text() == "Football across the estates"
+        eyebrow = preview.locator("p.eyebrow")  # (as the site's stylesheet sets it: in capitals)
+        assert eyebrow.text_content() == "Common purpose" and eyebrow.inner_text() == "COMMON PURPOSE"
+        assert preview.locator("p.meta").inner_text().endswith("Oldham, North West")
+        assert "every Saturday" in preview.locator(".prose").inner_text()
+        assert any("/assets/site.css?v=" in a for a in asked)
+        # A Save that fails, then one that succeeds.
+        page.evaluate("window.failNextWrite = true")
+        page.get_by_role("button", name="Save").click()
+        alert = page.get_by_role("alertdialog")  # (the editor says so, and keeps what was typed)
+        assert "There was an error while saving the entry" in alert.inner_text()
+        assert "The disk is full" in alert.inner_text()
+        alert.get_by_role("button", name="OK").click()
+        assert "football-across-the-estates.md" not in page.evaluate(READ_BACK, "stories")
+        page.get_by_role("button", name="Save").click()
+        page.get_by_text("Football across the estates (draft)").wait_for()  # (the stories, listed again)
+        saved = page.evaluate(READ_BACK, "stories")
+    finally:
+        server.shutdown()
+    assert all(a.startswith((url, "data:", "blob:", "https://www.githubstatus.com/")) for a in asked), [
+        a for a in asked if not a.startswith(url)
+    ]
+    # One new file, named for its title, beside the stories as they were (uncommitted
+    # changes and all). The failed Save left only an empty temporary file, which breaks
+    # nothing and which the site's .gitignore keeps out of any commit.
+    left = [name for name in saved if name.startswith(".sveltia-tmp-")]
+    assert len(left) == 1 and saved[left[0]] == ""
+    assert sorted(set(saved) - set(left)) == sorted([p.name for p in before] + ["football-across-the-estates.md"])
+    assert all(saved[p.name].encode() == data for p, data in before.items())
+    text = saved["football-across-the-estates.md"]
+    assert "status: draft" in text and "status: pending" in text
+    for name, content in saved.items():
+        (new_site / "stories" / name).write_text(content, "utf-8")
+    status = subprocess.run(["git", "-C", str(new_site), "status", "--porcelain"], capture_output=True, text=True)
+    assert sorted(status.stdout.splitlines()) == [
+        " M stories/an-example-story.md",
+        "?? notes.txt",
+        "?? stories/football-across-the-estates.md",
+    ]
+    assert run("check", "--site", str(new_site), "--now", NOW.isoformat()) == 0
+    assert build(new_site, tmp_path / "drafts", "--drafts") == 0
+    story = (tmp_path / "drafts/stories/football-across-the-estates/index.html").read_text("utf-8")
+    assert "Football across the estates" in story and "They played every Saturday" in story
+    assert build(new_site, tmp_path / "public") == 0  # a draft, pending consent: not published
+    assert not (tmp_path / "public/stories/football-across-the-estates").exists()
