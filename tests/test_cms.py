@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import NOW, REPO, build, run, serve_folder
+from conftest import NOW, REPO, build, run
+from test_serve import start, stop
 
 from goodrel_site import cms, scaffold
 from goodrel_site.models import META
@@ -157,7 +158,8 @@ def test_a_wrong_cms_setting_is_named_at_its_line(tmp_path: Path, capsys):
     assert f"site.yaml:{line}:" in err and "cms.repo" in err and "Traceback" not in err
 
 
-# The local trial, in headless Chromium: the editor's "Work with Local Repository" reads
+# The local trial, in headless Chromium against `goodrel serve`: the editor's "Work with
+# Local Repository" reads
 # and writes the files of the folder it is given (the browser's File System Access
 # API), with no git command and no server. Chromium's folder picker is a dialog that
 # headless Chromium cannot show, so the picker is answered with a folder of the
@@ -220,9 +222,11 @@ def test_the_local_trial_saves_a_story_whatever_is_uncommitted_and_after_a_faile
     example.write_text(example.read_text("utf-8").replace("Our town", "Our own town"), "utf-8")
     (new_site / "notes.txt").write_text("to do\n", "utf-8")
     before = {p: p.read_bytes() for p in (new_site / "stories").iterdir()}
-    out = tmp_path / "out"
-    assert build(new_site, out) == 0
-    server, url = serve_folder(out)
+    # The editor as the docs say to try it: from `goodrel serve`.
+    preview = start(new_site)
+    url = f"http://127.0.0.1:{preview.port}"
+    status, headers, _ = preview.get("/admin/")
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
     asked: list[str] = []
     page.on("request", lambda request: asked.append(request.url))
     # (GitHub's status page, which the editor asks whether GitHub is up: no network here.)
@@ -256,12 +260,12 @@ def test_the_local_trial_saves_a_story_whatever_is_uncommitted_and_after_a_faile
         field("body", "[contenteditable=true]").click()
         page.keyboard.type("They played every Saturday, and then they organised the league.")
         # The preview pane: the story as its page shows it, in the site's stylesheet.
-        preview = page.frame_locator("iframe").first
-        assert preview.locator("header.item-head h1").inner_text() == "Football across the estates"
-        eyebrow = preview.locator("p.eyebrow")  # (as the site's stylesheet sets it: in capitals)
+        pane = page.frame_locator("iframe").first
+        assert pane.locator("header.item-head h1").inner_text() == "Football across the estates"
+        eyebrow = pane.locator("p.eyebrow")  # (as the site's stylesheet sets it: in capitals)
         assert eyebrow.text_content() == "Common purpose" and eyebrow.inner_text() == "COMMON PURPOSE"
-        assert preview.locator("p.meta").inner_text().endswith("Oldham, North West")
-        assert "every Saturday" in preview.locator(".prose").inner_text()
+        assert pane.locator("p.meta").inner_text().endswith("Oldham, North West")
+        assert "every Saturday" in pane.locator(".prose").inner_text()
         assert any("/assets/site.css?v=" in a for a in asked)
         # A Save that fails, then one that succeeds.
         page.evaluate("window.failNextWrite = true")
@@ -275,7 +279,7 @@ def test_the_local_trial_saves_a_story_whatever_is_uncommitted_and_after_a_faile
         page.get_by_text("Football across the estates (draft)").wait_for()  # (the stories, listed again)
         saved = page.evaluate(READ_BACK, "stories")
     finally:
-        server.shutdown()
+        stop(preview)
     assert all(a.startswith((url, "data:", "blob:", "https://www.githubstatus.com/")) for a in asked), [
         a for a in asked if not a.startswith(url)
     ]
