@@ -55,7 +55,7 @@ def create(folder: Path, today: date | None = None) -> str:
     )
     for name, text in made.items():  # (new files only: nothing written over, nor through a link)
         sitefiles.write(root, root / name, text.encode(), new=True)
-    from . import schema  # (the example files' first line points editors' tools there)
+    from . import cms, schema  # (the example files' first line points editors' tools there)
     from .validate import load_settings
 
     schema.write(root, load_settings(root))
@@ -66,5 +66,8 @@ def create(folder: Path, today: date | None = None) -> str:
         "  goodrel serve         # preview it at http://127.0.0.1:8000, refreshed as you edit",
         "  goodrel build         # the site, ready to publish, in public/",
         "Then edit site.yaml, replace the example story and event, and read README.md.",
+        "Volunteers who write in the web editor (the cms: lines of site.yaml) sign in with a GitHub",
+        "token of their own, for this site's repository only (docs/cms.md says how), made here:",
+        f"  {cms.token_link()}",
     ]
     return "\n".join(steps)

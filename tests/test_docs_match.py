@@ -1,15 +1,19 @@
 """The docs say what the site does (issue 23): `nav` lists a page where the editor's
 guide says (at the foot of every page, in its order; a page without it in no list),
-and the bundled site gives readers one editors' address, its contact's, everywhere."""
+the bundled site gives readers one editors' address, its contact's, everywhere, and
+the web editor's guide gives the token link init prints."""
 
 from __future__ import annotations
 
 import re
+import urllib.parse
 from pathlib import Path
 
 import yaml
 from bs4 import BeautifulSoup
 from conftest import REPO, build, write
+
+from goodrel_site import cms
 
 GUIDE = (REPO / "docs/editing.md").read_text("utf-8")
 
@@ -36,3 +40,13 @@ def test_the_bundled_site_gives_one_editors_address():
         for address in re.findall(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", path.read_text("utf-8"))
     }
     assert found and {address for _, address in found} == {contact}, found
+
+
+def test_the_token_link_in_the_web_editors_guide_is_the_one_init_prints():
+    guide = (REPO / "docs/cms.md").read_text("utf-8")
+    (link,) = re.findall(r"^https://github\.com/settings/personal-access-tokens/new\?\S+$", guide, re.M)
+    query = urllib.parse.parse_qs(urllib.parse.urlsplit(link).query)
+    made = urllib.parse.parse_qs(urllib.parse.urlsplit(cms.token_link()).query)
+    assert query == {**made, "target_name": ["our-network"]}
+    for words in ("Sign In Using Access Token", "Work with Local Repository", "Only select repositories"):
+        assert words in guide

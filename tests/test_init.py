@@ -205,3 +205,12 @@ def test_a_checkout_on_github_is_answered_with_its_commit(monkeypatch, tmp_path:
         "with 'goodrel-site @ git+https://github.com/our-network/goodrel-site.git@"
         f"{commit.stdout.strip()}' (once that commit is pushed)"
     )
+
+
+def test_init_prints_the_link_that_makes_a_volunteers_token(tmp_path: Path, capsys):
+    assert run("init", str(tmp_path / "ours")) == 0
+    said = capsys.readouterr().out.splitlines()
+    at = said.index("token of their own, for this site's repository only (docs/cms.md says how), made here:")
+    link = said[at + 1].strip()
+    assert link.startswith("https://github.com/settings/personal-access-tokens/new?")
+    assert "contents=write" in link and "pull_requests=write" in link and "expires_in=90" in link
