@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import base64
 import json
+import shutil
 import subprocess
 import urllib.parse
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import NOW, REPO, build, run
+from conftest import NOW, REPO, build, run, serve_folder
+from github_standin import CORS, GitHub
 from test_serve import start, stop
 
 from goodrel_site import cms, scaffold
@@ -158,6 +160,31 @@ def test_a_wrong_cms_setting_is_named_at_its_line(tmp_path: Path, capsys):
     assert f"site.yaml:{line}:" in err and "cms.repo" in err and "Traceback" not in err
 
 
+def _write_a_story(page) -> None:
+    """Fill in the new story's form as a volunteer would."""
+
+    def field(name: str, part: str = "input"):
+        """A field of the form, scrolled to: the form shows its fields as it is scrolled."""
+        found = page.locator(f"[data-key-path={name}] {part}").first
+        for _ in range(50):
+            if found.count():
+                break
+            page.mouse.move(300, 500)
+            page.mouse.wheel(0, 600)
+        return found
+
+    field("title").fill("Football across the estates")
+    field("summary", "textarea").fill("Young people from two estates that never mixed formed one team.")
+    field("date").fill("2026-11-20")
+    field("categories", "[role=combobox]").click()
+    page.get_by_role("option", name="Common purpose").click()
+    field("region", "[role=combobox]").click()
+    page.get_by_role("option", name="North West").click()
+    field("place", "textarea").fill("Oldham")
+    field("body", "[contenteditable=true]").click()
+    page.keyboard.type("They played every Saturday, and then they organised the league.")
+
+
 # The local trial, in headless Chromium against `goodrel serve`: the editor's "Work with
 # Local Repository" reads
 # and writes the files of the folder it is given (the browser's File System Access
@@ -239,26 +266,7 @@ def test_the_local_trial_saves_a_story_whatever_is_uncommitted_and_after_a_faile
         page.get_by_text("Example: a shared garden brings two streets together").first.wait_for()
         page.goto(url + "/admin/#/collections/stories/new")
 
-        def field(name: str, part: str = "input"):
-            """A field of the form, scrolled to: the form shows its fields as it is scrolled."""
-            found = page.locator(f"[data-key-path={name}] {part}").first
-            for _ in range(50):
-                if found.count():
-                    break
-                page.mouse.move(300, 500)
-                page.mouse.wheel(0, 600)
-            return found
-
-        field("title").fill("Football across the estates")
-        field("summary", "textarea").fill("Young people from two estates that never mixed formed one team.")
-        field("date").fill("2026-11-20")
-        field("categories", "[role=combobox]").click()
-        page.get_by_role("option", name="Common purpose").click()
-        field("region", "[role=combobox]").click()
-        page.get_by_role("option", name="North West").click()
-        field("place", "textarea").fill("Oldham")
-        field("body", "[contenteditable=true]").click()
-        page.keyboard.type("They played every Saturday, and then they organised the league.")
+        _write_a_story(page)
         # The preview pane: the story as its page shows it, in the site's stylesheet.
         pane = page.frame_locator("iframe").first
         assert pane.locator("header.item-head h1").inner_text() == "Football across the estates"
@@ -306,3 +314,54 @@ def test_the_local_trial_saves_a_story_whatever_is_uncommitted_and_after_a_faile
     assert "Football across the estates" in story and "They played every Saturday" in story
     assert build(new_site, tmp_path / "public") == 0  # a draft, pending consent: not published
     assert not (tmp_path / "public/stories/football-across-the-estates").exists()
+
+
+def test_a_volunteer_signs_in_with_a_token_and_a_save_opens_a_draft_pull_request(new_site: Path, page, tmp_path: Path):
+    """Against a stand-in for GitHub (tests/github_standin.py; the real one cannot be
+    reached from here): the token is the only sign-in, every request carries it, and a
+    Save leaves main as it was and puts the story on a branch of its own with a draft
+    pull request to main, where the site's CI runs `check`."""
+    token = "github_pat_11AAAAAAA0volunteer"
+    github = GitHub(new_site, "our-network/stories", token)
+    main = dict(github.files("main"))
+    out = tmp_path / "out"
+    assert build(new_site, out) == 0
+    server, url = serve_folder(out)
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.route("https://api.github.com/**", github.handle)
+    page.route("https://www.githubstatus.com/**", lambda route: route.fulfill(json={"status": {}}, headers=CORS))
+    try:
+        page.goto(url + "/admin/")
+        assert page.get_by_role("button", name="Sign In with GitHub").count() == 0  # (no sign-in server)
+        page.get_by_role("button", name="Sign In Using Access Token").click()
+        page.get_by_role("textbox").first.fill(token)
+        page.get_by_role("button", name="Sign In", exact=True).click()
+        page.get_by_text("Example: a shared garden brings two streets together").first.wait_for()
+        page.goto(url + "/admin/#/collections/stories/new")
+        _write_a_story(page)
+        page.get_by_role("button", name="Save").click()
+        for _ in range(200):  # (the stand-in answers while the page waits)
+            if github.pulls and github.pulls[0]["labels"]:
+                break
+            page.wait_for_timeout(50)
+    finally:
+        server.shutdown()
+    assert github.unknown == []
+    assert all(
+        a.startswith((url, "data:", "blob:", "https://api.github.com/", "https://www.githubstatus.com/")) for a in asked
+    )
+    assert all(headers_token == token for headers_token in github.tokens)
+    assert github.files("main") == main  # a Save never reaches main
+    branch = "cms/stories/football-across-the-estates"
+    (pull,) = github.pulls
+    assert (pull["head"]["ref"], pull["base"]["ref"], pull["draft"]) == (branch, "main", True)
+    assert pull["labels"] == [{"name": "sveltia-cms/draft"}]
+    added = set(github.files(branch)) - set(main)
+    assert added == {"stories/football-across-the-estates.md"}
+    review = tmp_path / "review"
+    shutil.copytree(new_site, review, ignore=shutil.ignore_patterns("public", ".goodrel-cache"))
+    (review / "stories/football-across-the-estates.md").write_bytes(github.files(branch)[added.pop()])
+    text = (review / "stories/football-across-the-estates.md").read_text("utf-8")
+    assert "status: draft" in text and "status: pending" in text
+    assert run("check", "--site", str(review), "--now", NOW.isoformat()) == 0
