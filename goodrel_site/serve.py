@@ -48,6 +48,7 @@ from .problems import (
     environment_error,
     report,
 )
+from .records import FOLDER
 from .render import DEFAULT_PREFIX, ThemeLoader, environment, template_problem
 from .theme import Theme
 from .uptodate import ended_previews
@@ -319,7 +320,7 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "goodrel-preview"
     timeout = 60  # seconds a connection may sit idle (the event stream writes every 15)
 
-    def log_message(self, format: str, *args) -> None:  # quiet: the terminal is for builds
+    def log_message(self, format: str, *args: object) -> None:  # quiet: the terminal is for builds
         pass
 
     def do_HEAD(self) -> None:
@@ -451,7 +452,7 @@ def changes(root: Path, stop: threading.Event) -> Iterator[list[str]]:
     """Batches of changed paths (relative to the site root) under the watched folders,
     and site.yaml (polled: editors often save it by replacing the file)."""
 
-    def stamp():
+    def stamp() -> tuple[int, int, int] | None:
         try:
             info = (root / "site.yaml").stat()
             return info.st_mtime_ns, info.st_size, info.st_ino
@@ -505,6 +506,7 @@ def serve(root: Path, port: int, drafts: bool) -> int:
         raise UsageError(f"{root} is not a site root: it has no site.yaml (use --site)")
     if not 0 <= port <= 65535:
         raise UsageError(f"--port {port} is not a port: use a number from 1024 to 65535")
+    sitefiles.own_folder(root, FOLDER)  # (before the preview writes to it: a committed link there is removed)
     preview = Preview(root, drafts)
     try:
         server = Server(port, preview)

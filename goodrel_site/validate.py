@@ -7,12 +7,13 @@ import dataclasses
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import addresses, blanks, images, limits, urls
+from . import addresses, blanks, images, limits, urls, visibility
 from .kinds import KIND, VOCABULARIES, VOCABULARY, Vocabulary
 from .load import KeyPath, LoadError, Source, line_of, load_yaml, read_text
 from .models import META, Entry, Settings, nested_model
@@ -393,46 +394,73 @@ def validate(
     root: Path,
     loader: Callable[[Path], tuple[list[Source], list[Problem]]] = load_sources,
     validated: Validated | None = None,
+    now: date | None = None,
+    drafts: bool = False,
 ) -> Content:
     """Load and validate everything; raise ContentError listing every error found.
     `loader` reads the content files (the build cache passes one that reuses what it
-    read before)."""
+    read before). `now` is the build date (today if not given) and `drafts` whether
+    drafts are shown: what is withheld then is told of, never stopped at
+    (_withdrawal_wins)."""
     settings = load_settings(root)
     sources, problems = loader(root)
     problems = [*problems, *content_problems(root)]
     if validated:
         validated.use(settings)
-    entries = []
+    day = now or date.today()
+    entries, withheld = [], {}
     for source in sources:
         entry, found = validated.entry(source) if validated else _entry(source, settings)
         problems += found
+        # (a file that does not fit its model is read loosely: a withdrawal holds in it too)
+        seen = visibility.of_entry(entry, day) if entry else visibility.of_data(source.data, source.kind, day)
+        if seen in _WITHHELD and not (drafts and seen in _SHOWN_WITH_DRAFTS):
+            withheld[source.path] = f"the {source.kind} is {_WITHHELD[seen]}"
         if entry:
             entries.append(entry)
-    problems = _withdrawal_wins([*problems, *_cross_file_problems(root, entries)], entries)
+    problems = _withdrawal_wins([*problems, *_cross_file_problems(root, entries, withheld)], withheld)
     errors = [p for p in problems if p.level == "error"]
     if errors:
         raise ContentError(errors)
     return Content(root, settings, tuple(entries), tuple(sorted(problems)))
 
 
-def _withdrawal_wins(problems: list[Problem], entries: list[Entry]) -> list[Problem]:
-    """A withdrawal always wins: what is wrong in a story whose consent is withdrawn (an
-    event it names since deleted, a term since removed from site.yaml) must not stop the
-    build that takes it down, so its errors are told as warnings. (A file that cannot be
-    read or parsed says nothing of its consent, and stays an error.)"""
-    withdrawn = {e.path for e in entries if e.kind == "story" and e.consent.status == "withdrawn"}
+# Why an item is withheld, as its errors-made-warnings say; only these win over its
+# errors ('consent pending' on a published story is itself an error). A preview that
+# shows drafts (--drafts) shows drafts and embargoed items, so their errors stay errors.
+_WITHHELD = {
+    "consent withdrawn": "withdrawn",
+    "unpublished": "unpublished",
+    "embargoed": "embargoed",
+    "draft": "a draft",
+}
+_SHOWN_WITH_DRAFTS = {"embargoed", "draft"}
+
+
+def _withdrawal_wins(problems: list[Problem], why: dict[str, str]) -> list[Problem]:
+    """A withdrawal always wins: what is wrong in an item withheld on the build date (its
+    consent withdrawn, its unpublish_on passed or publish_on to come, a draft), by `why`
+    (path -> why), such as an event it names since deleted, a term since removed from
+    site.yaml or a field its editor wiped, must not stop the build that takes it down,
+    so its errors are told as warnings. (A file that cannot be read or parsed says
+    nothing of its consent, and stays an error.)"""
     return [
-        dataclasses.replace(p, level="warning", message=f"{p.message} (the story is withdrawn: the build goes on)")
-        if p.level == "error" and p.path in withdrawn
+        dataclasses.replace(p, level="warning", message=f"{p.message} ({why[p.path]}: the build goes on)")
+        if p.level == "error" and p.path in why
         else p
         for p in problems
     ]
 
 
-def _cross_file_problems(root: Path, entries: list[Entry]) -> list[Problem]:
+def _cross_file_problems(root: Path, entries: list[Entry], withheld: dict[str, str]) -> list[Problem]:
+    """What is wrong between files. Only the items shown on the build date claim a slug,
+    an address or an organisation's page: a withheld item holds none of them, so it can
+    never make a shown item's file an error (and so stop its own take-down); a shown
+    item may still name a withheld event or original (site.py drops the link)."""
     problems: list[Problem] = []
+    shown = [e for e in entries if e.path not in withheld]
     by_slug: dict[tuple[str, str], Entry] = {}
-    for entry in entries:
+    for entry in shown:
         other = by_slug.setdefault((entry.kind, entry.slug), entry)
         if other is not entry:
             problems.append(
@@ -456,8 +484,8 @@ def _cross_file_problems(root: Path, entries: list[Entry]) -> list[Problem]:
     events = {e.slug: e for e in entries if e.kind == "event"}
     for story in stories.values():
         problems += _story_problems(story, stories, events)
-    problems += _organisation_problems(entries)
-    problems += _alias_problems(entries)
+    problems += _organisation_problems(shown)
+    problems += _alias_problems(shown)
     problems += _image_problems(root, entries)
     return problems
 
