@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import shlex
-import shutil
 import sys
 import time
 from datetime import date
 from pathlib import Path
 
 from . import __version__, blanks
+from .again import again
 from .options import Options, build_date, default_jobs
 from .pipeline import build
 from .problems import (
     ContentError,
     ImageError,
     UsageError,
+    counted,
     environment_error,
     report,
     shown,
@@ -105,15 +104,15 @@ def main(argv: list[str] | None = None, default_site: Path | None = None) -> int
         return 2
     except ContentError as err:
         report(err.problems)
-        print(f"{len(err.problems)} error(s); nothing was written.", file=sys.stderr)
+        print(f"{counted(len(err.problems), 'error')}; nothing was written.", file=sys.stderr)
         return 1
     except Refused as err:  # a site file refused where nothing else caught it
         report([err.problem])
-        print("1 error(s); nothing was written.", file=sys.stderr)
+        print("1 error; nothing was written.", file=sys.stderr)
         return 1
     except ImageError as err:  # a picture changed, or went, after it was checked
         print(f"{shown(err.source, site)}: {err.message}", file=sys.stderr)
-        print("1 error(s); nothing was written.", file=sys.stderr)
+        print("1 error; nothing was written.", file=sys.stderr)
         return 1
     except OSError as err:  # the disk or the system said no: a full or read-only disk…
         print(f"goodrel: {environment_error(err, site)}", file=sys.stderr)
@@ -139,7 +138,10 @@ def run_build(args: argparse.Namespace) -> int:
         Printed(quiet=args.quiet),
     )
     report(list(result.notes))
-    what = f"{result.files} files ({result.stories} stories, {result.events} events)"
+    what = (
+        f"{counted(result.files, 'file')} ({counted(result.stories, 'story', 'stories')}, "
+        f"{counted(result.events, 'event')})"
+    )
     seconds = time.perf_counter() - started
     print(
         f"Up to date: nothing has changed since the last build of {what} into {out} ({seconds:.2f} s)"
@@ -169,7 +171,7 @@ def run_check(args: argparse.Namespace) -> int:
             print(p, file=sys.stderr if p.level == "error" else sys.stdout)
     errors = sum(p.level == "error" for p in problems)
     if args.format == "text":
-        print(f"{errors} error(s), {len(problems) - errors} note(s).", file=sys.stderr)
+        print(f"{counted(errors, 'error')}, {counted(len(problems) - errors, 'note')}.", file=sys.stderr)
     return 1 if errors else 0
 
 
@@ -190,35 +192,6 @@ def run_new(args: argparse.Namespace) -> int:
         f"Before publishing, check it:                    {again(args.site, 'check')}"
     )
     return 0
-
-
-def again(site: Path, command: str) -> str:
-    """The command line that runs `command` on this site the way this program was run,
-    typed in the current folder (the project's, for an editor): `.venv/bin/goodrel
-    serve`, or `.venv/bin/python build.py serve`, with --site only if it is elsewhere."""
-
-    def typed(path: str | Path, program: bool = True) -> str:
-        """As one would type it here: a program by name if that finds it; else a path,
-        relative when it lies below this folder."""
-        name = os.path.basename(path)
-        found = shutil.which(name) if program else None
-        if found and os.path.realpath(found) == os.path.realpath(path):
-            return name
-        relative = os.path.relpath(path)
-        if relative.startswith(".."):
-            return os.path.abspath(path)
-        return relative if os.sep in relative or not program else os.path.join(".", relative)
-
-    program = sys.argv[0]
-    if program.endswith(".py"):  # build.py, which defaults --site to its own folder
-        words = [typed(sys.executable), typed(program, program=False), command]
-        default = Path(program).resolve().parent
-    else:  # the goodrel command, which defaults --site to the current folder
-        words = [typed(program) if os.path.basename(program) == "goodrel" else "goodrel", command]
-        default = Path.cwd()
-    if site.resolve() != default.resolve():
-        words += ["--site", typed(site, program=False)]
-    return shlex.join(words)
 
 
 def run_serve(args: argparse.Namespace) -> int:

@@ -1,20 +1,24 @@
-"""The web editor: Decap CMS at /admin/, for volunteers who do not use git. Each story
-they submit becomes a pull request (Decap's editorial workflow) that the site's CI
-checks before an editor merges it.
+"""The web editor: Sveltia CMS at /admin/, for volunteers who do not use git. They sign
+in with a GitHub access token of their own, kept in their browser, so the site needs
+no sign-in server (OAuth only if site.yaml names one, `auth_url`). Each story they
+submit becomes a pull request (the editorial workflow) that the site's CI checks
+before an editor merges it.
 
 Its configuration is made from the same models the build validates with: every
 front-matter field, in the order of the blanks that `new` writes, with its description
 from models.py, typed as the model types it, the vocabularies as select lists, consent
 as a section of its own that must be filled in, and `status: draft` to start with.
-Decap's built files ship in goodrel_site/decap/ (from the npm registry, pinned in
-package.json); nothing is loaded from elsewhere. The page that loads them is the
-theme's admin.html, which a site may replace as any template. The editor is published
-only when site.yaml has a `cms:` section."""
+Sveltia's built files ship in goodrel_site/sveltia/ (from the npm registry, pinned in
+package.json, with their fonts); nothing is loaded from elsewhere. The page that loads
+them is the theme's admin.html, which a site may replace as any template; it gives the
+preview pane the site's stylesheet. The editor is published only when site.yaml has a
+`cms:` section."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 import yaml
 
@@ -26,7 +30,7 @@ from .site import Site
 if TYPE_CHECKING:
     from .render import Renderer
 
-DECAP = Path(__file__).parent / "decap"
+EDITOR = Path(__file__).parent / "sveltia"
 PAGE, URL = "admin.html", "/admin/"  # the editor's page: its template, and where it is published
 # Fields that name another entry by its file's slug, and the collection it is in.
 RELATIONS = {field: target for kind in KINDS for field, target in kind.links}
@@ -36,7 +40,7 @@ LONG_TEXT = 400  # strings allowed this long or longer get a text box, not a lin
 
 def files(site: Site, renderer: Renderer) -> dict[str, str | bytes]:
     """url -> content: the editor's page (the theme's, by `renderer`), its configuration
-    and Decap's files, when site.yaml turns the editor on; otherwise nothing."""
+    and Sveltia's files, when site.yaml turns the editor on; otherwise nothing."""
     settings = site.settings
     if settings.cms is None:
         return {}
@@ -44,23 +48,26 @@ def files(site: Site, renderer: Renderer) -> dict[str, str | bytes]:
         URL: renderer.alone(PAGE, URL),
         f"{URL}config.yml": yaml.safe_dump(config(settings), sort_keys=False, allow_unicode=True, width=100),
     }
-    for path in sorted(DECAP.iterdir()):
-        found[f"{URL}{path.name}"] = path.read_bytes()
+    for path in sorted(EDITOR.rglob("*")):
+        if path.is_file():
+            found[f"{URL}{path.relative_to(EDITOR).as_posix()}"] = path.read_bytes()
     return found
 
 
 def config(settings: Settings) -> dict[str, Any]:
-    """Decap's config.yml (for a site whose site.yaml has a cms: section)."""
+    """The editor's config.yml (for a site whose site.yaml has a cms: section)."""
     cms = settings.cms
     if cms is None:
         raise ValueError("site.yaml has no cms: section")
     backend: dict[str, Any] = {"name": "github", "repo": cms.repo, "branch": cms.branch, "squash_merges": True}
-    if cms.auth_url:
-        backend["base_url"] = cms.auth_url
+    if cms.auth_url:  # a sign-in server of the organisation's own: GitHub's sign-in page too
+        backend.update(base_url=cms.auth_url, auth_methods=["oauth", "token"])
+    else:  # no server: each volunteer's own token (token_link), held in their browser
+        backend["auth_methods"] = ["token"]
     return {
         "backend": backend,
         "publish_mode": "editorial_workflow",  # each submission a pull request
-        "local_backend": True,  # decap-server, only when the editor is opened on this computer
+        "output": {"omit_empty_optional_fields": True},  # (not `slug: ''`, which the build refuses)
         "site_url": settings.base_url,
         "display_url": settings.base_url,
         "media_folder": "stories/images",
@@ -68,6 +75,24 @@ def config(settings: Settings) -> dict[str, Any]:
         "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
         "collections": [collection(kind, settings) for kind in KINDS],
     }
+
+
+def token_link(repo: str | None = None) -> str:
+    """GitHub's page that makes a volunteer's token for the editor, filled in: a
+    fine-grained token, for 90 days, that may read and write the repository's files
+    and open pull requests (the editorial workflow), and nothing else. GitHub's form
+    takes the owner but not the repository: the volunteer picks it under
+    "Only select repositories" (docs/cms.md)."""
+    owner = repo.split("/")[0] if repo else None
+    fields = {
+        "name": f"Story editor ({repo})" if repo else "Story editor",
+        "description": "Sign-in for the web editor at /admin/: writes stories as pull requests",
+        **({"target_name": owner} if owner else {}),
+        "expires_in": "90",
+        "contents": "write",
+        "pull_requests": "write",
+    }
+    return "https://github.com/settings/personal-access-tokens/new?" + urlencode(fields)
 
 
 def collection(kind: Kind, settings: Settings) -> dict[str, Any]:
@@ -120,7 +145,7 @@ def _field(
         found["hint"] = hints[path]
     found.update(_widget(name, options, prop, defs, hints, path, settings))
     if found["widget"] == "object" and not required:
-        # Decap checks an optional section's required fields even when it is left
+        # The editor checks an optional section's required fields even when it is left
         # empty, and would refuse to save; `check` on the pull request asks for them.
         for inner in found["fields"]:
             inner["required"] = False
@@ -132,7 +157,7 @@ def _field(
 def _widget(
     name: str, options: list[dict], prop: dict, defs: dict, hints: dict, path: tuple[str, ...], settings: Settings
 ) -> dict[str, Any]:
-    """Decap's widget for a field of these JSON Schema types."""
+    """The editor's widget for a field of these JSON Schema types."""
     if len(options) > 1:  # a number or some words (an outcome's value): written as typed
         return {"widget": "string"}
     option = options[0]

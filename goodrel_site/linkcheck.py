@@ -27,6 +27,8 @@ from posixpath import normpath
 from urllib.parse import unquote, urljoin, urlsplit
 from xml.parsers import expat
 
+from .problems import counted
+
 URL_ATTRIBUTES = {"href", "src", "poster", "action", "data", "cite"}
 SKIPPED_SCHEMES = {"mailto", "tel", "data", "javascript", "sms", "geo"}
 IMPORTS = re.compile(r"""(?:\bimport\s*\(\s*|\bimport\s+|\bfrom\s+)["']([^"']+)["']""")
@@ -315,7 +317,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     for broken in report.broken:
         print(broken)
-    print(f"{report.links} internal links in {report.files} files: {len(report.broken)} broken.")
+    print(f"{counted(report.links, 'internal link')} in {counted(report.files, 'file')}: {len(report.broken)} broken.")
     return 1 if report.broken else 0
 
 

@@ -226,7 +226,15 @@ def yaml_problem(err: yaml.MarkedYAMLError, text: str, rel: str, first: int) -> 
     lines = text.split("\n")
     line_text = lines[at] if at < len(lines) else ""
     char = line_text[mark.column] if mark and mark.column < len(line_text) else ""
-    if "quoted scalar" in context and "end of stream" in problem:
+    runaway = _runaway_quote(text, mark) if mark else None
+    if mark and runaway:
+        quote, opened = runaway
+        at, message = (
+            opened,
+            f"the quote ({quote}) opened on this line is not closed on it, so the value runs on to the "
+            f"next {quote}, on line {first + mark.line}: end the value with {quote} on this line",
+        )
+    elif "quoted scalar" in context and "end of stream" in problem:
         at, message = (
             start,
             ("a quote opened on this line is never closed: end the value with the same quote mark (\" or ')"),
@@ -296,6 +304,28 @@ def yaml_problem(err: yaml.MarkedYAMLError, text: str, rel: str, first: int) -> 
             "colons and indentation on this line and the one above"
         )
     return Problem(rel, first + at, f"invalid YAML: {message}")
+
+
+def _runaway_quote(text: str, mark: Any) -> tuple[str, int] | None:
+    """(the quote mark, the line it opened on) when the error comes on the line where a
+    quoted value that began on an earlier line ends: a quote left open, which YAML
+    closed at the next quote mark, so that the error is found lines later."""
+    loader = _StrictLoader(text)
+    found = None
+    try:
+        while loader.check_token():
+            token: Any = loader.get_token()
+            if (token.start_mark.line, token.start_mark.column) >= (mark.line, mark.column):
+                break
+            if isinstance(token, yaml.ScalarToken):
+                found = token
+    except yaml.YAMLError:
+        pass
+    finally:
+        loader.dispose()
+    if found is None or found.style not in ('"', "'") or not found.start_mark.line < found.end_mark.line == mark.line:
+        return None
+    return found.style, found.start_mark.line
 
 
 def _quote(example: str = "Oldham: a year on") -> str:

@@ -251,7 +251,7 @@ class PageMeta(Model):
     lang: Lang | None = None
     status: Literal["draft", "published"] = "published"
     nav: Annotated[int, Field(ge=-1000, le=1000)] | None = Field(
-        None, description="position in the site navigation, lower first"
+        None, description="its place in the list of pages at the foot of every page, lower first"
     )
     aliases: UrlPaths = []
 

@@ -50,7 +50,8 @@ class ContentError(Exception):
                     Problem(
                         path,
                         found[listed].line,
-                        f"and {len(found) - listed:,} more problems in this file from here on: fix these first",
+                        f"and {counted(len(found) - listed, 'more problem')} in this file from here on: "
+                        "fix these first",
                     )
                 )
         super().__init__("\n".join(map(str, self.problems)))
@@ -72,6 +73,11 @@ class ImageError(Exception):
     def __init__(self, source: str | Path, message: str):
         self.source, self.message = source, message
         super().__init__(f"{source}: {message}")
+
+
+def counted(n: int, one: str, many: str = "") -> str:
+    """'1 error', '2 errors', '1 story', '3 stories'."""
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
 def report(problems: list[Problem]) -> None:

@@ -1,13 +1,16 @@
 """What `check` tells an editor beyond what the build validates: consent reviews that
 are due, the stories still awaiting consent, story addresses that disappeared since
-the previous commit without an alias, and an editor schema left behind by a change
-to site.yaml."""
+the previous commit without an alias, pictures that name no credit or licence, and an
+editor schema left behind by a change to site.yaml, and an engine installed from a file
+the site's CI cannot reach."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from pathlib import Path
 
-from . import history, schema
+from . import engine_source, history, limits, schema, sitefiles
 from .models import Entry
 from .problems import Problem
 from .validate import Content
@@ -15,7 +18,13 @@ from .visibility import PUBLIC, of_entry
 
 
 def notes(content: Content, now: date) -> list[Problem]:
-    return [*consent_notes(content.entries, now), *moved_stories(content, now), *stale_schema(content)]
+    return [
+        *consent_notes(content.entries, now),
+        *picture_notes(content),
+        *moved_stories(content, now),
+        *stale_schema(content),
+        *local_engine(content.root),
+    ]
 
 
 def consent_notes(entries: tuple[Entry, ...], now: date) -> list[Problem]:
@@ -39,6 +48,26 @@ def consent_notes(entries: tuple[Entry, ...], now: date) -> list[Problem]:
                     f"consent was due for review on {consent.review_by}: check with "
                     "the storyteller that they still agree, then set a new "
                     "review_by (or consent.status: withdrawn if they do not)",
+                    "warning",
+                )
+            )
+    return problems
+
+
+def picture_notes(content: Content) -> list[Problem]:
+    """A picture with neither credit nor licence goes out under the site's licence with
+    no one named, which its maker may never have agreed to."""
+    problems = []
+    for entry in content.entries:
+        image = getattr(entry.meta, "image", None)
+        if image and not (image.credit or image.licence):
+            problems.append(
+                Problem(
+                    entry.path,
+                    entry.line("image"),
+                    "the picture has no credit and no licence, so it is published under the site's "
+                    f"licence ({content.settings.licence.name}) with no one named: add image.credit "
+                    "(who took or made it) and, if its terms are not the site's, image.licence",
                     "warning",
                 )
             )
@@ -90,6 +119,27 @@ def moved_stories(content: Content, now: date) -> list[Problem]:
                 )
             )
     return problems
+
+
+def local_engine(root: Path) -> list[Problem]:
+    """requirements.txt installing the engine from a file on this computer (as `init`
+    writes it when it was run from a local wheel or checkout): the site's CI fails."""
+    try:
+        found = sitefiles.existing(root, root / "requirements.txt", limits.SETTINGS_BYTES)
+    except sitefiles.Refused:
+        return []
+    lines = (found or b"").decode("utf-8", "replace").split("\n")
+    return [
+        Problem(
+            "requirements.txt",
+            n,
+            f"this installs goodrel from a file on this computer, which the site's CI cannot reach: write "
+            f"{engine_source.INSTEAD}",
+            "warning",
+        )
+        for n, line in enumerate(lines, 1)
+        if re.match(r"\s*goodrel-site\s*@\s*file:", line, re.IGNORECASE)
+    ]
 
 
 def stale_schema(content: Content) -> list[Problem]:

@@ -5,12 +5,11 @@ its own files there."""
 
 from __future__ import annotations
 
-import json
+import textwrap
 from datetime import date
-from importlib import metadata
 from pathlib import Path
 
-from . import __version__, sitefiles
+from . import engine_source, sitefiles
 from .problems import UsageError
 
 STARTER_FOLDER = Path(__file__).parent / "starter"
@@ -41,43 +40,34 @@ def create(folder: Path, today: date | None = None) -> str:
         raise UsageError(f"cannot make {folder}: {err.strerror}") from None
     today_text = (today or date.today()).isoformat()
     root = folder.resolve()
-    requirement = engine_requirement()
+    engine = engine_source.find()
     made = {
         name: (STARTER_FOLDER / source).read_text("utf-8").replace("{today}", today_text)
         for name, source in STARTER.items()
     }
+    warning = textwrap.fill(
+        engine.unreachable + ".", 88, initial_indent="# ", subsequent_indent="# ", break_on_hyphens=False
+    )
     made["requirements.txt"] = (
-        f"# The engine this site is built with (its own packages' versions: constraints.txt).\n{requirement}\n"
+        "# The engine this site is built with (its own packages' versions: constraints.txt).\n"
+        + (f"{warning}\n" if engine.unreachable else "")
+        + f"{engine.requirement}\n"
     )
     for name, text in made.items():  # (new files only: nothing written over, nor through a link)
         sitefiles.write(root, root / name, text.encode(), new=True)
-    from . import schema  # (the example files' first line points editors' tools there)
+    from . import cms, schema  # (the example files' first line points editors' tools there)
     from .validate import load_settings
 
     schema.write(root, load_settings(root))
     steps = [
+        *([f"First: {engine.unreachable}.", ""] if engine.unreachable else []),
         f"Made a new site in {folder}. Next:",
         f"  cd {folder}",
         "  goodrel serve         # preview it at http://127.0.0.1:8000, refreshed as you edit",
         "  goodrel build         # the site, ready to publish, in public/",
         "Then edit site.yaml, replace the example story and event, and read README.md.",
+        "Volunteers who write in the web editor (the cms: lines of site.yaml) sign in with a GitHub",
+        "token of their own, for this site's repository only (docs/cms.md says how), made here:",
+        f"  {cms.token_link()}",
     ]
-    if "@" not in requirement:
-        steps.append(
-            f"Its CI installs {requirement} from the Python Package Index (requirements.txt): "
-            "if you installed goodrel from elsewhere, write that source there."
-        )
     return "\n".join(steps)
-
-
-def engine_requirement() -> str:
-    """What installs this engine again in the site's CI: the git repository it came
-    from, at the same commit, when pip installed it from one; else its version."""
-    try:
-        found = metadata.distribution("goodrel-site").read_text("direct_url.json")
-    except metadata.PackageNotFoundError:
-        found = None
-    origin = json.loads(found) if found else {}
-    if "vcs_info" in origin and origin["vcs_info"].get("vcs") == "git":
-        return f"goodrel-site @ git+{origin['url']}@{origin['vcs_info']['commit_id']}"
-    return f"goodrel-site=={__version__}"

@@ -4,7 +4,7 @@ as enums and each field described by its description in models.py.
 
 The files live in the site root's schema/ folder, where the blanks' modeline
 (`# yaml-language-server: $schema=../schema/story.schema.json`) points. Regenerate
-them after changing a vocabulary in site.yaml: `.venv/bin/goodrel schema`."""
+them after changing a vocabulary in site.yaml: `goodrel schema`."""
 
 from __future__ import annotations
 
@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from . import areas, blanks, sitefiles
+from .again import again
 from .kinds import VOCABULARIES
 from .models import META, Settings
 from .problems import Problem
 
 FOLDER = "schema"
-COMMAND = ".venv/bin/goodrel schema"
+COMMAND = "goodrel schema"  # (in the files; `check` says the command as typed where it runs)
 LIMIT = 1024 * 1024  # (a schema file is some 20 KB; a larger one is not the engine's)
 
 
@@ -73,17 +74,17 @@ def text(kind: str, settings: Settings) -> str:
 def stale(root: Path, settings: Settings) -> list[Problem]:
     """A warning for each schema file under the site root that differs from what would
     be generated, or that `write` would refuse (a link, a folder)."""
-    found = []
+    found, command = [], again(root, "schema")
     for kind in blanks.KINDS:
         try:
             current = sitefiles.existing(root, path(root, kind), LIMIT)
         except sitefiles.Refused as err:
-            message = f"{err.problem.message} ('{COMMAND}' writes this file)"
+            message = f"{err.problem.message} ('{command}' writes this file)"
             found.append(dataclasses.replace(err.problem, message=message, level="warning"))
             continue
         if current is not None and current != text(kind, settings).encode():
             rel = path(root, kind).relative_to(root).as_posix()
-            message = f"{rel} no longer matches site.yaml and the models: run '{COMMAND}' and commit the result"
+            message = f"{rel} no longer matches site.yaml and the models: run '{command}' and commit the result"
             found.append(Problem("site.yaml", 1, message, "warning"))
     return found
 

@@ -379,8 +379,9 @@ class Handler(BaseHTTPRequestHandler):
             query = urlsplit(self.path).query
             return self.redirect(url + "/" + (f"?{query}" if query else ""))
         text = snapshot.file(url)
-        if text is not None:
-            kind = mimetypes.guess_type(url)[0] or "application/octet-stream"
+        if text is not None:  # (a file made in Python; the web editor's page, /admin/, among them)
+            typed = url + "index.html" if url.endswith("/") else url
+            kind = mimetypes.guess_type(typed)[0] or "application/octet-stream"
             return self.send(200, kind + "; charset=utf-8", text if isinstance(text, bytes) else text.encode(), body)
         missing = (snapshot.page("/404.html") or "").encode() or NOT_FOUND
         self.send(404, "text/html; charset=utf-8", self.with_reload(missing, generation), body)

@@ -14,10 +14,10 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from . import addresses, areas, blanks, images, limits, urls, visibility
-from .kinds import KIND, VOCABULARIES, VOCABULARY
+from .kinds import KIND, VOCABULARIES, VOCABULARY, Vocabulary
 from .load import KeyPath, LoadError, Source, line_of, load_yaml, read_text
 from .models import META, Entry, Settings, nested_model
-from .problems import ContentError, Problem
+from .problems import ContentError, Problem, counted
 from .slugs import slugify
 from .sources import content_problems, load_sources
 
@@ -56,9 +56,17 @@ def load_settings(root: Path) -> Settings:
 
 
 def model_problems(
-    err: ValidationError, data: Any, lines: dict[KeyPath, int], path: str, model: type[BaseModel] | None = None
+    err: ValidationError,
+    data: Any,
+    lines: dict[KeyPath, int],
+    path: str,
+    model: type[BaseModel] | None = None,
+    settings: Settings | None = None,
+    end_line: int | None = None,
 ) -> list[Problem]:
-    """Pydantic's errors, said for an editor, at the line of the key concerned."""
+    """Pydantic's errors, said for an editor, at the line of the key concerned (a term
+    of a vocabulary named wrongly, with the key meant, from `settings`); a missing
+    field of the front matter at its closing '---' line, `end_line`, where it is added."""
     by_key: dict[KeyPath, list[Any]] = {}
     for e in err.errors():
         by_key.setdefault(_data_path(e, data), []).append(e)
@@ -83,14 +91,28 @@ def model_problems(
             specific = next((e for e in errors if not e["type"].endswith("_type")), None)
             got = _TYPE_WORDS.get(type(errors[0].get("input")), "this")
             message = (
-                _explain(specific, key, model)
+                _explain(specific, key, model, settings)
                 if specific
                 else f"{_field_name(key)} has the wrong type: it cannot be {got}"
             )
         else:
-            message = _explain(errors[0], key, model)
-        problems.append(Problem(path, line_of(lines, key), message))
+            message = _explain(errors[0], key, model, settings)
+        line = line_of(lines, key)
+        if end_line and len(key) == 1 and errors[0]["type"] == "missing":
+            line, message = end_line, _missing(key[0], message)
+        problems.append(Problem(path, line, message))
     return problems
+
+
+def _missing(field: str, message: str) -> str:
+    """A field the front matter lacks, said at its closing '---' line."""
+    if field == "consent":
+        return (
+            "the storyteller's consent is missing: add the line 'consent: {status: pending}' above this "
+            "'---' line, and when they agree, make it 'consent: {status: given, date: YYYY-MM-DD}' "
+            "with the day they agreed"
+        )
+    return f"{message}: add it above this '---' line"
 
 
 def _data_path(error: Any, data: Any) -> KeyPath:
@@ -136,7 +158,7 @@ _TYPE_WORDS = {
 }
 
 
-def _explain(e: Any, key: KeyPath, model: type[BaseModel] | None) -> str:
+def _explain(e: Any, key: KeyPath, model: type[BaseModel] | None, settings: Settings | None = None) -> str:
     field, kind, given = _field_name(key), e["type"], e.get("input")
     got = _TYPE_WORDS.get(type(given), type(given).__name__)
     ctx = e.get("ctx") or {}
@@ -152,6 +174,11 @@ def _explain(e: Any, key: KeyPath, model: type[BaseModel] | None) -> str:
         return f"{field} must be text, not {got}{extra}"
     if kind == "list_type":
         return f"{field} must be a list, one '- item' per line, not {got}"
+    if kind in ("model_type", "dict_type", "model_attributes_type") and key == ("consent",):
+        return (
+            f"{field} is a group of fields, not {got}: write 'consent: {{status: given, date: YYYY-MM-DD}}' "
+            "with the day the storyteller agreed (or 'consent: {status: pending}' until they do)"
+        )
     if kind in ("model_type", "dict_type", "model_attributes_type"):
         return f"{field} must be a mapping of 'key: value' lines, not {got}"
     if kind == "bool_type":
@@ -159,19 +186,28 @@ def _explain(e: Any, key: KeyPath, model: type[BaseModel] | None) -> str:
         return f"{field} must be true or false, not {given!r}" + (f": write {word}" if word else "")
     if kind in ("int_type", "int_from_float"):
         return f"{field} must be a whole number, not {given!r}"
+    if kind == "literal_error" and key == ("consent", "status"):
+        return (
+            f"{field} is '{str(given).lower() if isinstance(given, bool) else given}', and it takes one "
+            "of three words: write given if the storyteller agreed to publish (with consent.date, the "
+            "day they did), pending until they answer, withdrawn if they took it back"
+        )
     if kind == "literal_error":
         return f"{field} must be one of {ctx.get('expected')}, not {given!r}"
     if kind == "string_pattern_mismatch":
         name = next((k for k in reversed(key) if isinstance(k, str)), "")
         if name == "aliases":
             return f"the alias {given!r} {addresses.alias_problem(given)}"
+        vocab = next((v for v in VOCABULARIES if v.field == key[0]), None)
+        if vocab and settings and len(key) <= 2:  # (a label, or a key in capitals)
+            return unknown_term(vocab, given, settings)
         return f"{field} is {given!r}: " + _PATTERN_HINTS.get(name, _KEY_HINT)
     if kind == "string_too_short":
         return f"{field} must not be empty"
     if isinstance(given, str) and kind in ("string_too_long", "too_long"):
         return f"{field} is {len(given)} characters long; at most {ctx.get('max_length')} are allowed"
     if kind == "too_short":
-        return f"{field} needs at least {ctx.get('min_length')} item"
+        return f"{field} needs at least {counted(ctx.get('min_length', 1), 'item')}"
     if kind == "too_long":
         return f"{field} has {ctx.get('actual_length')} items; at most {ctx.get('max_length')} are allowed"
     if kind == "greater_than_equal":
@@ -208,6 +244,27 @@ _PATTERN_HINTS = {
 }
 
 
+def unknown_term(vocab: Vocabulary, given: str, settings: Settings) -> str:
+    """What to write for a term site.yaml does not have: the key meant, when what was
+    written is a term's label or its key in other letters or spaces ('Common purpose',
+    'London'), or close to one; else the keys there are."""
+    terms = getattr(settings, vocab.name)
+    keys = ", ".join(terms) or "none yet"
+    wanted = " ".join(given.split()).casefold()
+    by_label = {term.label.casefold(): key for key, term in terms.items()}
+    if wanted in by_label:
+        key = by_label[wanted]
+        return f"'{given}' is the label of the {vocab.one} whose key is '{key}': write {key}"
+    meant = next((key for key in terms if key.casefold() in (wanted, slugify(given))), None)
+    if meant:
+        return f"no {vocab.one} is '{given}': its key is written '{meant}' (lowercase, with hyphens): write {meant}"
+    close = difflib.get_close_matches(wanted, [*terms, *by_label], n=1, cutoff=0.75)
+    hint = f"did you mean '{by_label.get(close[0], close[0])}'? " if close else ""
+    return (
+        f"unknown {vocab.one} '{given}'; {hint}allowed: {keys} (a new term is added in site.yaml under '{vocab.name}')"
+    )
+
+
 def _allowed_keys(model: type[BaseModel] | None, parent: KeyPath) -> list[str]:
     for part in parent:  # walk into nested models: consent, image, outcomes items…
         if model is None or isinstance(part, int):
@@ -222,20 +279,14 @@ def _entry(source: Source, settings: Settings) -> tuple[Entry | None, list[Probl
     try:
         meta = model.model_validate(source.data)
     except ValidationError as err:
-        return None, model_problems(err, source.data, source.lines, source.path, model)
+        end = source.body_line - 1  # (the closing '---')
+        return None, model_problems(err, source.data, source.lines, source.path, model, settings, end)
     problems = _placeholder_problems(source) if meta.status == "published" else []
     for vocab in VOCABULARIES:
         terms = getattr(settings, vocab.name)
         for key, term in vocab.named(meta):
             if term not in terms:
-                problems.append(
-                    Problem(
-                        source.path,
-                        source.line(*key),
-                        f"unknown {vocab.one} '{term}'; {_nearest(term, terms)}allowed: {', '.join(terms) or 'none yet'} "
-                        f"(a new term is added in site.yaml under '{vocab.name}')",
-                    )
-                )
+                problems.append(Problem(source.path, source.line(*key), unknown_term(vocab, term, settings)))
     problems += _outcome_problems(source, meta, settings) + _area_problems(source, meta, settings)
     slug = meta.slug or Path(source.path).stem
     if meta.slug is None and slugify(slug) != slug:

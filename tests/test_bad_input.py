@@ -81,7 +81,7 @@ CASES = {
     "missing required field": (
         "stories/bad.md",
         story("Bad").replace("region: london\n", ""),
-        "stories/bad.md:1: 'region' is required",
+        "stories/bad.md:8: 'region' is required: add it above this '---' line",
     ),
     "missing consent date": (
         "stories/bad.md",

@@ -14,6 +14,8 @@ import yaml
 from conftest import NOW, REPO, run, story, write
 from test_history import commit, git, init
 
+from goodrel_site.again import again
+
 REVIEWED = """\
 ---
 title: Reviewed story
@@ -64,7 +66,7 @@ def test_text_format_lists_errors_on_stderr_and_notes_on_stdout(site, capsys):
     assert "due-later" not in out + err  # not due yet
     assert "stories/waiting.md:8: info: awaiting consent: \u201cWaiting story\u201d" in out
     assert "stories/html.md:13: warning: raw HTML is shown as text" in out
-    assert err.splitlines()[-1] == "1 error(s), 3 note(s)."
+    assert err.splitlines()[-1] == "1 error, 3 notes."
 
 
 def test_front_matter_images_must_exist_and_have_alt_text(site, capsys):
@@ -137,7 +139,7 @@ def test_github_annotations_escape_what_would_end_them(site, capsys):
 
 def test_a_clean_site_passes(site, capsys):
     status, out, err = check(site, capsys)
-    assert (status, out, err) == (0, "", "0 error(s), 0 note(s).\n")
+    assert (status, out, err) == (0, "", "0 errors, 0 notes.\n")
 
 
 def test_a_schema_left_behind_by_site_yaml_is_flagged(site, capsys):
@@ -151,7 +153,7 @@ def test_a_schema_left_behind_by_site_yaml_is_flagged(site, capsys):
     assert status == 0
     assert (
         "site.yaml:1: warning: schema/story.schema.json no longer matches site.yaml and the "
-        "models: run '.venv/bin/goodrel schema' and commit the result"
+        f"models: run '{again(site, 'schema')}' and commit the result"
     ) in out
 
 

@@ -15,7 +15,7 @@ import pytest
 import yaml
 from conftest import NOW, REPO, build, run
 
-from goodrel_site import __version__, scaffold, sitefiles
+from goodrel_site import __version__, engine_source, scaffold, sitefiles
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def test_init_makes_a_site_that_checks_and_builds_with_the_default_theme(new_sit
     assert not (new_site / "theme").exists()
     assert {p.name for p in (new_site / "pages").iterdir()} == {"for-journalists.md"}
     assert run("check", "--site", str(new_site), "--now", NOW.isoformat()) == 0
-    assert "0 error(s), 0 note(s)." in capsys.readouterr().err
+    assert "0 errors, 0 notes." in capsys.readouterr().err
     assert build(new_site) == 0
     out = new_site / "public"
     story = (out / "stories/an-example-story/index.html").read_text("utf-8")
@@ -131,18 +131,86 @@ def test_the_pre_commit_hook_runs_check(new_site: Path, tmp_path: Path):
     assert "stories/an-example-story.md:" in found.stderr and "atlantis" in found.stderr
 
 
+class Installed:
+    """The engine's installed metadata, with the direct_url.json pip would have written."""
+
+    def __init__(self, origin: dict | None):
+        self.origin = origin
+
+    def read_text(self, name: str) -> str | None:
+        assert name == "direct_url.json"
+        return json.dumps(self.origin) if self.origin else None
+
+
+def installed(monkeypatch, origin: dict | None) -> engine_source.EngineSource:
+    monkeypatch.setattr(engine_source.metadata, "distribution", lambda name: Installed(origin))
+    return engine_source.find()
+
+
 def test_the_site_installs_the_engine_it_was_made_with(monkeypatch):
-    assert scaffold.engine_requirement() == f"goodrel-site=={__version__}"  # (an editable install)
+    # From a package index: that version, from there.
+    assert installed(monkeypatch, None) == engine_source.EngineSource(f"goodrel-site=={__version__}")
+    # From git: the same commit of the same repository.
+    git = {"url": "https://github.com/our-network/goodrel-site", "vcs_info": {"vcs": "git", "commit_id": "0123abc"}}
+    assert installed(monkeypatch, git) == engine_source.EngineSource(
+        "goodrel-site @ git+https://github.com/our-network/goodrel-site@0123abc"
+    )
+    # An archive on the web: the same archive.
+    web = {"url": "https://example.org/goodrel_site-0.1.0-py3-none-any.whl", "archive_info": {}}
+    assert installed(monkeypatch, web).requirement == f"goodrel-site @ {web['url']}"
+    assert not installed(monkeypatch, web).unreachable
 
-    class FromGit:
-        def read_text(self, name):
-            assert name == "direct_url.json"
-            return json.dumps(
-                {
-                    "url": "https://github.com/our-network/goodrel-site",
-                    "vcs_info": {"vcs": "git", "commit_id": "0123abc"},
-                }
-            )
 
-    monkeypatch.setattr(scaffold.metadata, "distribution", lambda name: FromGit())
-    assert scaffold.engine_requirement() == "goodrel-site @ git+https://github.com/our-network/goodrel-site@0123abc"
+def test_a_local_wheel_is_named_at_once_with_what_to_write_instead(monkeypatch, tmp_path: Path, capsys):
+    wheel = f"file://{tmp_path}/dist/goodrel_site-{__version__}-py3-none-any.whl"
+    found = installed(monkeypatch, {"url": wheel, "archive_info": {"hash": "sha256=00"}})
+    assert found.requirement == f"goodrel-site @ {wheel}"  # (the README's setup, here, installs it)
+    assert found.unreachable.startswith(
+        f"requirements.txt installs goodrel from a wheel on this computer ({tmp_path}/dist/goodrel_site-"
+    )
+    assert f"with 'goodrel-site=={__version__}' once that version is on the Python Package Index" in found.unreachable
+    assert run("init", str(tmp_path / "ours")) == 0
+    said = capsys.readouterr().out.splitlines()
+    assert said[0] == f"First: {found.unreachable}." and said[2].startswith("Made a new site in")
+    requirements = (tmp_path / "ours/requirements.txt").read_text("utf-8").splitlines()
+    assert requirements[-1] == found.requirement and requirements[1].startswith("# requirements.txt installs")
+    # and `check` says it again until the line is replaced.
+    assert run("check", "--site", str(tmp_path / "ours"), "--now", NOW.isoformat()) == 0
+    assert f"requirements.txt:{len(requirements)}: warning: this installs goodrel from a file on this computer" in (
+        capsys.readouterr().out
+    )
+    (tmp_path / "ours/requirements.txt").write_text(f"goodrel-site=={__version__}\n", "utf-8")
+    assert run("check", "--site", str(tmp_path / "ours"), "--now", NOW.isoformat()) == 0
+    assert "requirements.txt" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    "origin",
+    ["git@github.com:our-network/goodrel-site.git", "https://github.com/our-network/goodrel-site.git"],
+)
+def test_a_checkout_on_github_is_answered_with_its_commit(monkeypatch, tmp_path: Path, origin: str):
+    checkout = tmp_path / "goodrel-site"
+    checkout.mkdir()
+    for args in (["init", "-q"], ["remote", "add", "origin", origin]):
+        subprocess.run(["git", "-C", str(checkout), *args], check=True)
+    subprocess.run(
+        ["git", "-C", str(checkout), "-c", "user.name=A", "-c", "user.email=a@example.org", "commit", "-q",
+         "--allow-empty", "-m", "x"],
+        check=True,
+    )  # fmt: skip
+    commit = subprocess.run(["git", "-C", str(checkout), "rev-parse", "HEAD"], capture_output=True, text=True)
+    found = installed(monkeypatch, {"url": f"file://{checkout}", "dir_info": {"editable": True}})
+    assert found.requirement == f"goodrel-site @ file://{checkout}"
+    assert found.unreachable.endswith(
+        "with 'goodrel-site @ git+https://github.com/our-network/goodrel-site.git@"
+        f"{commit.stdout.strip()}' (once that commit is pushed)"
+    )
+
+
+def test_init_prints_the_link_that_makes_a_volunteers_token(tmp_path: Path, capsys):
+    assert run("init", str(tmp_path / "ours")) == 0
+    said = capsys.readouterr().out.splitlines()
+    at = said.index("token of their own, for this site's repository only (docs/cms.md says how), made here:")
+    link = said[at + 1].strip()
+    assert link.startswith("https://github.com/settings/personal-access-tokens/new?")
+    assert "contents=write" in link and "pull_requests=write" in link and "expires_in=90" in link

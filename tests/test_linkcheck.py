@@ -166,7 +166,7 @@ def test_the_command_line(output: Path, tmp_path: Path, capsys):
     (tmp_path / "clean").mkdir()
     write(tmp_path / "clean", "index.html", _page("home", '<a href="/">home</a>'))
     assert main([str(tmp_path / "clean"), "--base-url", BASE]) == 0
-    assert capsys.readouterr().out == "1 internal links in 1 files: 0 broken.\n"
+    assert capsys.readouterr().out == "1 internal link in 1 file: 0 broken.\n"
     assert main([str(tmp_path / "nothing"), "--base-url", BASE]) == 2
     assert main([str(output), "--base-url", "goodrel.example.org"]) == 2
     assert "not an address" in capsys.readouterr().err

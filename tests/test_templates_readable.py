@@ -5,10 +5,12 @@ theme/templates/ replaces as it does any other."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from bs4 import BeautifulSoup
 from conftest import NOW, REPO, build, run, tree_hashes, write
 from test_serve import start, stop, until
@@ -103,23 +105,34 @@ def _with_editor(root: Path, title: str) -> None:
 
 def test_the_web_editors_page_is_the_themes_and_a_sites_own_replaces_it(golden: Path, tmp_path: Path):
     _with_editor(golden, '"Tom & Jerry\'s <b>stories</b>"')
+    hostile = "Common </script><script>alert(1)</script> purpose"
+    settings_file = golden / "site.yaml"
+    settings_file.write_text(
+        settings_file.read_text("utf-8").replace("label: Common purpose", f'label: "{hostile}"', 1), "utf-8"
+    )
     out = tmp_path / "out"
     assert build(golden, out) == 0
-    assert (out / "admin/index.html").read_text("utf-8") == (
+    html = (out / "admin/index.html").read_text("utf-8")
+    assert html.startswith(
         '<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         '<meta name="robots" content="noindex, nofollow">\n'
-        "<title>Editor · Tom &amp; Jerry&#39;s &lt;b&gt;stories&lt;/b&gt;</title>\n</head>\n<body>\n"
-        "<noscript>The editor needs JavaScript.</noscript>\n"
-        '<script src="decap-cms.js"></script>\n</body>\n</html>\n'
+        "<title>Editor · Tom &amp; Jerry&#39;s &lt;b&gt;stories&lt;/b&gt;</title>\n"
     )
+    assert 'import CMS from "./sveltia-cms.js";' in html
+    # The terms' labels, for the preview, as JSON that no label can break out of.
+    page = BeautifulSoup(html, "html.parser")
+    labels = json.loads(page.find("script", id="term-labels").string)
+    settings = yaml.safe_load((golden / "site.yaml").read_text("utf-8"))
+    assert labels == {v: {k: term["label"] for k, term in settings[v].items()} for v in ("categories", "regions")}
+    assert labels["categories"]["common-purpose"] == hostile and "alert(1)" not in str(page.find_all("script")[-1])
     write(
         golden,
         "theme/templates/admin.html",
         """\
         <!doctype html>
         <title>Our newsroom · {{ settings.title }} at {{ url }}</title>
-        <script src="decap-cms.js"></script>
+        <script type="module" src="sveltia-cms.js"></script>
         """,
     )
     assert build(golden, out) == 0  # with the cache: the page is made again all the same

@@ -130,9 +130,10 @@ def test_a_half_written_draft_does_not_stop_the_build(site, capsys):
         .replace("summary: A short summary of Alpha story.\n", ""),
     )
     assert build(site) == 0
-    assert "stories/alpha.md:1: warning: 'summary' is required (the story is a draft: the build goes on)" in (
-        capsys.readouterr().err
-    )
+    assert (
+        "stories/alpha.md:8: warning: 'summary' is required: add it above this '---' line "
+        "(the story is a draft: the build goes on)"
+    ) in (capsys.readouterr().err)
     assert build(site, None, "--drafts") == 1  # (shown in a preview with drafts: its errors are errors)
 
 
