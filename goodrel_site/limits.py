@@ -31,3 +31,10 @@ PICTURE_PIXELS_PER_BUILD = 6_000_000_000
 
 # Markdown: what one content file's text may make (markdown.py counts as it parses)
 MARKDOWN_PIECES = 1_000_000  # lines, tokens made, places tried; a long story (10,000 words) makes about 10,000
+
+# The network (network/fetch.py): what one member's feed may cost a hub's build
+NETWORK_MEMBERS = 500  # members one hub lists in site.yaml
+NETWORK_FEED_BYTES = 32 * 1024 * 1024  # one member's feed as sent (500 long stories are about 15 MB)
+NETWORK_SECONDS = 30  # one member, from the first lookup to the last byte, redirects and all
+NETWORK_AT_ONCE = 8  # members fetched at the same time
+NETWORK_REDIRECTS = 5  # within the member's own origin
