@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -377,7 +377,7 @@ class Entry:
     """A validated content file: its front matter plus what the build derives from
     where it lives. Front-matter fields read as attributes (`story.title`)."""
 
-    __slots__ = ("kind", "path", "slug", "url", "meta", "body", "body_line", "lines")
+    __slots__ = ("kind", "path", "slug", "url", "meta", "body", "body_line", "lines", "member")
 
     def __init__(
         self,
@@ -389,9 +389,13 @@ class Entry:
         body: str,
         body_line: int,
         lines: dict,
+        member: Any = None,
     ):
         self.kind, self.path, self.slug, self.url = kind, path, slug, url
         self.meta, self.body, self.body_line, self.lines = meta, body, body_line, lines
+        # A story a network member shares (network/shared.Origin: then `body` is its
+        # html, sanitised); None for the site's own items.
+        self.member = member
 
     def __getattr__(self, name: str):
         return getattr(self.meta, name)

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
-from .. import limits
+from .. import limits, sitefiles
 from ..load import LoadError, load_yaml, read_text
 from ..records import FOLDER, digest, read_record, write_record
 
@@ -107,15 +107,17 @@ def _loopback(address: str) -> bool:
     return found is not None and found.is_loopback
 
 
-def fetch_all(members: list[str], cache: Path | None) -> dict[str, Fetched]:
-    """Every member's feed (by member url), a few at a time (limits.NETWORK_AT_ONCE);
-    `cache`: the site's root, whose .goodrel-cache/network/ keeps the feeds for
-    conditional requests (None: ask for each feed afresh and keep none)."""
-    folder = cache / FOLDER / CACHE if cache is not None else None
+def fetch_all(members: list[str], root: Path, conditional: bool = True) -> dict[str, Fetched]:
+    """Every member's feed (by member url), a few at a time (limits.NETWORK_AT_ONCE),
+    each kept in the site's .goodrel-cache/network/ for the next build's conditional
+    request (`conditional` False: each asked for afresh), and nothing else kept there."""
+    folder = root / FOLDER / CACHE
     members = list(dict.fromkeys(members))
+    if members:
+        sitefiles.folder(root, folder)  # (made once, before the threads write in it)
     with ThreadPoolExecutor(max_workers=max(1, min(limits.NETWORK_AT_ONCE, len(members)))) as pool:
-        found = dict(zip(members, pool.map(lambda m: _member(m, folder), members), strict=True))
-    if folder is not None and folder.is_dir():
+        found = dict(zip(members, pool.map(lambda m: _member(m, folder, conditional), members), strict=True))
+    if folder.is_dir():
         kept = {_kept_name(m) for m, f in found.items() if f.body is not None}
         for old in os.scandir(folder):
             if old.name not in kept:
@@ -127,10 +129,10 @@ def _kept_name(member: str) -> str:
     return digest("network feed", member)  # (the cache names no member)
 
 
-def _member(member: str, folder: Path | None) -> Fetched:
+def _member(member: str, folder: Path, conditional: bool) -> Fetched:
     """One member's feed, kept (or its kept copy deleted) as the answer says."""
-    kept = folder / _kept_name(member) if folder is not None else None
-    known = read_record(kept, _FORMAT) if kept is not None else None
+    kept = folder / _kept_name(member)
+    known = read_record(kept, _FORMAT) if conditional else None
     attempt = _Attempt(feed_url(member), known)
     worker = threading.Thread(target=attempt.run, daemon=True)
     worker.start()
@@ -142,11 +144,10 @@ def _member(member: str, folder: Path | None) -> Fetched:
         result = Fetched(member, None, attempt.why)
     else:
         result = Fetched(member, attempt.body)
-    if kept is not None:
-        if result.body is None or (attempt.fresh and not any(attempt.validators)):
-            kept.unlink(missing_ok=True)
-        elif attempt.fresh:
-            write_record(kept, _FORMAT, (*attempt.validators, result.body))
+    if result.body is None or (attempt.fresh and not any(attempt.validators)):
+        kept.unlink(missing_ok=True)
+    elif attempt.fresh:
+        write_record(kept, _FORMAT, (*attempt.validators, result.body))
     return result
 
 
