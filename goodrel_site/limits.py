@@ -32,6 +32,11 @@ PICTURE_PIXELS_PER_BUILD = 6_000_000_000
 # Markdown: what one content file's text may make (markdown.py counts as it parses)
 MARKDOWN_PIECES = 1_000_000  # lines, tokens made, places tried; a long story (10,000 words) makes about 10,000
 
+# The network feed (/data/network.json): what one member may offer a hub, whichever side
+# reads it (goodrel_site/network/feed.py)
+NETWORK_STORIES = 5_000  # stories in one feed (a large member has a few hundred)
+NETWORK_TEXT_CHARS = 1_000_000  # one story's html, and its text: 100 times a long story
+
 # The network (network/fetch.py): what one member's feed may cost a hub's build
 NETWORK_MEMBERS = 500  # members one hub lists in site.yaml
 NETWORK_FEED_BYTES = 32 * 1024 * 1024  # one member's feed as sent (500 long stories are about 15 MB)

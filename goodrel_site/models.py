@@ -98,6 +98,11 @@ class Consent(Model):
         None, validate_default=True, description="the day the storyteller agreed; required once consent is given"
     )
     anonymised: bool = Field(False, description="true when names and identifying details have been changed or left out")
+    network: bool = Field(
+        False,
+        description="true when the storyteller agreed that the story may also appear on the hubs of networks "
+        "this site belongs to (only while consent is given)",
+    )
     review_by: IsoDate | None = Field(
         None, description="when to check with the storyteller again; check warns once it passes"
     )
