@@ -23,7 +23,7 @@ from ..addresses import SETTINGS, device_name
 from ..kinds import VOCABULARIES
 from ..models import Entry, Settings, StoryMeta
 from ..problems import Problem
-from . import feed
+from .feed import Feed
 from .fetch import Fetched, Refused, origin
 
 PREFIX = "/network/"  # the members' page; a member's is PREFIX + KEY + "/"
@@ -98,7 +98,7 @@ def read(settings: Settings, fetched: dict[str, Fetched]) -> tuple[list[Member],
             notes.append(_note(f"the network member {listed.url} contributes nothing to this build: {got.why}"))
             continue
         try:
-            found = feed.Feed.model_validate_json(got.body)
+            found = Feed.model_validate_json(got.body)
         except ValidationError as err:
             first = err.errors(include_url=False)[0]
             where = ".".join(map(str, first["loc"])) or "the feed"
@@ -120,7 +120,7 @@ def _note(message: str) -> Problem:
     return Problem(SETTINGS, 0, message, "warning")
 
 
-def _tile(key: str, found: feed.Feed, count: int) -> MemberTile:
+def _tile(key: str, found: Feed, count: int) -> MemberTile:
     m = found.member
     contact = m.contact
     return MemberTile(
@@ -138,7 +138,7 @@ def _tile(key: str, found: feed.Feed, count: int) -> MemberTile:
     )
 
 
-def _stories(settings: Settings, key: str, found: feed.Feed) -> tuple[list[Entry], list[Problem]]:
+def _stories(settings: Settings, key: str, found: Feed) -> tuple[list[Entry], list[Problem]]:
     stories, notes, seen = [], [], set()
     clean = _cleaner(found.member.url)
     for story in found.stories:
