@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 from . import chars, limits, urls
+from .addresses import DEVICE, device_name
 from .load import line_of
 from .slugs import slugify
 
@@ -316,6 +317,9 @@ class Network(Model):
             twice = next((v for i, v in enumerate(found) if v in found[:i]), None)
             if twice:
                 raise ValueError(f"two members have the {kind} {twice!r}: list each member once, each with its own key")
+        device = next((m.name for m in value if device_name(m.name)), None)
+        if device:  # (a member's page is /network/KEY/)
+            raise ValueError(f"the member key {device!r} is {DEVICE}: give the member another key")
         return value
 
 

@@ -117,6 +117,7 @@ def test_plain_http_to_a_name_is_checked_where_it_resolves(monkeypatch, tmp_path
             "[{url: 'https://a.example.org/'}, {url: 'https://b.example.org/', key: a-example-org}]",
             "two members have the key 'a-example-org'",
         ),
+        ("[{url: 'https://a.example.org/', key: con}]", "a name that Windows keeps for a device"),
     ],
 )
 def test_a_member_listed_wrongly_is_refused_at_its_line(site, capsys, members, expected):
