@@ -24,6 +24,7 @@ PAGE_FOLDERS = {
     "organisations": "the organisations",
     "search": "the search page",
     "figures": "the figures",
+    "areas": "the local areas",
     **{vocabulary: f"the {vocabulary}" for vocabulary in VOCABULARY},
 }
 # Folders the engine fills with files made in Python, which no plan lists: nothing

@@ -31,3 +31,8 @@ PICTURE_PIXELS_PER_BUILD = 6_000_000_000
 
 # Markdown: what one content file's text may make (markdown.py counts as it parses)
 MARKDOWN_PIECES = 1_000_000  # lines, tokens made, places tried; a long story (10,000 words) makes about 10,000
+
+# Safeguarding (not a limit on work): a figure pooled from the public items that report
+# one measure in one local area is shown only when at least this many items report it;
+# from fewer, it could point at one small project (docs/content-model.md, "Areas").
+AREA_FIGURE_MIN_ITEMS = 3

@@ -116,8 +116,13 @@ class Quote(Model):
 
 class Outcome(Model):
     indicator: Text = Field(description="what was counted or observed, e.g. young people taking part")
+    measure: Key | None = Field(
+        None, description="the shared measure it reports, by its key in site.yaml's measures (see /measures/)"
+    )
     value: Number | Text = Field(description="the number, or a few words")
-    unit: Text | None = Field(None, description="what the number counts, e.g. people or sessions")
+    unit: Text | None = Field(
+        None, description="what the number counts, e.g. people; with a measure, its unit (percent, count, score, text)"
+    )
     baseline: Number | Text | None = Field(None, description="the value before the work began, if known")
     evidence: Literal["self-reported", "observed", "evaluated"] | None = Field(
         None, description="how it is known: self-reported, observed or evaluated"
@@ -164,6 +169,12 @@ class Dated(Model):
     unpublish_on: IsoDate | None = Field(None, description="it is taken down on this date")
     slug: Slug | None = Field(None, description="the last part of its web address, if not the file name")
     region: Key = Field(description="one region, by its key in site.yaml")
+    area: Key | None = Field(
+        None, description="the local authority area, by its key in the engine's list, e.g. oldham (see /areas/)"
+    )
+    outcomes: Annotated[list[Outcome], _LIST] = Field(
+        [], description="what changed, and how you know; one item per change"
+    )
     image: Image | None = Field(None, description="one picture shown at the top of its page")
     lang: Lang | None = Field(None, description="the language it is written in, if not the site's (e.g. ur, pl)")
     aliases: UrlPaths = Field([], description="old addresses that should lead here, e.g. [/stories/old-name/]")
@@ -195,9 +206,6 @@ class StoryMeta(Dated):
     event: Slug | None = Field(None, description="the slug of the event where this story was told, e.g. oldham-2013")
     consent: Consent = Field(description="the storyteller's permission to publish; without it nothing is shown")
     quote: Quote | None = Field(None, description="a short quotation to feature beside the story")
-    outcomes: Annotated[list[Outcome], _LIST] = Field(
-        [], description="what changed, and how you know; one item per change"
-    )
     contact: Contact | None = Field(
         None, description="someone journalists may contact about the story, with their agreement"
     )
@@ -249,6 +257,22 @@ class Term(Model):
 
 Terms = dict[Key, Term]
 
+# What a measure's values are (docs/content-model.md): a percentage from 0 to 100, a
+# whole number of people or things, a number on the measure's own scale, or words.
+UNITS = ("percent", "count", "score", "text")
+
+
+class Measure(Term):
+    """A shared measure of change: outcomes that name it can be pooled (/measures/)."""
+
+    unit: Literal["percent", "count", "score", "text"]
+    source: ExternalUrl | None = None  # where the measure is published
+    framework: Text | None = None  # the public framework it is drawn from
+    licence: Text | None = None  # the terms its source is published under
+
+
+Measures = dict[Key, Measure]
+
 
 class Licence(Model):
     name: Text
@@ -290,6 +314,7 @@ class Settings(Model):
     divides: Terms
     themes: Terms
     regions: Terms
+    measures: Measures = {}  # (a site without shared measures of change has none)
     cms: Cms | None = None
 
 

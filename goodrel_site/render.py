@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 import jinja2
 from markupsafe import Markup
 
-from . import cite, cms, export, feeds, hosting, linked_data, markdown, plan, regionmap, search, sitefiles, urls
+from . import areas, cite, cms, export, feeds, hosting, linked_data, markdown, plan, regionmap, search, sitefiles, urls
 from .images import ImageSet
 from .kinds import VOCABULARY
 from .markdown import Links
@@ -125,6 +125,7 @@ class Renderer:
             vocabularies=tuple(VOCABULARY),
             terms=terms,
             term=self.term,
+            area=areas.areas().get,  # an area by key (the engine's list: areas.py)
             organisation_url=organisation_url,
             strings_for=self.strings_for,
             lang_dir=lang_dir,

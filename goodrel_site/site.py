@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import urls
 from .addresses import alias_url
+from .areas import Area, areas
 from .kinds import VOCABULARIES, Kind
 from .models import Entry, Settings
 from .records import digest
@@ -42,6 +43,15 @@ class Organisation:
 
 
 @dataclass(frozen=True)
+class Local:
+    """A local authority area with the public stories and events that name it."""
+
+    area: Area
+    stories: tuple[Entry, ...]
+    events: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
 class Site:
     root: Path
     settings: Settings
@@ -64,6 +74,7 @@ class Site:
     withheld: frozenset[str] = field(default=frozenset())  # source paths of items not shown
     # The addresses of the items not shown, as address_keys digests (see withheld_at).
     withheld_at: frozenset[str] = field(default=frozenset())
+    areas: tuple[Local, ...] = ()  # the areas the shown items name, by key (see _areas)
 
     @property
     def entries(self) -> tuple[Entry, ...]:
@@ -173,7 +184,19 @@ def build_site(content: Content, now: date, drafts: bool = False) -> Site:
         listed=tuple(s for s in stories if leads[s.url] is s),
         withheld=frozenset(withheld),
         withheld_at=withheld_at(hidden, shown),
+        areas=_areas(stories, events),
     )
+
+
+def _areas(stories: Iterable[Entry], events: Iterable[Entry]) -> tuple[Local, ...]:
+    """Each area a shown story or event names, with those stories and events."""
+    named: dict[str, tuple[list[Entry], list[Entry]]] = defaultdict(lambda: ([], []))
+    for n, entries in enumerate((stories, events)):
+        for entry in entries:
+            if entry.area:
+                named[entry.area][n].append(entry)
+    known = areas()
+    return tuple(Local(known[key], tuple(s), tuple(e)) for key, (s, e) in sorted(named.items()))
 
 
 def _terms(settings: Settings, stories: Iterable[Entry], events: Iterable[Entry]) -> dict[str, tuple[Term, ...]]:
