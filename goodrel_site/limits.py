@@ -43,3 +43,7 @@ NETWORK_FEED_BYTES = 32 * 1024 * 1024  # one member's feed as sent (500 long sto
 NETWORK_SECONDS = 30  # one member, from the first lookup to the last byte, redirects and all
 NETWORK_AT_ONCE = 8  # members fetched at the same time
 NETWORK_REDIRECTS = 5  # within the member's own origin
+# Safeguarding (not a limit on work): a figure pooled from the public items that report
+# one measure in one local area is shown only when at least this many items report it;
+# from fewer, it could point at one small project (docs/content-model.md, "Areas").
+AREA_FIGURE_MIN_ITEMS = 3

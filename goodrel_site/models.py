@@ -77,7 +77,7 @@ Number = Annotated[int, Field(ge=-limits.NUMBER_MAX, le=limits.NUMBER_MAX)] | fl
 # Lists hold at most limits.LIST_ITEMS items ("Some": at least one).
 _LIST = Field(min_length=0, max_length=limits.LIST_ITEMS)
 _SOME = Field(min_length=1, max_length=limits.LIST_ITEMS)
-Keys = Annotated[list[Key], _LIST]
+KeyList = Annotated[list[Key], _LIST]
 SomeKeys = Annotated[list[Key], _SOME]
 Texts = Annotated[list[Text], _LIST]
 SomeTexts = Annotated[list[Text], _SOME]
@@ -123,8 +123,13 @@ class Quote(Model):
 
 class Outcome(Model):
     indicator: Text = Field(description="what was counted or observed, e.g. young people taking part")
+    measure: Key | None = Field(
+        None, description="the shared measure it reports, by its key in site.yaml's measures (see /measures/)"
+    )
     value: Number | Text = Field(description="the number, or a few words")
-    unit: Text | None = Field(None, description="what the number counts, e.g. people or sessions")
+    unit: Text | None = Field(
+        None, description="what the number counts, e.g. people; with a measure, its unit (percent, count, score, text)"
+    )
     baseline: Number | Text | None = Field(None, description="the value before the work began, if known")
     evidence: Literal["self-reported", "observed", "evaluated"] | None = Field(
         None, description="how it is known: self-reported, observed or evaluated"
@@ -171,6 +176,12 @@ class Dated(Model):
     unpublish_on: IsoDate | None = Field(None, description="it is taken down on this date")
     slug: Slug | None = Field(None, description="the last part of its web address, if not the file name")
     region: Key = Field(description="one region, by its key in site.yaml")
+    area: Key | None = Field(
+        None, description="the local authority area, by its key in the engine's list, e.g. oldham (see /areas/)"
+    )
+    outcomes: Annotated[list[Outcome], _LIST] = Field(
+        [], description="what changed, and how you know; one item per change"
+    )
     image: Image | None = Field(None, description="one picture shown at the top of its page")
     lang: Lang | None = Field(None, description="the language it is written in, if not the site's (e.g. ur, pl)")
     aliases: UrlPaths = Field([], description="old addresses that should lead here, e.g. [/stories/old-name/]")
@@ -190,9 +201,11 @@ class StoryMeta(Dated):
         None, description="the date of the last real change; left out, the last commit's date is used"
     )
     categories: SomeKeys = Field(description="at least one kind of work, by its key in site.yaml")
-    approaches: Keys = Field([], description="how the work was done, by keys in site.yaml")
-    divides: Keys = Field([], description="the differences between people that the work bridged, by keys in site.yaml")
-    themes: Keys = Field([], description="wider factors the story touches, by keys in site.yaml")
+    approaches: KeyList = Field([], description="how the work was done, by keys in site.yaml")
+    divides: KeyList = Field(
+        [], description="the differences between people that the work bridged, by keys in site.yaml"
+    )
+    themes: KeyList = Field([], description="wider factors the story touches, by keys in site.yaml")
     place: Text | None = Field(None, description="a town, village or district; never a street address")
     organisations: Texts = Field(
         [], description="the organisations involved, spelt the same way every time; each gets a page"
@@ -200,9 +213,6 @@ class StoryMeta(Dated):
     event: Slug | None = Field(None, description="the slug of the event where this story was told, e.g. oldham-2013")
     consent: Consent = Field(description="the storyteller's permission to publish; without it nothing is shown")
     quote: Quote | None = Field(None, description="a short quotation to feature beside the story")
-    outcomes: Annotated[list[Outcome], _LIST] = Field(
-        [], description="what changed, and how you know; one item per change"
-    )
     contact: Contact | None = Field(
         None, description="someone journalists may contact about the story, with their agreement"
     )
@@ -253,6 +263,22 @@ class Term(Model):
 
 
 Terms = dict[Key, Term]
+
+# What a measure's values are (docs/content-model.md): a percentage from 0 to 100, a
+# whole number of people or things, a number on the measure's own scale, or words.
+UNITS = ("percent", "count", "score", "text")
+
+
+class Measure(Term):
+    """A shared measure of change: outcomes that name it can be pooled (/measures/)."""
+
+    unit: Literal["percent", "count", "score", "text"]
+    source: ExternalUrl | None = None  # where the measure is published
+    framework: Text | None = None  # the public framework it is drawn from
+    licence: Text | None = None  # the terms its source is published under
+
+
+Measures = dict[Key, Measure]
 
 
 class Licence(Model):
@@ -346,6 +372,7 @@ class Settings(Model):
     divides: Terms
     themes: Terms
     regions: Terms
+    measures: Measures = {}  # (a site without shared measures of change has none)
     cms: Cms | None = None
     network: Network | None = None  # a hub: its members' stories beside its own
 
@@ -406,17 +433,17 @@ class Entry:
         # html, sanitised); None for the site's own items.
         self.member = member
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self.meta, name)
 
-    def __getstate__(self):
+    def __getstate__(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in self.__slots__)
 
-    def __setstate__(self, state) -> None:
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
         for name, value in zip(self.__slots__, state, strict=True):
             object.__setattr__(self, name, value)
 
-    def line(self, *key) -> int:
+    def line(self, *key: str | int) -> int:
         """The file line of a front-matter key."""
         return line_of(self.lines, key)
 

@@ -9,32 +9,40 @@ and keys.py can tell whether it would come out the same without rendering it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import date
+from enum import Enum
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from . import cite, codebook, feeds, figures, search
-from .addresses import FILES, SETTINGS, Claims, alias_url
+from . import cite, codebook, feeds, figures, limits, measures, search
+from .addresses import FILES, NETWORK, SETTINGS, Claims, alias_url
 from .kinds import VOCABULARY
 from .models import Entry, Settings
-from .network.shared import PREFIX
 from .problems import Problem
 from .site import Organisation, Site, Term, newest_first
 
-CITATIONS = "cite"  # the "template" of a story's citation files, made in Python (cite.py) at
-# its URL + cite.FILES: the page's url is the story's followed by "cite"
+SITE_FILES = "(site files)"  # the "URL" of the page that makes the files made from the whole site
 SHARED = "shared.html"  # the page of a story a network member shares (network/shared.py)
-SITE_FILES = "site files"  # likewise: the JSON feed, robots.txt, the open data, the web editor…
-# (their addresses, and every other the build takes besides its pages: addresses.py)
 FEATURED = 3  # stories featured on the home page, at most
 LATEST = 6  # latest stories on the home page (besides the featured ones)
 
 
+class Made(Enum):
+    """What makes a page's files, and so which files it gives (`outputs`)."""
+
+    TEMPLATE = "its theme template"  # one file, at the page's URL
+    CITATIONS = "cite.py"  # a story's citation files, at its URL + each of cite.FORMATS
+    SITE_FILES = "the site's files"  # the JSON feed, robots.txt, the open data, the web
+    # editor… (their addresses, and every other the build takes besides pages: addresses.py)
+
+
 class Page(NamedTuple):  # (a tuple: sites have tens of thousands of pages)
-    url: str
-    template: str  # a theme template, or CITATIONS or SITE_FILES
+    url: str  # (a page made in Python: the key it is stored under)
+    template: str | None  # the theme template that renders it; None for a page made in Python
     source: str  # the file that makes this page (site.yaml for the site's own pages)
     context: dict[str, Any]
+    made: Made = Made.TEMPLATE
 
 
 class Link(NamedTuple):
@@ -136,7 +144,13 @@ def plan(site: Site) -> list[Page]:
         pages.append(item(site, entry))
         if entry.kind == "story" and entry.member is None:  # (a shared story is cited at its member)
             pages.append(
-                Page(entry.url + "cite", CITATIONS, entry.path, {"entry": entry, "original": original(site, entry)})
+                Page(
+                    entry.url + "cite",
+                    None,
+                    entry.path,
+                    {"entry": entry, "original": original(site, entry)},
+                    Made.CITATIONS,
+                )
             )
         for alias in entry.aliases:
             pages.append(
@@ -164,6 +178,8 @@ def plan(site: Site) -> list[Page]:
             )
         )
         for term, tile in zip(site.terms[vocab], tiles, strict=True):
+            if VOCABULARY[vocab].within:
+                break  # (its terms' pages: _measure_pages)
             feed = Feed(term.url + "feed.xml", "term", term.label)
             pages += _paginated(
                 site,
@@ -175,6 +191,7 @@ def plan(site: Site) -> list[Page]:
                 feed=feed,
             )
             pages.append(_feed(site, feed, term.url, site.once(term.stories) + term.events))
+    pages += _measure_pages(site) + _area_pages(site)
     pages.append(
         _page(
             site,
@@ -190,7 +207,11 @@ def plan(site: Site) -> list[Page]:
             "/data/",
             "data.html",
             datasets=codebook.DATASETS,
-            counts={"stories": len(site.stories), "events": len(site.events)},
+            counts={
+                "stories": len(site.stories),
+                "events": len(site.events),
+                "outcomes": sum(len(e.outcomes) for e in (*site.listed, *site.events)),
+            },
         ),
     ]
     for org in site.organisations:
@@ -211,7 +232,7 @@ def plan(site: Site) -> list[Page]:
     ]
     pages += [
         _page(site, "/sitemap.xml", "sitemap.xml", pages=sitemap_urls(pages, last_change(site.entries))),
-        Page("(site files)", SITE_FILES, SETTINGS, {"site": site}),
+        Page(SITE_FILES, None, SETTINGS, {"site": site}, Made.SITE_FILES),
     ]
     return pages
 
@@ -244,7 +265,7 @@ def _feed(site: Site, feed: Feed, page_url: str, items: tuple[Entry, ...]) -> Pa
     )
 
 
-def last_change(items) -> date | None:
+def last_change(items: Iterable[Entry | Listed]) -> date | None:
     """The newest date among stories and events (a Listed counts by its entry)."""
     return max((day for day in map(_changed, items) if day is not None), default=None)
 
@@ -262,9 +283,9 @@ def _day(entry: Entry) -> date | None:
 
 def outputs(page: Page) -> tuple[str, ...]:
     """The URLs of the files a page gives (the site's own files: addresses.py)."""
-    if page.template == CITATIONS:
+    if page.made is Made.CITATIONS:
         return tuple(page.context["entry"].url + name for name in cite.FORMATS)
-    return () if page.template == SITE_FILES else (page.url,)
+    return () if page.made is Made.SITE_FILES else (page.url,)
 
 
 def clashes(site: Site, pages: list[Page]) -> list[Problem]:
@@ -293,7 +314,7 @@ def sitemap_urls(pages: list[Page], site_changed: date | None) -> list[tuple[str
     return sorted(
         (p.url, _lastmod(p, site_changed))
         for p in pages
-        if p.url.endswith("/") and p.template.endswith(".html") and p.template != "alias.html"
+        if p.url.endswith("/") and p.template and p.template.endswith(".html") and p.template != "alias.html"
     )
 
 
@@ -308,7 +329,7 @@ def _lastmod(page: Page, site_changed: date | None) -> date | None:
     return last_change(_items(shown)) or site_changed
 
 
-def _items(value: Any):
+def _items(value: Any) -> Iterator[Entry | Listed]:
     """The stories and events in a page's context."""
     if isinstance(value, (Entry, Listed)):
         yield value
@@ -347,7 +368,7 @@ def _network(site: Site) -> list[Page]:
     if site.settings.network is None:
         return []
     tiles = tuple(member.tile for member in site.members)
-    pages = [_page(site, PREFIX, "network.html", members=tiles)]
+    pages = [_page(site, NETWORK, "network.html", members=tiles)]
     for member in site.members:
         pages.append(
             _page(
@@ -388,6 +409,85 @@ def _home(site: Site) -> Page:
         totals=figures.totals(site),
         events=site.events[:3],
     )
+
+
+def _measure_pages(site: Site) -> list[Page]:
+    """Each shared measure's page (/measures/KEY/): what it is, where it is from, the
+    public stories and events that report it, and their results pooled. (/measures/
+    itself is the vocabulary's page.)"""
+    pages = []
+    for found in measures.pooled(site):
+        stories = tuple(dict.fromkeys(r.entry for r in found.results if r.entry.kind == "story"))
+        events = tuple(dict.fromkeys(r.entry for r in found.results if r.entry.kind == "event"))
+        pages.append(
+            _page(
+                site,
+                f"/measures/{found.measure}/",
+                "measure.html",
+                measure=found,
+                results=found.results,
+                stories=listed(site, stories),
+                events=events,
+            )
+        )
+    return pages
+
+
+class AreaMeasure(NamedTuple):
+    """A measure reported in an area: how many of its items report it, and its figures
+    pooled there (None when too few report it for a figure: limits.AREA_FIGURE_MIN_ITEMS)."""
+
+    key: str
+    label: str
+    unit: str
+    url: str
+    items: int
+    pooled: measures.Pooled | None
+
+
+def area_measures(pooled: tuple[measures.Pooled, ...], area: str) -> tuple[AreaMeasure, ...]:
+    """The measures the public items of an area report, in site.yaml's order."""
+    found = []
+    for each in pooled:
+        here = {r.entry.url for r in each.results if r.area and r.area.key == area}
+        if here:
+            url = f"/measures/{each.measure}/"
+            shown = measures.in_area(each, area)
+            found.append(AreaMeasure(each.measure, each.term.label, each.term.unit, url, len(here), shown))
+    return tuple(found)
+
+
+def _area_pages(site: Site) -> list[Page]:
+    """/areas/ and each named area's brief (/areas/KEY/): its stories, events,
+    organisations and measures, and its region, to print or download (/data/areas/)."""
+    regions = {t.key: t for t in site.terms["regions"]}
+    tiles = tuple(
+        (local.area, len(site.once(local.stories)), len(local.events), regions.get(local.area.region))
+        for local in site.areas
+    )
+    pages = [_page(site, "/areas/", "areas.html", areas=tiles, threshold=limits.AREA_FIGURE_MIN_ITEMS)]
+    involved: dict[str, list[Organisation]] = {}  # item url -> its organisations, in name order
+    for org in site.organisations:
+        for entry in (*org.stories, *org.events):
+            involved.setdefault(entry.url, []).append(org)
+    pooled = measures.pooled(site)
+    for local in site.areas:
+        orgs = {o.slug: o for e in (*local.stories, *local.events) for o in involved.get(e.url, ())}
+        pages.append(
+            _page(
+                site,
+                local.area.url,
+                "area.html",
+                area=local.area,
+                region=regions.get(local.area.region),
+                stories=listed(site, site.once(local.stories)),
+                events=local.events,
+                organisations=tuple(_org_tile(site, o) for o in sorted(orgs.values(), key=lambda o: o.name.casefold())),
+                measures=area_measures(pooled, local.area.key),
+                threshold=limits.AREA_FIGURE_MIN_ITEMS,
+            )
+        )
+    return pages
 
 
 def _tiles(site: Site, vocab: str) -> tuple[Tile, ...]:

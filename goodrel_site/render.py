@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 import jinja2
 from markupsafe import Markup
 
-from . import cite, cms, export, feeds, hosting, linked_data, markdown, plan, regionmap, search, sitefiles, urls
+from . import areas, cite, cms, export, feeds, hosting, linked_data, markdown, plan, regionmap, search, sitefiles, urls
 from .images import ImageSet
 from .kinds import VOCABULARY
 from .markdown import Links
@@ -128,6 +128,7 @@ class Renderer:
             vocabularies=tuple(VOCABULARY),
             terms=terms,
             term=self.term,
+            area=areas.areas().get,  # an area by key (the engine's list: areas.py)
             organisation_url=organisation_url,
             strings_for=self.strings_for,
             lang_dir=lang_dir,
@@ -297,11 +298,11 @@ class Renderer:
 
     def render(self, page: plan.Page) -> Output:
         context = page.context
-        if page.template == plan.CITATIONS:
+        if page.made is plan.Made.CITATIONS:
             source = cite.source(self.settings, self.now, context["entry"], context["original"])
             url = context["entry"].url
             return Output(tuple((url + name, make(source)) for name, make in cite.FORMATS.items()), [], [], ())
-        if page.template == plan.SITE_FILES:
+        if page.made is plan.Made.SITE_FILES:
             site = context["site"]
             made = {
                 "/feed.json": feeds.json_feed(site, self.sharing_image().url),
@@ -311,6 +312,7 @@ class Renderer:
                 **cms.files(site, self),
             }
             return Output(tuple(made.items()), [], [], ())
+        assert page.template is not None  # (every page not made in Python has its template)
         body = None
         if page.template == plan.SHARED:  # (its html, sanitised when it was read: network/shared.py)
             entry = context["entry"]
@@ -388,7 +390,7 @@ def _unfolded(function: Callable[[str], str]) -> Callable:
     the template's context is never computed ahead)."""
 
     @jinja2.pass_context
-    def filter(context, value: str) -> str:
+    def filter(context: jinja2.runtime.Context, value: str) -> str:
         return function(value)
 
     return filter
@@ -428,7 +430,7 @@ def lang_dir(lang: str) -> str:
 # -- writing every page, shared among worker processes -------------------------------
 
 
-class Made(NamedTuple):
+class Written(NamedTuple):
     """A page rendered and written: its record for the store, the pictures its text
     shows, and its item's text as plain text (or None)."""
 
@@ -445,7 +447,7 @@ def write(
     store: Store | None,
     jobs: int,
     done: Callable[[int, int], None],
-) -> list[Made]:
+) -> list[Written]:
     """Render each (page, key) and write its files into `tree` (keeping them in the
     store), in the order given, telling `done` how many are made so far. The result
     does not depend on `jobs`."""
@@ -466,14 +468,14 @@ def _gathered(parts: Iterable[list], total: int, done: Callable[[int, int], None
     return made
 
 
-def _write(renderer: Renderer, pages: list[tuple[plan.Page, str]], tree: Tree, store: Store | None) -> list[Made]:
+def _write(renderer: Renderer, pages: list[tuple[plan.Page, str]], tree: Tree, store: Store | None) -> list[Written]:
     made = []
     for page, key in pages:
         output = renderer.render(page)
         names = tuple((url, _put(tree, store, url, text)) for url, text in output.files)
         problems = tuple((p.path, p.line, p.message, p.level) for p in output.problems)
         record = PageRecord(key, names, problems, tuple(str(i.source) for i in output.images), output.reads)
-        made.append(Made(page.url, record, output.images, output.text))
+        made.append(Written(page.url, record, output.images, output.text))
     return made
 
 
@@ -502,7 +504,7 @@ class WorkerFailure(OSError):
     exit status 2, the previous output kept)."""
 
 
-def _in_workers(work: Work, jobs: int, ranges: list[tuple[int, int]]) -> Generator[list[Made]]:
+def _in_workers(work: Work, jobs: int, ranges: list[tuple[int, int]]) -> Generator[list[Written]]:
     """What each range's pages made, in order, made by `jobs` forked workers; the
     workers are killed when this ends, however it ends."""
     context = multiprocessing.get_context("fork")
@@ -531,7 +533,7 @@ def _in_workers(work: Work, jobs: int, ranges: list[tuple[int, int]]) -> Generat
             worker.close()
 
 
-def _dispatch(workers: dict[Connection, BaseProcess], ranges: list[tuple[int, int]]) -> Iterator[list[Made]]:
+def _dispatch(workers: dict[Connection, BaseProcess], ranges: list[tuple[int, int]]) -> Iterator[list[Written]]:
     """Each range to the next free worker; what each made, in the order of the ranges
     (and so the first error a page meets, as in one process: a template's, say)."""
     tasks = iter(enumerate(ranges))

@@ -4,6 +4,7 @@ build date. Nothing after this stage decides who is public."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
@@ -11,11 +12,12 @@ from pathlib import Path
 
 from . import urls
 from .addresses import alias_url
+from .areas import Area, areas
 from .kinds import VOCABULARIES, Kind
 from .models import Entry, Settings
 from .records import digest
 from .slugs import slugify
-from .validate import Content
+from .validate import Content, visibility
 
 RELATED_COUNT = 3
 
@@ -36,6 +38,15 @@ class Organisation:
     name: str
     slug: str
     url: str
+    stories: tuple[Entry, ...]
+    events: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class Local:
+    """A local authority area with the public stories and events that name it."""
+
+    area: Area
     stories: tuple[Entry, ...]
     events: tuple[Entry, ...]
 
@@ -65,6 +76,7 @@ class Site:
     withheld_at: frozenset[str] = field(default=frozenset())
     # A hub's members that could be read (network/shared.py), their stories among `stories`.
     members: tuple = ()
+    areas: tuple[Local, ...] = ()  # the areas the shown items name, by key (see _areas)
 
     @property
     def entries(self) -> tuple[Entry, ...]:
@@ -134,21 +146,6 @@ def withheld_at(entries: list[Entry], shown: list[Entry]) -> frozenset[str]:
     return frozenset(digest(kind, url) for kind, url in addresses(entries) if url not in public)
 
 
-def visibility(entry: Entry, now: date) -> str:
-    """'public', or why the entry is withheld on this date."""
-    if entry.kind == "story" and entry.consent.status != "given":
-        return "consent " + entry.consent.status
-    if entry.status != "published":
-        return "draft"
-    publish_on = getattr(entry.meta, "publish_on", None)
-    unpublish_on = getattr(entry.meta, "unpublish_on", None)
-    if publish_on and publish_on > now:
-        return "embargoed"
-    if unpublish_on and unpublish_on <= now:
-        return "unpublished"
-    return "public"
-
-
 def newest_first(entry: Entry) -> tuple:
     return -entry.date.toordinal(), entry.slug, entry.url  # (a member's story may have a local one's slug)
 
@@ -198,10 +195,22 @@ def build_site(content: Content, now: date, drafts: bool = False, members: tuple
         withheld=frozenset(withheld),
         withheld_at=withheld_at(hidden, shown),
         members=tuple(members),
+        areas=_areas(stories, events),
     )
 
 
-def _terms(settings: Settings, stories, events) -> dict[str, tuple[Term, ...]]:
+def _areas(stories: Iterable[Entry], events: Iterable[Entry]) -> tuple[Local, ...]:
+    """Each area a shown story or event names, with those stories and events."""
+    named: dict[str, tuple[list[Entry], list[Entry]]] = defaultdict(lambda: ([], []))
+    for n, entries in enumerate((stories, events)):
+        for entry in entries:
+            if entry.area:
+                named[entry.area][n].append(entry)
+    known = areas()
+    return tuple(Local(known[key], tuple(s), tuple(e)) for key, (s, e) in sorted(named.items()))
+
+
+def _terms(settings: Settings, stories: Iterable[Entry], events: Iterable[Entry]) -> dict[str, tuple[Term, ...]]:
     tagged: dict[tuple[str, str], list[Entry]] = defaultdict(list)  # (vocab, key) -> stories
     tagged_events: dict[tuple[str, str], list[Entry]] = defaultdict(list)
     for entries, found in ((stories, tagged), (events, tagged_events)):
@@ -226,7 +235,7 @@ def _terms(settings: Settings, stories, events) -> dict[str, tuple[Term, ...]]:
     }
 
 
-def _organisations(stories, events) -> tuple[Organisation, ...]:
+def _organisations(stories: Iterable[Entry], events: Iterable[Entry]) -> tuple[Organisation, ...]:
     names: dict[str, str] = {}
     org_stories: dict[str, list[Entry]] = defaultdict(list)
     org_events: dict[str, list[Entry]] = defaultdict(list)
@@ -248,7 +257,7 @@ def _organisations(stories, events) -> tuple[Organisation, ...]:
     )
 
 
-def _versions(stories) -> list[list[Entry]]:
+def _versions(stories: Iterable[Entry]) -> list[list[Entry]]:
     """The public versions of each story: an original and its translations."""
     groups = defaultdict(list)
     for story in stories:  # (a member's story is a version only of its member's)
@@ -256,7 +265,7 @@ def _versions(stories) -> list[list[Entry]]:
     return list(groups.values())
 
 
-def _leads(stories, language: str) -> dict[str, Entry]:
+def _leads(stories: Iterable[Entry], language: str) -> dict[str, Entry]:
     """Each version's lead: the version that stands for the story where stories are
     listed and counted. The original when it is public, else the translation in the
     site's language, else the first by language."""
@@ -270,7 +279,7 @@ def _leads(stories, language: str) -> dict[str, Entry]:
     return leads
 
 
-def _translations(stories) -> dict[str, tuple[Entry, ...]]:
+def _translations(stories: Iterable[Entry]) -> dict[str, tuple[Entry, ...]]:
     """Each story's other language versions: the original and all its translations."""
     result = {}
     for group in _versions(stories):
@@ -284,7 +293,7 @@ def _translations(stories) -> dict[str, tuple[Entry, ...]]:
     return result
 
 
-def _related(stories, leads: dict[str, Entry]) -> dict[str, tuple[Entry, ...]]:
+def _related(stories: Iterable[Entry], leads: dict[str, Entry]) -> dict[str, tuple[Entry, ...]]:
     """Other stories (each by its lead) sharing the most vocabulary terms (a shared
     region counts one), newest first among equals: deterministic for a given content."""
     features = tuple(_features(s) for s in stories)

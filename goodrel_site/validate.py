@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import addresses, blanks, images, limits, urls
+from . import addresses, areas, blanks, images, limits, urls
 from .kinds import KIND, VOCABULARIES, VOCABULARY
 from .load import KeyPath, LoadError, Source, line_of, load_yaml, read_text
 from .models import META, Entry, Settings, nested_model
@@ -225,18 +226,17 @@ def _entry(source: Source, settings: Settings) -> tuple[Entry | None, list[Probl
     problems = _placeholder_problems(source) if meta.status == "published" else []
     for vocab in VOCABULARIES:
         terms = getattr(settings, vocab.name)
-        many = isinstance(getattr(meta, vocab.field, None), list)
-        for i, term in enumerate(vocab.keys(meta)):
+        for key, term in vocab.named(meta):
             if term not in terms:
-                key = (vocab.field, i) if many else (vocab.field,)
                 problems.append(
                     Problem(
                         source.path,
                         source.line(*key),
-                        f"unknown {vocab.one} '{term}'; allowed: {', '.join(terms)} "
+                        f"unknown {vocab.one} '{term}'; {_nearest(term, terms)}allowed: {', '.join(terms) or 'none yet'} "
                         f"(a new term is added in site.yaml under '{vocab.name}')",
                     )
                 )
+    problems += _outcome_problems(source, meta, settings) + _area_problems(source, meta, settings)
     slug = meta.slug or Path(source.path).stem
     if meta.slug is None and slugify(slug) != slug:
         problems.append(
@@ -270,6 +270,79 @@ def _entry(source: Source, settings: Settings) -> tuple[Entry | None, list[Probl
         source.lines,
     )
     return entry, problems
+
+
+def _nearest(key: str, keys: Iterable[str]) -> str:
+    """'did you mean 'X'? ' for the key most like a mistyped one, or nothing."""
+    close = difflib.get_close_matches(key, list(keys), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'? " if close else ""
+
+
+def _outcome_problems(source: Source, meta: Any, settings: Settings) -> list[Problem]:
+    """An outcome that names a shared measure is in the measure's unit, and a number
+    where the unit counts (a percentage from 0 to 100, a count a whole number)."""
+    problems = []
+    for i, outcome in enumerate(getattr(meta, "outcomes", ())):
+        measure = settings.measures.get(outcome.measure) if outcome.measure else None
+        if measure is None:
+            continue  # (none named, or an unknown one, reported above)
+        if outcome.unit is not None and outcome.unit != measure.unit:
+            problems.append(
+                Problem(
+                    source.path,
+                    source.line("outcomes", i, "unit"),
+                    f"the measure '{outcome.measure}' is in {measure.unit}, not '{outcome.unit}': "
+                    f"write unit: {measure.unit}, or leave unit out",
+                )
+            )
+        for name in ("value", "baseline"):
+            why = unit_problem(measure.unit, getattr(outcome, name))
+            if why:
+                line = source.line("outcomes", i, name)
+                problems.append(Problem(source.path, line, f"{name} in item {i + 1} of 'outcomes' {why}"))
+    return problems
+
+
+def unit_problem(unit: str, value: object) -> str | None:
+    """Why a value cannot be in a measure's unit, or None (nothing to say of None)."""
+    if value is None or unit == "text":
+        return None
+    if not isinstance(value, (int, float)):
+        return f"is '{value}', but a measure in {unit} takes a number: write the number alone"
+    if unit == "percent" and not 0 <= value <= 100:
+        return f"is {value}, but a percentage is from 0 to 100"
+    if unit == "count" and (not isinstance(value, int) or value < 0):
+        return f"is {value}, but a count is a whole number, 0 or more"
+    return None
+
+
+def _area_problems(source: Source, meta: Any, settings: Settings) -> list[Problem]:
+    """An area from the engine's list, and, where the site's regions are ONS's (as the
+    bundled site's are), the region the area lies in."""
+    key = getattr(meta, "area", None)
+    if key is None:
+        return []
+    known = areas.areas()
+    area = known.get(key)
+    if area is None:
+        return [
+            Problem(
+                source.path,
+                source.line("area"),
+                f"unknown area '{key}'; {_nearest(key, known)}an area is a local authority district of "
+                "England or Wales, by its key in the list at /areas/ (e.g. oldham, bristol, cardiff)",
+            )
+        ]
+    if area.region in settings.regions and meta.region != area.region:
+        return [
+            Problem(
+                source.path,
+                source.line("region"),
+                f"{area.name} (area: {key}) is in the region '{area.region}', not '{meta.region}': "
+                f"write region: {area.region}",
+            )
+        ]
+    return []
 
 
 def _placeholder_problems(source: Source) -> list[Problem]:
@@ -342,10 +415,14 @@ def validate(
     root: Path,
     loader: Callable[[Path], tuple[list[Source], list[Problem]]] = load_sources,
     validated: Validated | None = None,
+    now: date | None = None,
+    drafts: bool = False,
 ) -> Content:
     """Load and validate everything; raise ContentError listing every error found.
     `loader` reads the content files (the build cache passes one that reuses what it
-    read before)."""
+    read before). `now` is the build date (today if not given) and `drafts` whether
+    drafts are shown: what is withheld then is told of, never stopped at
+    (_withdrawal_wins)."""
     settings = load_settings(root)
     sources, problems = loader(root)
     problems = [*problems, *content_problems(root)]
@@ -357,22 +434,54 @@ def validate(
         problems += found
         if entry:
             entries.append(entry)
-    problems = _withdrawal_wins([*problems, *_cross_file_problems(root, entries)], entries)
+    problems = _withdrawal_wins([*problems, *_cross_file_problems(root, entries)], entries, now, drafts)
     errors = [p for p in problems if p.level == "error"]
     if errors:
         raise ContentError(errors)
     return Content(root, settings, tuple(entries), tuple(sorted(problems)))
 
 
-def _withdrawal_wins(problems: list[Problem], entries: list[Entry]) -> list[Problem]:
-    """A withdrawal always wins: what is wrong in a story whose consent is withdrawn (an
-    event it names since deleted, a term since removed from site.yaml) must not stop the
-    build that takes it down, so its errors are told as warnings. (A file that cannot be
-    read or parsed says nothing of its consent, and stays an error.)"""
-    withdrawn = {e.path for e in entries if e.kind == "story" and e.consent.status == "withdrawn"}
+def visibility(entry: Entry, now: date) -> str:
+    """'public', or why the entry is withheld on this date."""
+    if entry.kind == "story" and entry.consent.status != "given":
+        return "consent " + entry.consent.status
+    if entry.status != "published":
+        return "draft"
+    publish_on = getattr(entry.meta, "publish_on", None)
+    unpublish_on = getattr(entry.meta, "unpublish_on", None)
+    if publish_on and publish_on > now:
+        return "embargoed"
+    if unpublish_on and unpublish_on <= now:
+        return "unpublished"
+    return "public"
+
+
+# Why an item is withheld, as its errors-made-warnings say; only these win over its
+# errors ('consent pending' on a published story is itself an error). A preview that
+# shows drafts (--drafts) shows drafts and embargoed items, so their errors stay errors.
+_WITHHELD = {
+    "consent withdrawn": "withdrawn",
+    "unpublished": "unpublished",
+    "embargoed": "embargoed",
+    "draft": "a draft",
+}
+_SHOWN_WITH_DRAFTS = {"embargoed", "draft"}
+
+
+def _withdrawal_wins(problems: list[Problem], entries: list[Entry], now: date | None, drafts: bool) -> list[Problem]:
+    """A withdrawal always wins: what is wrong in an item withheld on the build date (its
+    consent withdrawn, its unpublish_on passed or publish_on to come, a draft), such as
+    an event it names since deleted or a term since removed from site.yaml, must not
+    stop the build that takes it down, so its errors are told as warnings. (A file that
+    cannot be read or parsed says nothing of its consent, and stays an error.)"""
+    why = {}
+    for e in entries:
+        seen = visibility(e, now or date.today())
+        if seen in _WITHHELD and not (drafts and seen in _SHOWN_WITH_DRAFTS):
+            why[e.path] = f"the {e.kind} is {_WITHHELD[seen]}"
     return [
-        dataclasses.replace(p, level="warning", message=f"{p.message} (the story is withdrawn: the build goes on)")
-        if p.level == "error" and p.path in withdrawn
+        dataclasses.replace(p, level="warning", message=f"{p.message} ({why[p.path]}: the build goes on)")
+        if p.level == "error" and p.path in why
         else p
         for p in problems
     ]

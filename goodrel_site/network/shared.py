@@ -13,20 +13,20 @@ read contributes nothing, with one note naming it and why."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
 import nh3
 from pydantic import ValidationError
 
-from ..addresses import SETTINGS, device_name
+from ..addresses import NETWORK, SETTINGS, device_name
 from ..kinds import VOCABULARIES
 from ..models import Entry, Settings, StoryMeta
 from ..problems import Problem
 from .feed import Feed
 from .fetch import Fetched, Refused, origin
 
-PREFIX = "/network/"  # the members' page; a member's is PREFIX + KEY + "/"
 _TAGS = {
     *("p", "br", "hr", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "code", "figure", "figcaption"),
     *("ul", "ol", "li", "dl", "dt", "dd", "table", "caption", "thead", "tbody", "tr", "th", "td"),
@@ -126,7 +126,7 @@ def _tile(key: str, found: Feed, count: int) -> MemberTile:
     return MemberTile(
         key,
         m.title,
-        f"{PREFIX}{key}/",
+        f"{NETWORK}{key}/",
         m.url,
         m.description,
         m.publisher,
@@ -172,12 +172,12 @@ def _stories(settings: Settings, key: str, found: Feed) -> tuple[list[Entry], li
                 continue
             picture = Picture(*story.image.model_dump().values()) if story.image else None
             member = Origin(key, found.member.title, found.member.url, story.url, picture, story.text)
-            url = f"{PREFIX}{key}/{story.slug}/"
+            url = f"{NETWORK}{key}/{story.slug}/"
             stories.append(Entry("story", url.strip("/"), story.slug, url, meta, clean(story.html), 1, {}, member))
     return stories, notes
 
 
-def _cleaner(member: str):
+def _cleaner(member: str) -> Callable[[str], str]:
     """The sanitiser of one member's html: links to http(s) and mailto (and within the
     text, '#…'), pictures from the member's own origin, and nothing else."""
     home = origin(member)
