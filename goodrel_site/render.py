@@ -98,7 +98,7 @@ class Renderer:
         self.links = links(site, self.prefix)
         # The network feed's texts link with the site's full address (network/feed.py).
         self.absolute_links = links(site, site.settings.base_url.rstrip("/"))
-        self.shared_texts = SharedTexts(cache / "network" if cache else None, self.links, self.absolute_links.prefix)
+        self.shared_texts = SharedTexts(cache / "feed-texts" if cache else None, self.links, self.absolute_links.prefix)
         self.theme = theme
         self.loader = ThemeLoader(theme)
         self.strings = theme.strings
