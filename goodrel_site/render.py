@@ -35,9 +35,10 @@ from .images import ImageSet
 from .kinds import VOCABULARY
 from .markdown import Links
 from .models import Entry
+from .network import feed as network
 from .output import Tree, relpath
 from .problems import ContentError, Problem
-from .records import Memo, code_version
+from .records import Memo, code_version, digest, read_record, write_record
 from .site import Site, absolute_url, url_prefix
 from .slugs import slugify
 from .store import PageRecord, Store
@@ -98,6 +99,9 @@ class Renderer:
                 self.texts.remember(story.body, story.member.text)
         self.prefix = url_prefix(site.settings) if prefix is None else prefix
         self.links = links(site, self.prefix)
+        # The network feed's texts link with the site's full address (network/feed.py).
+        self.absolute_links = links(site, site.settings.base_url.rstrip("/"))
+        self.shared_texts = SharedTexts(cache / "feed-texts" if cache else None, self.links, self.absolute_links.prefix)
         self.theme = theme
         self.loader = ThemeLoader(theme)
         self.strings = theme.strings
@@ -294,6 +298,18 @@ class Renderer:
         base = lang.split("-")[0]
         return ChainMap(self.strings.get(lang, {}), self.strings.get(base, {}), self.strings["en"])
 
+    def shared_html(self, entry: Entry, reads: list[tuple]) -> str:
+        """An item's text as HTML with every address absolute, for the network feed;
+        what it read of the site added to `reads` (so the feed is made again when a
+        picture or a linked item changes)."""
+        found = self.shared_texts.get(entry)
+        if found is None:
+            rendered = markdown.render(entry.path, entry.body, entry.body_line, self.absolute_links)
+            self.texts.remember(entry.body, rendered.text)
+            found = self.shared_texts.remember(entry, rendered.html, tuple(rendered.reads))
+        reads += found[1]
+        return found[0]
+
     # -- pages ---------------------------------------------------------------------
 
     def render(self, page: plan.Page) -> Output:
@@ -304,14 +320,16 @@ class Renderer:
             return Output(tuple((url + name, make(source)) for name, make in cite.FORMATS.items()), [], [], ())
         if page.made is plan.Made.SITE_FILES:
             site = context["site"]
+            reads: list[tuple] = []
+            shared, problems = network.files(site, functools.partial(self.shared_html, reads=reads), self.texts)
             made = {
                 "/feed.json": feeds.json_feed(site, self.sharing_image().url),
                 "/robots.txt": feeds.robots(site),
-                **export.files(site, self.texts),
+                **export.files(site, self.texts, shared),
                 **hosting.files(site),
                 **cms.files(site, self),
             }
-            return Output(tuple(made.items()), [], [], ())
+            return Output(tuple(made.items()), problems, [], tuple(reads))
         assert page.template is not None  # (every page not made in Python has its template)
         body = None
         if page.template == plan.SHARED:  # (its html, sanitised when it was read: network/shared.py)
@@ -336,6 +354,40 @@ class Renderer:
         if body is None:
             return Output(((page.url, html),), [], [], ())
         return Output(((page.url, html),), body.problems, body.images, tuple(body.reads), body.text)
+
+
+class SharedTexts:
+    """The network feed's texts as HTML (Renderer.shared_html), kept between builds in
+    the cache by what each is made from (its file, text and the address its links start
+    with), each with what it read of the site, and used again only while the site still
+    reads the same (markdown.still), as a stored page is. Parsing them again is most of
+    the feed's work. A build keeps only the texts it used: those of the stories offered."""
+
+    def __init__(self, path: Path | None, links: Links, prefix: str):
+        self.path, self.links, self.prefix = path, links, prefix
+        found = read_record(path, code_version()) if path else None
+        self._known: dict[str, tuple[str, tuple]] = found or {}
+        self._stale = found is None  # (a record of other code is replaced too: it may hold anything)
+        self._used: dict[str, tuple[str, tuple]] = {}
+
+    def get(self, entry: Entry) -> tuple[str, tuple] | None:
+        key = self._key(entry)
+        found = self._used.get(key) or self._known.get(key)
+        if found is not None and markdown.still(found[1], self.links):
+            self._used[key] = found
+            return found
+        return None
+
+    def remember(self, entry: Entry, html: str, reads: tuple) -> tuple[str, tuple]:
+        found = self._used[self._key(entry)] = (html, reads)
+        return found
+
+    def _key(self, entry: Entry) -> str:
+        return digest(entry.path, entry.body, entry.body_line, self.prefix)
+
+    def save(self) -> None:
+        if self.path and (self._used != self._known or self._stale):
+            write_record(self.path, code_version(), self._used)
 
 
 DEFAULT_PREFIX = "default:"  # "default:base.html" is always the default theme's base.html

@@ -158,6 +158,7 @@ def _pages(
     if site_files:
         made += write(renderer, site_files, tree, store, 1, progress.count)
         renderer.texts.save()
+        renderer.shared_texts.save()
     for one in made:
         records[one.url] = one.record
         shown += one.images
