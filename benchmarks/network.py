@@ -65,6 +65,8 @@ def member_feed(url: str, stories: int, seed: int, vocab: dict) -> dict:
                 "divides": rng.sample(vocab["divides"], rng.randint(0, 2)),
                 "themes": rng.sample(vocab["themes"], rng.randint(0, 1)),
                 "region": rng.choice(vocab["regions"]),
+                "area": None,
+                "area_code": None,
                 "place": None,
                 "organisations": [f"Group {rng.randrange(400)}"],
                 "event": None,

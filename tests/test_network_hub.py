@@ -40,6 +40,8 @@ def shared(member: str, slug: str, **changed) -> dict:
         "divides": [],
         "themes": [],
         "region": "north-west",
+        "area": "oldham",
+        "area_code": "E08000004",
         "place": "Oldham",
         "organisations": ["Oldham Together"],
         "event": None,

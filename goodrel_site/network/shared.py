@@ -21,6 +21,7 @@ import nh3
 from pydantic import ValidationError
 
 from ..addresses import NETWORK, SETTINGS, device_name
+from ..areas import areas
 from ..kinds import VOCABULARIES
 from ..models import Entry, Settings, StoryMeta
 from ..problems import Problem
@@ -147,7 +148,10 @@ def _stories(settings: Settings, key: str, found: Feed) -> tuple[list[Entry], li
             notes.append(_note(f"{where} is not shown: another of its stories has its slug, or Windows keeps it"))
             continue
         seen.add(story.slug)
-        fields = story.model_dump(exclude={"id", "slug", "url", "html", "text", "image", "anonymised"})
+        fields = story.model_dump(exclude={"id", "slug", "url", "html", "text", "image", "anonymised", "area_code"})
+        if story.area and story.area not in areas():
+            notes.append(_note(f"{where}: the engine knows no area {story.area}, left out"))
+            fields["area"] = None
         for vocab in VOCABULARIES:
             given = vocab.keys(story)
             unknown = [k for k in given if k not in getattr(settings, vocab.name)]
