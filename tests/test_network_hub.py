@@ -222,3 +222,22 @@ def test_an_incremental_hub_build_equals_a_clean_one(site, members, capsys, tmp_
     assert build(site) == 0
     pipeline.build(Options(site=site, out=tmp_path / "clean", now=NOW, search=False, cache=False))
     assert tree_hashes(site / "public") == tree_hashes(tmp_path / "clean")
+
+
+@pytest.mark.parametrize(
+    ("changed", "said"),
+    [
+        ({"title": "x" * 201}, "String should have at most 200 characters"),
+        ({"html": "x" * 1_000_001}, "String should have at most 1000000 characters"),
+        ({"tags": ["t"] * 101}, "List should have at most 100 items"),
+        ({"summary": "a\x1bb"}, "invisible control character"),
+    ],
+)
+def test_a_feed_with_an_oversized_or_forbidden_field_contributes_nothing(site, members, capsys, changed, said):
+    member = members.url + "/good/"
+    members.feeds["/good/"] = feed(member, shared(member, "ok"), shared(member, "big", **changed))
+    hub(site, member)
+    assert build(site) == 0
+    lines = [line for line in capsys.readouterr().err.splitlines() if member in line]
+    assert len(lines) == 1 and said in lines[0] and "contributes nothing" in lines[0]
+    assert not list((site / "public" / "network").glob("*/*/index.html"))
