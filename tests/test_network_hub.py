@@ -241,3 +241,22 @@ def test_a_feed_with_an_oversized_or_forbidden_field_contributes_nothing(site, m
     lines = [line for line in capsys.readouterr().err.splitlines() if member in line]
     assert len(lines) == 1 and said in lines[0] and "contributes nothing" in lines[0]
     assert not list((site / "public" / "network").glob("*/*/index.html"))
+
+
+def test_one_story_changed_at_a_member_renders_again_only_what_shows_its_text(site, members):
+    member = members.url + "/good/"
+    stories = [shared(member, slug) for slug in ("bridge", "garden", "choir")]
+    members.feeds["/good/"] = feed(member, *stories)
+    hub(site, member)
+    assert build(site) == 0
+    out = site / "public"
+    before = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    stories[1]["html"] = "<p>The garden, told again.</p>"
+    members.feeds["/good/"] = feed(member, *stories)
+    assert build(site) == 0
+    after = {p.relative_to(out).as_posix(): p.stat().st_ino for p in out.rglob("*") if p.is_file()}
+    changed = sorted(p for p, inode in after.items() if inode != before.get(p))
+    own = next(p for p in changed if p.endswith("/garden/index.html"))
+    assert "The garden, told again." in (out / own).read_text()
+    # its page, and the files made from the whole site (the open data holds its text)
+    assert [p for p in changed if p.endswith(".html")] == [own]
