@@ -89,12 +89,13 @@ class Member:
 
 def read(settings: Settings, fetched: dict[str, Fetched]) -> tuple[list[Member], list[Problem]]:
     """The members that could be read, with their stories; a note for each member left
-    out, and for each story or term of one dropped."""
+    out, and for each story or term of one dropped. Each feed is taken out of `fetched`
+    as it is read, so that its bytes are freed (a hub's feeds add up to hundreds of MB)."""
     if settings.network is None:
         return [], []
     members, notes = [], []
     for listed in settings.network.members:
-        got = fetched.get(listed.url) or Fetched(listed.url, None, "not fetched (goodrel check fetches nothing)")
+        got = fetched.pop(listed.url, None) or Fetched(listed.url, None, "not fetched (goodrel check fetches nothing)")
         if got.body is None:
             notes.append(_note(f"the network member {listed.url} contributes nothing to this build: {got.why}"))
             continue
