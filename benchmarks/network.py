@@ -6,7 +6,8 @@ and a rebuild where no member changed (one conditional request each, nothing ren
 
 Each member's feed (/data/network.json) is written once, deterministically, in the
 shape goodrel_site/network/feed.py reads, with generated words (generate.py's), and
-served by a static server that answers If-Modified-Since with 304 (http.server's). The
+served by a static server in a process of its own that answers If-Modified-Since with
+304 (python -m http.server). The
 hub is a generated site of 20 stories listing every member. Peak memory as run.py
 measures it: the largest single process, and the sum over the build's process tree.
 """
@@ -14,14 +15,13 @@ measures it: the largest single process, and the sum over the build's process tr
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import importlib.util
 import json
 import random
 import shutil
+import socket
+import subprocess
 import sys
-import threading
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -98,18 +98,6 @@ def member_feed(url: str, stories: int, seed: int, vocab: dict) -> dict:
     }
 
 
-class _Counted(http.server.SimpleHTTPRequestHandler):
-    counts = {"requests": 0, "not modified": 0}
-
-    def log_message(self, *args) -> None:
-        pass
-
-    def send_response(self, code, message=None):
-        self.counts["requests"] += 1
-        self.counts["not modified"] += code == 304
-        super().send_response(code, message)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--members", type=int, default=100)
@@ -119,9 +107,17 @@ def main() -> None:
     args = parser.parse_args()
     work = args.work / f"{args.members}x{args.stories}"
     served, hub = work / "members", work / "hub"
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Counted, directory=str(served)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
+    served.mkdir(parents=True, exist_ok=True)
+    log = work / "requests.log"
+    with socket.socket() as free:  # (a port for the server, which runs in a process of its own)
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "http.server", str(port), "--bind", "127.0.0.1", "--directory", str(served)],
+        stdout=subprocess.DEVNULL,
+        stderr=log.open("w"),
+    )
+    base = f"http://127.0.0.1:{port}"
     if hub.exists():
         shutil.rmtree(hub)
     generate.generate(hub, stories=20, events=2, seed=3)
@@ -139,14 +135,16 @@ def main() -> None:
     feeds = sum(p.stat().st_size for p in served.rglob("network.json"))
     print(f"{args.members} members x {args.stories} stories ({feeds / 1e6:.0f} MB of feeds), search: {args.search}")
     for what in ("clean build", "no member changed"):
-        _Counted.counts.update(requests=0, **{"not modified": 0})
+        seen = len(log.read_text().splitlines())
         found = run.measure(run.build_cmd(hub, out, args.search))
+        answers = [line for line in log.read_text().splitlines()[seen:] if '"GET ' in line]
         print(
             f"| {what} | {found['seconds']:.1f} s | {found['max_rss'] / 2**20:,.0f} MB largest process "
-            f"| {found['tree_pss'] / 2**20:,.0f} MB all processes | {_Counted.counts['requests']} requests, "
-            f"{_Counted.counts['not modified']} answered 304 |"
+            f"| {found['tree_pss'] / 2**20:,.0f} MB all processes | {len(answers)} requests, "
+            f"{sum(' 304 ' in line for line in answers)} answered 304 |"
         )
-    server.shutdown()
+    server.kill()
+    server.wait()
 
 
 if __name__ == "__main__":
