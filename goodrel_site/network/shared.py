@@ -95,7 +95,7 @@ def read(settings: Settings, fetched: dict[str, Fetched]) -> tuple[list[Member],
         return [], []
     members, notes = [], []
     for listed in settings.network.members:
-        got = fetched.pop(listed.url, None) or Fetched(listed.url, None, "not fetched (goodrel check fetches nothing)")
+        got = fetched.pop(listed.url, None) or Fetched(listed.url, None, "not fetched")
         if got.body is None:
             notes.append(_note(f"the network member {listed.url} contributes nothing to this build: {got.why}"))
             continue
