@@ -5,6 +5,7 @@ search; hostile members' data kept as text; a member that fails contributes noth
 from __future__ import annotations
 
 import json
+import socket
 
 import pytest
 from bs4 import BeautifulSoup
@@ -172,12 +173,16 @@ def test_terms_the_hub_does_not_define_are_dropped_with_a_note(site, members, ca
     assert "their-own" not in (next((out / "network").glob("*/some/index.html"))).read_text()
 
 
-@pytest.mark.parametrize("where", ["garbage", "silent", "drip", "endless", "away", "broken"])
+@pytest.mark.parametrize("where", ["garbage", "silent", "drip", "endless", "away", "broken", "down"])
 def test_a_member_that_fails_contributes_nothing_and_the_build_goes_on(site, members, capsys, monkeypatch, where):
     monkeypatch.setattr(limits, "NETWORK_FEED_BYTES", 256 * 1024)
     good = members.url + "/good/"
     members.feeds["/good/"] = feed(good, shared(good, "kept"))
     bad = f"{members.url}/{where}/"
+    if where == "down":
+        with socket.socket() as free:  # (a port nothing listens on)
+            free.bind(("127.0.0.1", 0))
+            bad = f"http://127.0.0.1:{free.getsockname()[1]}/"
     hub(site, good, bad)
     assert build(site) == 0
     said = capsys.readouterr().err.splitlines()
