@@ -6,9 +6,11 @@ medians of several runs.
     python benchmarks/run.py --large            # adds 50,000 stories (slow: about an hour)
 
 For each size it generates (once, deterministically) a site under --work, then times
-in fresh subprocesses: the floor on all cores (floor.py); Debian's Hugo with the
-floor's one template, if `hugo` is installed (hugo.py), alone and followed by Pagefind
-over its whole output (a full rebuild, what Hugo does for any edit); our full build
+in fresh subprocesses: the floor on all cores (floor.py); Debian's Hugo, if `hugo` is
+installed (hugo.py), alone and followed by Pagefind (a full rebuild, what Hugo does for
+any edit), both in the setup this benchmark used before and as a peer runs it (Hugo's
+defaults, Pagefind over the articles it marks), the latter alternating run by run with
+our clean build with search, so that both see the same machine; our full build
 without the search index; a rebuild with nothing changed (which finds that it has
 nothing to do); an edit to one story's text and one to its title, each built and then
 put back; and, with search (the default build): a clean full build (no cache, no
@@ -38,8 +40,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 NOW = "2026-11-28"
-HUGO = "Hugo, the floor's template"
-HUGO_PAGEFIND = "Hugo + Pagefind, full rebuild"
+HUGO = "Hugo, its defaults and a plain layout"
+HUGO_PAGEFIND = "Hugo + Pagefind, full rebuild (Pagefind over the marked articles)"
+HUGO_BARE = "Hugo, earlier setup (one layout, lists and feeds off)"
+HUGO_PAGEFIND_BARE = "Hugo + Pagefind, earlier setup (Pagefind over every page, unmarked)"
+CLEAN_WITH_SEARCH = "full build, with search (clean: no cache, no spare)"
 
 
 def _tree_pss(pid: int) -> int:
@@ -81,6 +86,7 @@ def measure(argv: list[str], cwd: Path = REPO) -> dict:
         "print(json.dumps({'rc': r.returncode, 'seconds': t, 'stderr': r.stderr.decode()[-2000:],"
         " 'max_rss': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024}))\n"
     )
+    load = os.getloadavg()[0]  # (the machine's business just before: printed beside each figure)
     proc = subprocess.Popen([sys.executable, "-c", wrapper, *argv], cwd=cwd, stdout=subprocess.PIPE)
     peak = 0
     done = threading.Event()
@@ -100,6 +106,7 @@ def measure(argv: list[str], cwd: Path = REPO) -> dict:
     if result["rc"] != 0:
         raise RuntimeError(f"{' '.join(argv)} failed:\n{result['stderr']}")
     result["tree_pss"] = peak
+    result["load"] = load
     return result
 
 
@@ -140,6 +147,7 @@ def bench_size(n: int, runs: int, work: Path, search: bool) -> list[dict]:
             "ms_per_story": 1000 * seconds / files,
             "max_rss": max(r["max_rss"] for r in results),
             "tree_pss": max(r["tree_pss"] for r in results),
+            "load": max(r["load"] for r in results),
             "runs": [round(r["seconds"], 3) for r in results],
         }
         rows.append(found)
@@ -154,44 +162,37 @@ def bench_size(n: int, runs: int, work: Path, search: bool) -> list[dict]:
 
     row("floor, all cores", [floor() for _ in range(runs)])
     hugo = shutil.which("hugo")
-    if hugo:
-        sys.path.insert(0, str(HERE))
-        from hugo import project
 
-        root = project(site)
-        alone, with_search = [], []
-        for _ in range(runs):
-            shutil.rmtree(root / "public", ignore_errors=True)
-            alone.append(measure([hugo, "--source", str(root), "--destination", str(root / "public"), "--quiet"]))
-        row(HUGO, alone)
-        if search:
-            for _ in range(runs):  # Hugo's whole build, then Pagefind over all of its output
-                shutil.rmtree(root / "public", ignore_errors=True)
-                with_search.append(
-                    measure(
-                        [
-                            "sh",
-                            "-c",
-                            '"$1" --source "$2" --destination "$2/public" --quiet && '
-                            '"$3" -m pagefind --site "$2/public" --quiet',
-                            "hugo+pagefind",
-                            hugo,
-                            str(root),
-                            sys.executable,
-                        ]
-                    )
-                )
-            row(HUGO_PAGEFIND, with_search)
-        shutil.rmtree(root)
+    def clean_build(with_search: bool) -> dict:
+        clear_cache(site)  # a clean build: no cache and no earlier output to replace
+        shutil.rmtree(out, ignore_errors=True)
+        shutil.rmtree(out.parent / f".{out.name}.goodrel-spare", ignore_errors=True)
+        return measure(build_cmd(site, out, with_search))
 
     def clean_builds(with_search: bool) -> list[dict]:
-        results = []
-        for _ in range(runs):
-            clear_cache(site)  # a clean build: no cache and no earlier output to replace
-            shutil.rmtree(out, ignore_errors=True)
-            shutil.rmtree(out.parent / f".{out.name}.goodrel-spare", ignore_errors=True)
-            results.append(measure(build_cmd(site, out, with_search)))
-        return results
+        return [clean_build(with_search) for _ in range(runs)]
+
+    if hugo:
+        sys.path.insert(0, str(HERE))
+        from hugo import peer_command, project
+
+        for bare in (True, False):  # the earlier setup, then the peer's (hugo.py)
+            root = project(site, bare)
+            alone, with_search, ours = [], [], []
+            for _ in range(runs):
+                shutil.rmtree(root / "public", ignore_errors=True)
+                alone.append(measure(peer_command(hugo, root, search=False)))
+            row(HUGO_BARE if bare else HUGO, alone)
+            if search:
+                for _ in range(runs):  # alternating with our clean build, so both see the same machine
+                    shutil.rmtree(root / "public", ignore_errors=True)
+                    with_search.append(measure(peer_command(hugo, root, search=True)))
+                    if not bare:
+                        ours.append(clean_build(True))
+                row(HUGO_PAGEFIND_BARE if bare else HUGO_PAGEFIND, with_search)
+                if ours:
+                    row(CLEAN_WITH_SEARCH + ", alternating with Hugo + Pagefind", ours)
+            shutil.rmtree(root)
 
     def edited(how, with_search: bool, offset: int) -> list[dict]:
         """A story changed, built (timed), then put back and built again (untimed)."""
@@ -218,7 +219,7 @@ def bench_size(n: int, runs: int, work: Path, search: bool) -> list[dict]:
     row("one story's text edited, no search", edited(text, False, 0))
     row("one story's title edited, no search", edited(title, False, runs))
     if search:
-        row("full build, with search (clean: no cache, no spare)", clean_builds(True))
+        row(CLEAN_WITH_SEARCH, clean_builds(True))
         row("rebuild with search, nothing changed", [measure(build_cmd(site, out, True)) for _ in range(runs)])
         touched = []
         for run in range(runs):
@@ -232,8 +233,9 @@ def bench_size(n: int, runs: int, work: Path, search: bool) -> list[dict]:
 
 def table(rows: list[dict]) -> str:
     lines = [
-        "| stories | what | median s | × Hugo + Pagefind | × floor (all cores) | peak memory, largest process | peak memory, all processes |",
-        "|---:|---|---:|---:|---:|---:|---:|",
+        "| stories | what | median s | × Hugo + Pagefind | × floor (all cores) | peak memory, largest process"
+        " | peak memory, all processes | load average before (highest) |",
+        "|---:|---|---:|---:|---:|---:|---:|---:|",
     ]
     floors = {r["stories"]: r["seconds"] for r in rows if r["what"] == "floor, all cores"}
     hugos = {r["stories"]: r["seconds"] for r in rows if r["what"] == HUGO_PAGEFIND}
@@ -242,7 +244,7 @@ def table(rows: list[dict]) -> str:
         lines.append(
             f"| {r['stories']:,} | {r['what']} | {r['seconds']:.2f} | {versus} | "
             f"{r['seconds'] / floors[r['stories']]:.2f} | {r['max_rss'] / 2**20:,.0f} MB | "
-            f"{r['tree_pss'] / 2**20:,.0f} MB |"
+            f"{r['tree_pss'] / 2**20:,.0f} MB | {r['load']:.1f} |"
         )
     return "\n".join(lines)
 

@@ -46,7 +46,7 @@ class Citation:
 
 
 @dataclass(frozen=True)
-class Source:
+class Cited:
     """What every citation style needs to know about one story."""
 
     key: str
@@ -62,9 +62,9 @@ class Source:
     keywords: tuple[str, ...]
 
 
-def source(settings: Settings, now: date, story: Entry, original: Entry | None) -> Source:
+def source(settings: Settings, now: date, story: Entry, original: Entry | None) -> Cited:
     """A story's citation; `original` is the public story it translates, if any."""
-    return Source(
+    return Cited(
         key=f"goodrel-{story.slug}",
         author=settings.publisher,
         title=_one_line(story.title),
@@ -79,7 +79,7 @@ def source(settings: Settings, now: date, story: Entry, original: Entry | None) 
     )
 
 
-def apa(src: Source) -> Citation:
+def apa(src: Cited) -> Citation:
     """Group author. (Year, Month Day). *Title* [Translated title]. Website. URL"""
     day = src.published
     runs = [(f"{src.author}. ({day.year}, {MONTHS[day.month - 1]} {day.day}). ", False), (src.title, True)]
@@ -91,7 +91,7 @@ def apa(src: Source) -> Citation:
     return Citation(tuple(runs))
 
 
-def harvard(src: Source) -> Citation:
+def harvard(src: Cited) -> Citation:
     """Author (Year) *Title*. Available at: URL (Accessed: day Month year)."""
     runs = [(f"{src.author} ({src.published.year}) ", False), (src.title, True)]
     if src.original_title:
@@ -100,7 +100,7 @@ def harvard(src: Source) -> Citation:
     return Citation(tuple(runs))
 
 
-def bibtex(src: Source) -> str:
+def bibtex(src: Cited) -> str:
     """A biblatex @online entry; the publisher in double braces, as a name that must not
     be split into first and last names."""
     fields = [
@@ -121,7 +121,7 @@ def bibtex(src: Source) -> str:
     return f"@online{{{_tex(src.key)},\n{body}\n}}\n"
 
 
-def ris(src: Source) -> str:
+def ris(src: Cited) -> str:
     """RIS, tag by tag, CRLF line ends as the format expects; each value on one line
     (a line break in a value would start a tag, or a record, of its own)."""
     day = src.published
@@ -143,7 +143,7 @@ def ris(src: Source) -> str:
     return "".join(f"{tag}  - {_one_line(value)}\r\n" for tag, value in lines)
 
 
-def highwire(src: Source) -> tuple[tuple[str, str], ...]:
+def highwire(src: Cited) -> tuple[tuple[str, str], ...]:
     """The citation as the `citation_*` meta tags (Highwire Press's names) that Zotero,
     Mendeley and Google Scholar read from a page: the RIS file's values, tag by tag
     (the website's name is the page's og:site_name)."""
@@ -160,7 +160,7 @@ def highwire(src: Source) -> tuple[tuple[str, str], ...]:
     return tuple(tags + [("citation_keywords", word) for word in src.keywords])
 
 
-def csl_json(src: Source) -> str:
+def csl_json(src: Cited) -> str:
     """CSL-JSON: a list holding one item, as Zotero and Pandoc read it."""
     item = {
         "id": src.key,
@@ -182,7 +182,7 @@ def csl_json(src: Source) -> str:
 
 
 # The citation files beside each story's page (render.plan), by file name.
-FORMATS: dict[str, Callable[[Source], str]] = {"cite.bib": bibtex, "cite.ris": ris, "cite.json": csl_json}
+FORMATS: dict[str, Callable[[Cited], str]] = {"cite.bib": bibtex, "cite.ris": ris, "cite.json": csl_json}
 
 
 def _one_line(text: str) -> str:

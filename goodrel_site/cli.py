@@ -45,7 +45,7 @@ def parser(default_site: Path) -> argparse.ArgumentParser:
     main.add_argument("--version", action="version", version=f"goodrel {__version__}")
     commands = main.add_subparsers(dest="command")
 
-    def site_option(p):
+    def site_option(p: argparse.ArgumentParser) -> None:
         p.add_argument("--site", type=Path, default=default_site, help=f"the site root (default: {default_site})")
 
     b = commands.add_parser("build", help="build the site (the default command)")
@@ -124,7 +124,7 @@ def main(argv: list[str] | None = None, default_site: Path | None = None) -> int
         return 130
 
 
-def run_build(args) -> int:
+def run_build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     out = args.out or args.site / "public"
     result = build(
@@ -150,7 +150,7 @@ def run_build(args) -> int:
     return 0
 
 
-def run_check(args) -> int:
+def run_check(args: argparse.Namespace) -> int:
     from .stages import check
 
     problems = check(args.site.resolve(), build_date(args.now))
@@ -180,7 +180,7 @@ def _annotation(text: str, is_property: bool = False) -> str:
     return text.replace(":", "%3A").replace(",", "%2C") if is_property else text
 
 
-def run_new(args) -> int:
+def run_new(args: argparse.Namespace) -> int:
     from .new import create
 
     serve = again(args.site, "serve")
@@ -222,20 +222,20 @@ def again(site: Path, command: str) -> str:
     return shlex.join(words)
 
 
-def run_serve(args) -> int:
+def run_serve(args: argparse.Namespace) -> int:
     from .serve import serve
 
     return serve(args.site.resolve(), args.port, args.drafts)
 
 
-def run_init(args) -> int:
+def run_init(args: argparse.Namespace) -> int:
     from .scaffold import create
 
     print(create(args.folder, hub=args.hub))
     return 0
 
 
-def run_schema(args) -> int:
+def run_schema(args: argparse.Namespace) -> int:
     from .schema import write
     from .validate import load_settings
 

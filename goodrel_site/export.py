@@ -10,7 +10,7 @@ import csv
 import hashlib
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from . import markdown
@@ -70,7 +70,7 @@ def record(site: Site, entry: Entry, text: Callable[[str], str] | None = None) -
     return {f.name: derived[f.name] if f.name in derived else meta[f.name] for f in DATASETS[_dataset(entry)]}
 
 
-def records(site: Site, entries, text: Callable[[str], str] | None = None) -> list[dict[str, Any]]:
+def records(site: Site, entries: Iterable[Entry], text: Callable[[str], str] | None = None) -> list[dict[str, Any]]:
     return [record(site, e, text) for e in sorted(entries, key=lambda e: e.slug)]
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import cms
 from .models import Entry
-from .plan import SITE_FILES
+from .plan import Made
 from .records import Memo, code_version, digest, file_digest, signature
 from .site import Site
 from .validate import image_path
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 _PLAIN = (str, int, float, bool, type(None))
 # The templates a page made in Python renders: among the site's files, the web editor's.
-RENDERS = {SITE_FILES: (cms.PAGE,)}
+RENDERS = {Made.SITE_FILES: (cms.PAGE,), Made.CITATIONS: ()}
 
 
 class Keys:
@@ -57,16 +57,17 @@ class Keys:
         self._names = Memo(memo, self._parse)
 
     def page(self, page: Page) -> str:
-        return digest(self._base, self.template(page.template), page.url, self.describe(page.context))
+        if page.template is None:  # made in Python: by its code (in _base) and what it renders
+            made = digest(page.made.value, *map(self.template, RENDERS[page.made]))
+        else:
+            made = self.template(page.template)
+        return digest(self._base, made, page.url, self.describe(page.context))
 
     def template(self, name: str) -> str:
-        """A template's source and everything it includes, extends or imports; a name
-        that is not a template (a page made in Python) stands for itself and for the
-        templates it renders."""
+        """A template's source and everything it includes, extends or imports."""
         found = self._templates.get(name)
         if found is None:
-            rendered = [self.template(other) for other in RENDERS.get(name, ())]
-            found = self._templates[name] = digest(*self._closure(name), *rendered)
+            found = self._templates[name] = digest(*self._closure(name))
         return found
 
     def _closure(self, name: str) -> list[str]:

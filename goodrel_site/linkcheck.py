@@ -56,12 +56,12 @@ class Report:
 
 
 @dataclass(frozen=True)
-class Link:
+class LinkAt:
     line: int
     url: str
 
 
-class Site:
+class Published:
     """The output folder and the address it is served at."""
 
     def __init__(self, folder: Path, base_url: str):
@@ -102,9 +102,9 @@ class Site:
 
 def check(folder: Path, base_url: str) -> Report:
     """Every internal link of the site in `folder`, served at `base_url`, followed."""
-    site = Site(folder, base_url)
+    site = Published(folder, base_url)
     report = Report()
-    found: list[tuple[str, Link]] = []
+    found: list[tuple[str, LinkAt]] = []
     for rel in sorted(site.files):
         links = _links(site, rel)
         if links is not None:
@@ -132,7 +132,7 @@ def check(folder: Path, base_url: str) -> Report:
     return report
 
 
-def _links(site: Site, rel: str) -> list[Link] | None:
+def _links(site: Published, rel: str) -> list[LinkAt] | None:
     """The links a file holds (None: a file of a kind that holds none, or not text)."""
     try:
         text = (site.folder / rel).read_text("utf-8")
@@ -156,9 +156,9 @@ def _links(site: Site, rel: str) -> list[Link] | None:
         return None
     links = _absolute(site, text)
     if suffix == ".js":
-        links += [Link(_line(text, m.start()), m[1]) for m in IMPORTS.finditer(text) if m[1].startswith("/")]
+        links += [LinkAt(_line(text, m.start()), m[1]) for m in IMPORTS.finditer(text) if m[1].startswith("/")]
     if suffix == ".css":
-        links += [Link(_line(text, m.start()), m[1]) for m in CSS_URLS.finditer(text)]
+        links += [LinkAt(_line(text, m.start()), m[1]) for m in CSS_URLS.finditer(text)]
     return links
 
 
@@ -166,21 +166,21 @@ def _line(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def _absolute(site: Site, text: str, first_line: int = 1) -> list[Link]:
+def _absolute(site: Published, text: str, first_line: int = 1) -> list[LinkAt]:
     """The site's own absolute addresses in a text."""
     pattern = re.compile(r"(?:https?:)?//" + re.escape(site.netloc) + r"""[^\s"'<>()\[\]{},]*""")
-    return [Link(first_line + _line(text, m.start()) - 1, m[0]) for m in pattern.finditer(text)]
+    return [LinkAt(first_line + _line(text, m.start()) - 1, m[0]) for m in pattern.finditer(text)]
 
 
-def _is_site_address(site: Site, value: str) -> bool:
+def _is_site_address(site: Published, value: str) -> bool:
     split = urlsplit(value)
     return split.scheme in ("http", "https") and split.netloc == site.netloc
 
 
-def _json(site: Site, value, text: str) -> list[Link]:
-    links: list[Link] = []
+def _json(site: Published, value: object, text: str) -> list[LinkAt]:
+    links: list[LinkAt] = []
 
-    def walk(item, key: str | None = None) -> None:
+    def walk(item: object, key: str | None = None) -> None:
         if isinstance(item, dict):
             for k, v in item.items():
                 walk(v, k)
@@ -192,13 +192,13 @@ def _json(site: Site, value, text: str) -> list[Link]:
             if key in HTML_FIELDS and "<" in item:
                 links.extend(_html_fragment(site, item, line))
             elif _is_site_address(site, item):
-                links.append(Link(line, item))
+                links.append(LinkAt(line, item))
 
     walk(value)
     return links
 
 
-def _html_fragment(site: Site, html: str, line: int) -> list[Link]:
+def _html_fragment(site: Published, html: str, line: int) -> list[LinkAt]:
     """The links of HTML held inside another file (a feed entry's content)."""
     inner = _Html(site, line - 1)
     inner.feed(html)
@@ -206,8 +206,8 @@ def _html_fragment(site: Site, html: str, line: int) -> list[Link]:
     return inner.links
 
 
-def _xml(site: Site, text: str) -> list[Link]:
-    links: list[Link] = []
+def _xml(site: Published, text: str) -> list[LinkAt]:
+    links: list[LinkAt] = []
     parser = expat.ParserCreate()
     stack: list[tuple[str, bool, int, list[str]]] = []  # (name, holds html, line, text)
 
@@ -215,7 +215,7 @@ def _xml(site: Site, text: str) -> list[Link]:
         line = parser.CurrentLineNumber
         for attr in ("href", "src"):
             if attr in attrs:
-                links.append(Link(line, attrs[attr]))
+                links.append(LinkAt(line, attrs[attr]))
         local = name.rsplit(":", 1)[-1]
         stack.append((local, local in HTML_FIELDS and attrs.get("type") in ("html", "xhtml", None), line, []))
 
@@ -224,7 +224,7 @@ def _xml(site: Site, text: str) -> list[Link]:
         content = "".join(parts).strip()
         if local in XML_ADDRESSES and content:
             if _is_site_address(site, content) or content.startswith("/"):
-                links.append(Link(line, content))
+                links.append(LinkAt(line, content))
         elif holds_html and "<" in content:
             links.extend(_html_fragment(site, content, line))
 
@@ -236,17 +236,17 @@ def _xml(site: Site, text: str) -> list[Link]:
     try:
         parser.Parse(text, True)
     except expat.ExpatError as err:
-        return [Link(err.lineno, f"(unreadable XML: {err})")]
+        return [LinkAt(err.lineno, f"(unreadable XML: {err})")]
     return links
 
 
 class _Html(HTMLParser):
     """The links and ids of one HTML page."""
 
-    def __init__(self, site: Site, line_offset: int = 0):
+    def __init__(self, site: Published, line_offset: int = 0):
         super().__init__(convert_charrefs=True)
         self.site, self.first_line = site, line_offset
-        self.links: list[Link] = []
+        self.links: list[LinkAt] = []
         self.ids: set[str] = set()
         self._script: tuple[str, int] | None = None  # (type, line) of the script being read
         self._text: list[str] = []
@@ -254,7 +254,7 @@ class _Html(HTMLParser):
     def add(self, url: str) -> None:
         url = url.strip()
         if url:
-            self.links.append(Link(self.getpos()[0] + self.first_line, url))
+            self.links.append(LinkAt(self.getpos()[0] + self.first_line, url))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name: value or "" for name, value in attrs}
@@ -291,11 +291,11 @@ class _Html(HTMLParser):
             try:
                 found = json.loads(text)
             except ValueError:
-                self.links.append(Link(line, "(unreadable JSON in a script element)"))
+                self.links.append(LinkAt(line, "(unreadable JSON in a script element)"))
                 return
-            self.links += [Link(line + link.line - 1, link.url) for link in _json(self.site, found, text)]
+            self.links += [LinkAt(line + link.line - 1, link.url) for link in _json(self.site, found, text)]
         else:
-            self.links += [Link(line + _line(text, m.start()) - 1, m[1]) for m in IMPORTS.finditer(text)]
+            self.links += [LinkAt(line + _line(text, m.start()) - 1, m[1]) for m in IMPORTS.finditer(text)]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -101,6 +101,6 @@ class Snapshot:
             if self._pages is None:
                 self._pages = {}
                 for page in plan(self.site):
-                    for url in outputs(page) if page.template != SITE_FILES else (SITE_FILES,):
+                    for url in outputs(page) or (page.url,):
                         self._pages[url] = page
             return self._pages

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import MutableMapping
+from collections.abc import MutableMapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from html import escape
@@ -21,10 +21,12 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.rules_block import StateBlock, reference, table
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
 from mdit_py_plugins.footnote import footnote_plugin
 
 from . import images, limits, urls
@@ -439,7 +441,7 @@ def _image(src: str, env: MutableMapping[str, Any], line: int) -> images.ImageSe
     return image
 
 
-def _render_image(self, tokens, i, options, env) -> str:
+def _render_image(self: RendererHTML, tokens: Sequence[Token], i: int, options: OptionsDict, env: EnvType) -> str:
     token = tokens[i]
     alt = self.renderInlineAsText(token.children or [], options, env)
     image = token.meta.get("image")
@@ -528,7 +530,7 @@ def _add_line(parts: list[str], words: str) -> None:
         parts.append(words)
 
 
-def _words(token) -> str:
+def _words(token: Token) -> str:
     if token.type in ("text", "code_inline", "html_inline", "image"):
         return token.content
     if token.type == "softbreak":

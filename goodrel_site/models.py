@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
@@ -75,7 +75,7 @@ Number = Annotated[int, Field(ge=-limits.NUMBER_MAX, le=limits.NUMBER_MAX)] | fl
 # Lists hold at most limits.LIST_ITEMS items ("Some": at least one).
 _LIST = Field(min_length=0, max_length=limits.LIST_ITEMS)
 _SOME = Field(min_length=1, max_length=limits.LIST_ITEMS)
-Keys = Annotated[list[Key], _LIST]
+KeyList = Annotated[list[Key], _LIST]
 SomeKeys = Annotated[list[Key], _SOME]
 Texts = Annotated[list[Text], _LIST]
 SomeTexts = Annotated[list[Text], _SOME]
@@ -188,9 +188,11 @@ class StoryMeta(Dated):
         None, description="the date of the last real change; left out, the last commit's date is used"
     )
     categories: SomeKeys = Field(description="at least one kind of work, by its key in site.yaml")
-    approaches: Keys = Field([], description="how the work was done, by keys in site.yaml")
-    divides: Keys = Field([], description="the differences between people that the work bridged, by keys in site.yaml")
-    themes: Keys = Field([], description="wider factors the story touches, by keys in site.yaml")
+    approaches: KeyList = Field([], description="how the work was done, by keys in site.yaml")
+    divides: KeyList = Field(
+        [], description="the differences between people that the work bridged, by keys in site.yaml"
+    )
+    themes: KeyList = Field([], description="wider factors the story touches, by keys in site.yaml")
     place: Text | None = Field(None, description="a town, village or district; never a street address")
     organisations: Texts = Field(
         [], description="the organisations involved, spelt the same way every time; each gets a page"
@@ -348,17 +350,17 @@ class Entry:
         self.kind, self.path, self.slug, self.url = kind, path, slug, url
         self.meta, self.body, self.body_line, self.lines = meta, body, body_line, lines
 
-    def __getattr__(self, name: str):
+    def __getattr__(self, name: str) -> Any:
         return getattr(self.meta, name)
 
-    def __getstate__(self):
+    def __getstate__(self) -> tuple[Any, ...]:
         return tuple(getattr(self, name) for name in self.__slots__)
 
-    def __setstate__(self, state) -> None:
+    def __setstate__(self, state: tuple[Any, ...]) -> None:
         for name, value in zip(self.__slots__, state, strict=True):
             object.__setattr__(self, name, value)
 
-    def line(self, *key) -> int:
+    def line(self, *key: str | int) -> int:
         """The file line of a front-matter key."""
         return line_of(self.lines, key)
 

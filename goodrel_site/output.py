@@ -53,8 +53,21 @@ _NAMED = 5  # files a refusal names, of those it found
 def check_out_dir(site: Path, out: Path) -> None:
     """Refuse an output folder that is, holds, or lies inside the site's sources (links
     followed: a theme may be a symlink) or its cache, or that holds anything but an
-    earlier build and the files it carries over (CARRIED)."""
+    earlier build and the files it carries over (CARRIED). An --out that is a link, or
+    inside the site but led out of it by a link, is refused: the build never writes
+    through a link (a contributor may commit one where the output goes)."""
+    given = Path(os.path.abspath(out))
+    if given.is_symlink():
+        raise UsageError(
+            f"--out {given} is a link (to {os.readlink(given)}): the build never writes through a link; "
+            "delete the link, or give the folder it leads to as --out"
+        )
     site, out = site.resolve(), out.resolve()
+    if given.is_relative_to(site) and not out.is_relative_to(site):
+        raise UsageError(
+            f"--out {given} lies in the site but a link on its way leads to {out}: the build never writes "
+            "through a link; delete the link, or give the folder it leads to as --out"
+        )
     sources = [(site / name).resolve() for name in (*CONTENT_FOLDERS, "theme", "site.yaml")]
     if out == site or site.is_relative_to(out):
         raise UsageError(f"--out {out} would replace the site itself; choose a folder such as {site / 'public'}")
@@ -145,7 +158,10 @@ class Tree:
     def __init__(self, path: Path, reuse: bool):
         self.path = path
         self.folders: set[str] = {""}
-        self.held: dict[str, int] = listing(path, self.folders) if reuse else {}  # path -> inode
+        strays: list[str] = []
+        self.held: dict[str, int] = listing(path, self.folders, strays) if reuse else {}  # path -> inode
+        for stray in strays:  # (a link no build made, in an output committed as it was: never written through)
+            os.unlink(stray)
         self.made: set[str] = set()
         self.carried: set[str] = set()  # what it holds that no build made (CARRIED)
         self.published: dict[str, int] = {}  # every file, by inode, once swapped into place
@@ -206,9 +222,10 @@ class Tree:
                 os.rmdir(os.path.join(self.path, folder))
 
 
-def listing(path: Path, folders: set[str] | None = None) -> dict[str, int]:
+def listing(path: Path, folders: set[str] | None = None, strays: list[str] | None = None) -> dict[str, int]:
     """Every file under a folder, by relative path, with its inode (and, into `folders`,
-    every folder): one directory read per folder, no stat."""
+    every folder): one directory read per folder, no stat. With `strays`, what is neither
+    a regular file nor a folder (a link, a FIFO) goes there, by its path, instead."""
     found = {}
     todo = [(os.fspath(path), "")]
     while todo:
@@ -220,8 +237,10 @@ def listing(path: Path, folders: set[str] | None = None) -> dict[str, int]:
                     if folders is not None:
                         folders.add(name)
                     todo.append((entry.path, name + "/"))
-                else:
+                elif strays is None or entry.is_file(follow_symlinks=False):
                     found[name] = entry.inode()
+                else:
+                    strays.append(entry.path)
     return found
 
 
@@ -253,6 +272,8 @@ def output_tree(out: Path, reuse: bool) -> Iterator[Tree]:
     _clear_leftovers(out)
     spare = out.parent / f".{out.name}.goodrel-spare"
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-{os.getpid()}-", dir=out.parent))
+    if spare.is_symlink() or os.path.lexists(spare) and not spare.is_dir():
+        spare.unlink()  # (the link itself: a spare is a folder only a build makes)
     if reuse and (spare / MARKER).is_file():
         os.replace(spare, tmp)  # (tmp is empty: replaced)
     elif spare.exists():
@@ -295,7 +316,7 @@ def _clear_leftovers(out: Path) -> None:
     for old in out.parent.glob(f".{out.name}.*-*"):
         found = re.fullmatch(rf"\.{re.escape(out.name)}\.new-([0-9]+)-\w+", old.name)
         if found and not running(int(found[1])):
-            shutil.rmtree(old, ignore_errors=True)
+            old.unlink() if old.is_symlink() else shutil.rmtree(old, ignore_errors=True)
 
 
 def running(pid: int) -> bool:

@@ -9,7 +9,9 @@ and keys.py can tell whether it would come out the same without rendering it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import date
+from enum import Enum
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -20,19 +22,26 @@ from .models import Entry, Settings
 from .problems import Problem
 from .site import Organisation, Site, Term, newest_first
 
-CITATIONS = "cite"  # the "template" of a story's citation files, made in Python (cite.py) at
-# its URL + cite.FILES: the page's url is the story's followed by "cite"
-SITE_FILES = "site files"  # likewise: the JSON feed, robots.txt, the open data, the web editor…
-# (their addresses, and every other the build takes besides its pages: addresses.py)
+SITE_FILES = "(site files)"  # the "URL" of the page that makes the files made from the whole site
 FEATURED = 3  # stories featured on the home page, at most
 LATEST = 6  # latest stories on the home page (besides the featured ones)
 
 
+class Made(Enum):
+    """What makes a page's files, and so which files it gives (`outputs`)."""
+
+    TEMPLATE = "its theme template"  # one file, at the page's URL
+    CITATIONS = "cite.py"  # a story's citation files, at its URL + each of cite.FORMATS
+    SITE_FILES = "the site's files"  # the JSON feed, robots.txt, the open data, the web
+    # editor… (their addresses, and every other the build takes besides pages: addresses.py)
+
+
 class Page(NamedTuple):  # (a tuple: sites have tens of thousands of pages)
-    url: str
-    template: str  # a theme template, or CITATIONS or SITE_FILES
+    url: str  # (a page made in Python: the key it is stored under)
+    template: str | None  # the theme template that renders it; None for a page made in Python
     source: str  # the file that makes this page (site.yaml for the site's own pages)
     context: dict[str, Any]
+    made: Made = Made.TEMPLATE
 
 
 class Link(NamedTuple):
@@ -134,7 +143,13 @@ def plan(site: Site) -> list[Page]:
         pages.append(item(site, entry))
         if entry.kind == "story":
             pages.append(
-                Page(entry.url + "cite", CITATIONS, entry.path, {"entry": entry, "original": original(site, entry)})
+                Page(
+                    entry.url + "cite",
+                    None,
+                    entry.path,
+                    {"entry": entry, "original": original(site, entry)},
+                    Made.CITATIONS,
+                )
             )
         for alias in entry.aliases:
             pages.append(
@@ -208,7 +223,7 @@ def plan(site: Site) -> list[Page]:
     ]
     pages += [
         _page(site, "/sitemap.xml", "sitemap.xml", pages=sitemap_urls(pages, last_change(site.entries))),
-        Page("(site files)", SITE_FILES, SETTINGS, {"site": site}),
+        Page(SITE_FILES, None, SETTINGS, {"site": site}, Made.SITE_FILES),
     ]
     return pages
 
@@ -241,7 +256,7 @@ def _feed(site: Site, feed: Feed, page_url: str, items: tuple[Entry, ...]) -> Pa
     )
 
 
-def last_change(items) -> date | None:
+def last_change(items: Iterable[Entry | Listed]) -> date | None:
     """The newest date among stories and events (a Listed counts by its entry)."""
     return max((day for day in map(_changed, items) if day is not None), default=None)
 
@@ -259,9 +274,9 @@ def _day(entry: Entry) -> date | None:
 
 def outputs(page: Page) -> tuple[str, ...]:
     """The URLs of the files a page gives (the site's own files: addresses.py)."""
-    if page.template == CITATIONS:
+    if page.made is Made.CITATIONS:
         return tuple(page.context["entry"].url + name for name in cite.FORMATS)
-    return () if page.template == SITE_FILES else (page.url,)
+    return () if page.made is Made.SITE_FILES else (page.url,)
 
 
 def clashes(site: Site, pages: list[Page]) -> list[Problem]:
@@ -290,7 +305,7 @@ def sitemap_urls(pages: list[Page], site_changed: date | None) -> list[tuple[str
     return sorted(
         (p.url, _lastmod(p, site_changed))
         for p in pages
-        if p.url.endswith("/") and p.template.endswith(".html") and p.template != "alias.html"
+        if p.url.endswith("/") and p.template and p.template.endswith(".html") and p.template != "alias.html"
     )
 
 
@@ -305,7 +320,7 @@ def _lastmod(page: Page, site_changed: date | None) -> date | None:
     return last_change(_items(shown)) or site_changed
 
 
-def _items(value: Any):
+def _items(value: Any) -> Iterator[Entry | Listed]:
     """The stories and events in a page's context."""
     if isinstance(value, (Entry, Listed)):
         yield value

@@ -55,7 +55,9 @@ class ContentError(Exception):
                 )
         super().__init__("\n".join(map(str, self.problems)))
 
-    def __reduce__(self):  # (raised in a worker process, it is pickled back whole)
+    def __reduce__(
+        self,
+    ) -> tuple[type[ContentError], tuple[list[Problem]]]:  # (raised in a worker process, it is pickled back whole)
         return ContentError, (self.problems,)
 
 
@@ -67,7 +69,7 @@ class ImageError(Exception):
     """A picture that cannot be used (images.py); the message completes "the image
     'x.jpg' …" or, for a picture read by path, follows the path."""
 
-    def __init__(self, source, message: str):
+    def __init__(self, source: str | Path, message: str):
         self.source, self.message = source, message
         super().__init__(f"{source}: {message}")
 
@@ -92,7 +94,7 @@ def environment_error(err: OSError, site: Path) -> str:
     return f"{where}{hint}. The previous output, if any, is as it was."
 
 
-def shown(path, site: Path) -> str:
+def shown(path: str | Path, site: Path) -> str:
     """A path as the site names it, when it is inside the site."""
     try:
         return Path(os.path.abspath(path)).relative_to(site.resolve()).as_posix()

@@ -310,11 +310,11 @@ class Renderer:
 
     def render(self, page: plan.Page) -> Output:
         context = page.context
-        if page.template == plan.CITATIONS:
+        if page.made is plan.Made.CITATIONS:
             source = cite.source(self.settings, self.now, context["entry"], context["original"])
             url = context["entry"].url
             return Output(tuple((url + name, make(source)) for name, make in cite.FORMATS.items()), [], [], ())
-        if page.template == plan.SITE_FILES:
+        if page.made is plan.Made.SITE_FILES:
             site = context["site"]
             reads: list[tuple] = []
             shared, problems = network.files(site, functools.partial(self.shared_html, reads=reads), self.texts)
@@ -326,6 +326,7 @@ class Renderer:
                 **cms.files(site, self),
             }
             return Output(tuple(made.items()), problems, [], tuple(reads))
+        assert page.template is not None  # (every page not made in Python has its template)
         body = None
         if page.template in BODIES:
             entry = context["entry"]
@@ -434,7 +435,7 @@ def _unfolded(function: Callable[[str], str]) -> Callable:
     the template's context is never computed ahead)."""
 
     @jinja2.pass_context
-    def filter(context, value: str) -> str:
+    def filter(context: jinja2.runtime.Context, value: str) -> str:
         return function(value)
 
     return filter
@@ -474,7 +475,7 @@ def lang_dir(lang: str) -> str:
 # -- writing every page, shared among worker processes -------------------------------
 
 
-class Made(NamedTuple):
+class Written(NamedTuple):
     """A page rendered and written: its record for the store, the pictures its text
     shows, and its item's text as plain text (or None)."""
 
@@ -491,7 +492,7 @@ def write(
     store: Store | None,
     jobs: int,
     done: Callable[[int, int], None],
-) -> list[Made]:
+) -> list[Written]:
     """Render each (page, key) and write its files into `tree` (keeping them in the
     store), in the order given, telling `done` how many are made so far. The result
     does not depend on `jobs`."""
@@ -512,14 +513,14 @@ def _gathered(parts: Iterable[list], total: int, done: Callable[[int, int], None
     return made
 
 
-def _write(renderer: Renderer, pages: list[tuple[plan.Page, str]], tree: Tree, store: Store | None) -> list[Made]:
+def _write(renderer: Renderer, pages: list[tuple[plan.Page, str]], tree: Tree, store: Store | None) -> list[Written]:
     made = []
     for page, key in pages:
         output = renderer.render(page)
         names = tuple((url, _put(tree, store, url, text)) for url, text in output.files)
         problems = tuple((p.path, p.line, p.message, p.level) for p in output.problems)
         record = PageRecord(key, names, problems, tuple(str(i.source) for i in output.images), output.reads)
-        made.append(Made(page.url, record, output.images, output.text))
+        made.append(Written(page.url, record, output.images, output.text))
     return made
 
 
@@ -548,7 +549,7 @@ class WorkerFailure(OSError):
     exit status 2, the previous output kept)."""
 
 
-def _in_workers(work: Work, jobs: int, ranges: list[tuple[int, int]]) -> Generator[list[Made]]:
+def _in_workers(work: Work, jobs: int, ranges: list[tuple[int, int]]) -> Generator[list[Written]]:
     """What each range's pages made, in order, made by `jobs` forked workers; the
     workers are killed when this ends, however it ends."""
     context = multiprocessing.get_context("fork")
@@ -577,7 +578,7 @@ def _in_workers(work: Work, jobs: int, ranges: list[tuple[int, int]]) -> Generat
             worker.close()
 
 
-def _dispatch(workers: dict[Connection, BaseProcess], ranges: list[tuple[int, int]]) -> Iterator[list[Made]]:
+def _dispatch(workers: dict[Connection, BaseProcess], ranges: list[tuple[int, int]]) -> Iterator[list[Written]]:
     """Each range to the next free worker; what each made, in the order of the ranges
     (and so the first error a page meets, as in one process: a template's, say)."""
     tasks = iter(enumerate(ranges))

@@ -319,7 +319,7 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "goodrel-preview"
     timeout = 60  # seconds a connection may sit idle (the event stream writes every 15)
 
-    def log_message(self, format: str, *args) -> None:  # quiet: the terminal is for builds
+    def log_message(self, format: str, *args: object) -> None:  # quiet: the terminal is for builds
         pass
 
     def do_HEAD(self) -> None:
@@ -450,7 +450,7 @@ def changes(root: Path, stop: threading.Event) -> Iterator[list[str]]:
     """Batches of changed paths (relative to the site root) under the watched folders,
     and site.yaml (polled: editors often save it by replacing the file)."""
 
-    def stamp():
+    def stamp() -> tuple[int, int, int] | None:
         try:
             info = (root / "site.yaml").stat()
             return info.st_mtime_ns, info.st_size, info.st_ino

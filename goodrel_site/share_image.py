@@ -72,7 +72,7 @@ def draw(title: str, description: str, address: str) -> Image.Image:
     return _finish(image)
 
 
-def _circles(circles) -> Image.Image:
+def _circles(circles: tuple[tuple[int, int, int, tuple[int, int, int], int], ...]) -> Image.Image:
     """The paper with translucent circles (x, y, radius, colour, alpha) on it."""
     size = (WIDTH * SCALE, HEIGHT * SCALE)
     image = Image.new("RGB", size, PAPER)

@@ -4,6 +4,7 @@ build date. Nothing after this stage decides who is public."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property, lru_cache
@@ -15,7 +16,7 @@ from .kinds import VOCABULARIES, Kind
 from .models import Entry, Settings
 from .records import digest
 from .slugs import slugify
-from .validate import Content
+from .validate import Content, visibility
 
 RELATED_COUNT = 3
 
@@ -127,21 +128,6 @@ def withheld_at(entries: list[Entry], shown: list[Entry]) -> frozenset[str]:
     return frozenset(digest(kind, url) for kind, url in addresses(entries) if url not in public)
 
 
-def visibility(entry: Entry, now: date) -> str:
-    """'public', or why the entry is withheld on this date."""
-    if entry.kind == "story" and entry.consent.status != "given":
-        return "consent " + entry.consent.status
-    if entry.status != "published":
-        return "draft"
-    publish_on = getattr(entry.meta, "publish_on", None)
-    unpublish_on = getattr(entry.meta, "unpublish_on", None)
-    if publish_on and publish_on > now:
-        return "embargoed"
-    if unpublish_on and unpublish_on <= now:
-        return "unpublished"
-    return "public"
-
-
 def newest_first(entry: Entry) -> tuple:
     return -entry.date.toordinal(), entry.slug
 
@@ -190,7 +176,7 @@ def build_site(content: Content, now: date, drafts: bool = False) -> Site:
     )
 
 
-def _terms(settings: Settings, stories, events) -> dict[str, tuple[Term, ...]]:
+def _terms(settings: Settings, stories: Iterable[Entry], events: Iterable[Entry]) -> dict[str, tuple[Term, ...]]:
     tagged: dict[tuple[str, str], list[Entry]] = defaultdict(list)  # (vocab, key) -> stories
     tagged_events: dict[tuple[str, str], list[Entry]] = defaultdict(list)
     for entries, found in ((stories, tagged), (events, tagged_events)):
@@ -215,7 +201,7 @@ def _terms(settings: Settings, stories, events) -> dict[str, tuple[Term, ...]]:
     }
 
 
-def _organisations(stories, events) -> tuple[Organisation, ...]:
+def _organisations(stories: Iterable[Entry], events: Iterable[Entry]) -> tuple[Organisation, ...]:
     names: dict[str, str] = {}
     org_stories: dict[str, list[Entry]] = defaultdict(list)
     org_events: dict[str, list[Entry]] = defaultdict(list)
@@ -237,7 +223,7 @@ def _organisations(stories, events) -> tuple[Organisation, ...]:
     )
 
 
-def _versions(stories) -> list[list[Entry]]:
+def _versions(stories: Iterable[Entry]) -> list[list[Entry]]:
     """The public versions of each story: an original and its translations."""
     groups = defaultdict(list)
     for story in stories:
@@ -245,7 +231,7 @@ def _versions(stories) -> list[list[Entry]]:
     return list(groups.values())
 
 
-def _leads(stories, language: str) -> dict[str, Entry]:
+def _leads(stories: Iterable[Entry], language: str) -> dict[str, Entry]:
     """Each version's lead: the version that stands for the story where stories are
     listed and counted. The original when it is public, else the translation in the
     site's language, else the first by language."""
@@ -259,7 +245,7 @@ def _leads(stories, language: str) -> dict[str, Entry]:
     return leads
 
 
-def _translations(stories) -> dict[str, tuple[Entry, ...]]:
+def _translations(stories: Iterable[Entry]) -> dict[str, tuple[Entry, ...]]:
     """Each story's other language versions: the original and all its translations."""
     result = {}
     for group in _versions(stories):
@@ -273,7 +259,7 @@ def _translations(stories) -> dict[str, tuple[Entry, ...]]:
     return result
 
 
-def _related(stories, leads: dict[str, Entry]) -> dict[str, tuple[Entry, ...]]:
+def _related(stories: Iterable[Entry], leads: dict[str, Entry]) -> dict[str, tuple[Entry, ...]]:
     """Other stories (each by its lead) sharing the most vocabulary terms (a shared
     region counts one), newest first among equals: deterministic for a given content."""
     features = tuple(_features(s) for s in stories)

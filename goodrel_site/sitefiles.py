@@ -9,6 +9,7 @@ ever, or act on a device). A link that stays inside the site is followed.
 
     files(root, folder, suffix)   the regular files of a folder, and what was refused
     audit(root, folder)           what would be refused anywhere under a folder
+    leading_out(root, folder, paths) the links among `paths` that lead out of `folder`
     inspect(root, path)           the real path of one site file, or Refused
     read_bytes(root, path, limit) a site file's bytes, or Refused (also when too large)
     read_regular(real, limit)     the bytes of a path that `inspect` already gave
@@ -19,7 +20,7 @@ never outside the site; own_folder: the cache, holding no link at all):
     folder(root, path)            make a folder of the site; its real path, or Refused
     existing(root, path, limit)   the bytes a write would replace, or Refused (a link…)
     write(root, path, data, new)  write a regular file of the site, or Refused
-    own_folder(root, name)        the cache folder, Refused if a link is in it
+    own_folder(root, name)        the cache folder, any link in it removed
 
 Refused carries a Problem at line 0 (the file as a whole), printed `PATH: message`.
 
@@ -214,6 +215,34 @@ def audit(root: Path, folder: Path) -> list[Problem]:
     return files(root, folder, recursive=True)[1]
 
 
+def leading_out(root: Path, folder: Path, paths: list[Path], also: tuple[Path, ...] = ()) -> list[Problem]:
+    """A Problem for each link that takes one of `paths` (files found under `folder`)
+    out of `folder`'s real path (and of the folders `also`): the link itself is named,
+    once. For a folder whose files are published as they are (a theme's), where a link
+    to any other file of the checkout (notes, a key) would publish it."""
+    allowed = [os.path.realpath(folder), *(os.path.realpath(a) for a in also)]
+    found = set()
+    for path in paths:
+        if any(_inside(os.path.realpath(path), a) for a in allowed):
+            continue
+        step = Path(folder)
+        for part in Path(path).relative_to(folder).parts:  # (the first step that leads out)
+            step = step / part
+            real = os.path.realpath(step)
+            if not any(_inside(real, a) for a in allowed):
+                break
+        name = relative(root, folder)
+        found.add(
+            Problem(
+                relative(root, step),
+                0,
+                f"is a link to {relative(root, real)}, outside {name}/: its files are published as they are, "
+                f"so its links may lead only inside {name}/; put a copy of the file here instead of the link",
+            )
+        )
+    return sorted(found)
+
+
 def inspect_folder(root: Path, folder: Path) -> str:
     """The real path of a folder of the site; Refused if it leads outside the site or
     is not a folder; FileNotFoundError if it is not there."""
@@ -354,17 +383,17 @@ def _still_inside(root: Path, rel: str, dir_fd: int) -> None:
 
 def own_folder(root: Path, name: str) -> Path:
     """A folder directly in the site that only goodrel writes (its cache): made if
-    missing. Refused if it, or anything in it, is a link or a special file, which no
-    build makes (a link planted there would send the build's writes, or reads, outside
-    the site)."""
+    missing. A link or special file in it, or in its place, which no build makes (a
+    link planted there, or restored with a CI cache, would send the build's writes or
+    reads outside the site), is removed: the link itself, never what it leads to. So
+    nothing is written through it, and the next build is not stopped by it."""
     path = Path(root) / name
-    advice = f"which no build makes: delete the folder {name} (the next build makes it again)"
     try:
         os.mkdir(path)
     except FileExistsError:
-        found = os.lstat(path)
-        if not stat.S_ISDIR(found.st_mode):
-            raise _refuse(name, f"is {_kind(path, found)}, {advice}") from None
+        if not stat.S_ISDIR(os.lstat(path).st_mode):
+            os.unlink(path)
+            os.mkdir(path)
     todo = [path]
     while todo:
         try:
@@ -376,14 +405,7 @@ def own_folder(root: Path, name: str) -> Path:
                 todo.append(Path(entry.path))
             elif not entry.is_file(follow_symlinks=False):
                 try:
-                    found = os.lstat(entry.path)
+                    os.unlink(entry.path)
                 except FileNotFoundError:
-                    continue
-                raise _refuse(relative(root, entry.path), f"is {_kind(Path(entry.path), found)}, {advice}")
+                    pass
     return path
-
-
-def _kind(path: Path, found: os.stat_result) -> str:
-    if stat.S_ISLNK(found.st_mode):
-        return f"a link (to {os.readlink(path)})"
-    return _KINDS.get(stat.S_IFMT(found.st_mode), "not a regular file")

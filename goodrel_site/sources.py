@@ -107,7 +107,7 @@ class Sources:
             self._stored[i] = kept
 
 
-def _load(root: Path, path: Path, kind: str, sig) -> tuple[tuple | None, Problem | None]:
+def _load(root: Path, path: Path, kind: str, sig: tuple[int, ...] | None) -> tuple[tuple | None, Problem | None]:
     rel = path.relative_to(root).as_posix()
     try:
         source = load_source(root, path, kind)

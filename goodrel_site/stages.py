@@ -15,10 +15,11 @@ from pydantic import ValidationError
 
 from . import history, images, markdown, review, search
 from .keys import Keys
+from .kinds import KIND
 from .models import Settings
 from .options import Options, Result
 from .output import Tree, output_tree, relpath
-from .plan import SITE_FILES, Page, clashes, plan
+from .plan import Made, Page, clashes, plan
 from .problems import ContentError, Problem, UsageError
 from .progress import Silent
 from .records import FOLDER, file_digest
@@ -39,7 +40,9 @@ def load_site(
     sources: Sources | None = None,
     validated: Validated | None = None,
 ) -> tuple[Site, list[Problem]]:
-    content = validate(root, sources.load, validated) if sources else validate(root)
+    content = (
+        validate(root, sources.load, validated, now, drafts) if sources else validate(root, now=now, drafts=drafts)
+    )
     content = history.with_updated_dates(content, now)
     if base_url:
         try:
@@ -59,7 +62,7 @@ def check(root: Path, now: date) -> list[Problem]:
     theme = Theme(root)
     refused = theme.problems()
     try:
-        content = validate(root)
+        content = validate(root, now=now)
     except ContentError as err:
         return sorted([*refused, *err.problems])
     site = build_site(content, now)
@@ -139,8 +142,8 @@ def _pages(
     # The files made from the whole site come after the pages: the open data holds every
     # text in plain words, which the pages that show the texts have made on the way.
     shows = {page.url: page.context["entry"].body for page, _ in todo if page.template in BODIES}
-    site_files = [item for item in todo if item[0].template == SITE_FILES]
-    made = write(renderer, [item for item in todo if item[0].template != SITE_FILES], tree, store, jobs, progress.count)
+    site_files = [item for item in todo if item[0].made is Made.SITE_FILES]
+    made = write(renderer, [item for item in todo if item not in site_files], tree, store, jobs, progress.count)
     for one in made:
         if one.text is not None:
             renderer.texts.remember(shows[one.url], one.text)
@@ -162,7 +165,7 @@ def _index(
     `cache` (without one, in a folder of their own for this build alone)."""
     indexed = []
     for page in pages:
-        if page.template in ("story.html", "event.html"):
+        if page.made is Made.TEMPLATE and "entry" in page.context and KIND[page.context["entry"].kind].dated:
             rel = relpath(page.url)
             content = records[page.url].files[0][1] or file_digest((tree.path / rel).read_bytes())
             indexed.append(search.Indexed(rel, page.context["entry"].date, content))

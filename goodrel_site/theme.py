@@ -9,8 +9,9 @@ default template that includes or extends it gets the site's), a file in
 the default one it replaces: `{% extends "default:base.html" %}`.
 
 Every theme file is read as the site's own files are (sitefiles.py): a link out of the
-site, a FIFO or a device under theme/ is refused, by `check` and the build alike. The
-default theme's files are read the same way, within its own folder."""
+site, a FIFO or a device under theme/ is refused, by `check` and the build alike, and so
+is a link out of theme/ itself (its files are published as they are). The default
+theme's files are read the same way, within its own folder."""
 
 from __future__ import annotations
 
@@ -68,7 +69,14 @@ class Theme:
             return [err.problem]
         except FileNotFoundError:
             return []
-        return sitefiles.audit(self.root, own)
+        paths, refused = sitefiles.files(self.root, own, recursive=True)
+        return sorted([*refused, *self._leading_out(paths)])
+
+    def _leading_out(self, paths: list[Path]) -> list[Problem]:
+        """The site's theme files that a link takes out of its theme/ folder (or the
+        default theme's): each is published or run as it is, so a link to another file
+        of the checkout (notes, a deploy key) is refused."""
+        return sitefiles.leading_out(self.root, self.root / "theme", paths, (self.default,))
 
     def _files(self, part: str, suffix: str = "") -> dict[str, tuple[Path, Path]]:
         """Every file of a part of the theme (static, strings, templates) by its name in
@@ -77,7 +85,7 @@ class Theme:
         problems = []
         for folder, boundary in reversed(self.layers):
             paths, refused = sitefiles.files(boundary, folder / part, suffix, recursive=True)
-            problems += refused
+            problems += refused + (self._leading_out(paths) if boundary == self.root else [])
             for path in paths:
                 found[path.relative_to(folder / part).as_posix()] = path, boundary
         if problems:
@@ -114,6 +122,7 @@ class Theme:
         found: dict[str, dict[str, Any]] = {}
         for folder, boundary in reversed(self.layers):
             paths, problems = sitefiles.files(boundary, folder / "strings", ".yaml")
+            problems += self._leading_out(paths) if boundary == self.root else []
             if problems:
                 raise ContentError(problems)
             for path in paths:

@@ -25,7 +25,7 @@ import os
 import re
 import shutil
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -119,7 +119,7 @@ def _bytes_digest(path: Path | None) -> str | None:
         return hashlib.file_digest(f, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
 
 
-def pictures(paths) -> dict[str, tuple | None]:
+def pictures(paths: Iterable[Path]) -> dict[str, tuple | None]:
     return {str(path): signature(path) for path in paths}
 
 

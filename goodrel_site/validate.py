@@ -7,6 +7,7 @@ import dataclasses
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -342,10 +343,14 @@ def validate(
     root: Path,
     loader: Callable[[Path], tuple[list[Source], list[Problem]]] = load_sources,
     validated: Validated | None = None,
+    now: date | None = None,
+    drafts: bool = False,
 ) -> Content:
     """Load and validate everything; raise ContentError listing every error found.
     `loader` reads the content files (the build cache passes one that reuses what it
-    read before)."""
+    read before). `now` is the build date (today if not given) and `drafts` whether
+    drafts are shown: what is withheld then is told of, never stopped at
+    (_withdrawal_wins)."""
     settings = load_settings(root)
     sources, problems = loader(root)
     problems = [*problems, *content_problems(root)]
@@ -357,22 +362,54 @@ def validate(
         problems += found
         if entry:
             entries.append(entry)
-    problems = _withdrawal_wins([*problems, *_cross_file_problems(root, entries)], entries)
+    problems = _withdrawal_wins([*problems, *_cross_file_problems(root, entries)], entries, now, drafts)
     errors = [p for p in problems if p.level == "error"]
     if errors:
         raise ContentError(errors)
     return Content(root, settings, tuple(entries), tuple(sorted(problems)))
 
 
-def _withdrawal_wins(problems: list[Problem], entries: list[Entry]) -> list[Problem]:
-    """A withdrawal always wins: what is wrong in a story whose consent is withdrawn (an
-    event it names since deleted, a term since removed from site.yaml) must not stop the
-    build that takes it down, so its errors are told as warnings. (A file that cannot be
-    read or parsed says nothing of its consent, and stays an error.)"""
-    withdrawn = {e.path for e in entries if e.kind == "story" and e.consent.status == "withdrawn"}
+def visibility(entry: Entry, now: date) -> str:
+    """'public', or why the entry is withheld on this date."""
+    if entry.kind == "story" and entry.consent.status != "given":
+        return "consent " + entry.consent.status
+    if entry.status != "published":
+        return "draft"
+    publish_on = getattr(entry.meta, "publish_on", None)
+    unpublish_on = getattr(entry.meta, "unpublish_on", None)
+    if publish_on and publish_on > now:
+        return "embargoed"
+    if unpublish_on and unpublish_on <= now:
+        return "unpublished"
+    return "public"
+
+
+# Why an item is withheld, as its errors-made-warnings say; only these win over its
+# errors ('consent pending' on a published story is itself an error). A preview that
+# shows drafts (--drafts) shows drafts and embargoed items, so their errors stay errors.
+_WITHHELD = {
+    "consent withdrawn": "withdrawn",
+    "unpublished": "unpublished",
+    "embargoed": "embargoed",
+    "draft": "a draft",
+}
+_SHOWN_WITH_DRAFTS = {"embargoed", "draft"}
+
+
+def _withdrawal_wins(problems: list[Problem], entries: list[Entry], now: date | None, drafts: bool) -> list[Problem]:
+    """A withdrawal always wins: what is wrong in an item withheld on the build date (its
+    consent withdrawn, its unpublish_on passed or publish_on to come, a draft), such as
+    an event it names since deleted or a term since removed from site.yaml, must not
+    stop the build that takes it down, so its errors are told as warnings. (A file that
+    cannot be read or parsed says nothing of its consent, and stays an error.)"""
+    why = {}
+    for e in entries:
+        seen = visibility(e, now or date.today())
+        if seen in _WITHHELD and not (drafts and seen in _SHOWN_WITH_DRAFTS):
+            why[e.path] = f"the {e.kind} is {_WITHHELD[seen]}"
     return [
-        dataclasses.replace(p, level="warning", message=f"{p.message} (the story is withdrawn: the build goes on)")
-        if p.level == "error" and p.path in withdrawn
+        dataclasses.replace(p, level="warning", message=f"{p.message} ({why[p.path]}: the build goes on)")
+        if p.level == "error" and p.path in why
         else p
         for p in problems
     ]

@@ -25,7 +25,7 @@ from ..models import (
     ExternalUrl,
     IsoDate,
     Key,
-    Keys,
+    KeyList,
     Lang,
     Licence,
     Model,
@@ -120,9 +120,9 @@ class Story(Model):
     lang: Lang
     translation_of: Slug | None
     categories: SomeKeys
-    approaches: Keys
-    divides: Keys
-    themes: Keys
+    approaches: KeyList
+    divides: KeyList
+    themes: KeyList
     region: Key
     place: Text | None
     organisations: Texts
