@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from . import blanks
+from . import areas, blanks
 from .kinds import KIND, KINDS, VOCABULARIES, Kind
 from .models import META, URL_PATH_PATTERN, Settings, descriptions
 from .site import Site
@@ -148,6 +148,8 @@ def _widget(
         if option.get("type") == "array":
             select.update(multiple=True, min=option.get("minItems", 0))
         return select
+    if path == ("area",):  # one of the engine's areas (areas.py)
+        return {"widget": "select", "options": [{"label": a.name, "value": a.key} for a in areas.areas().values()]}
     if name in RELATIONS:
         return {
             "widget": "relation",

@@ -80,6 +80,32 @@ COMMON_START = (
     Field("summary", STRING, "One or two sentences of plain text saying what the item is about."),
 )
 
+EVIDENCE = Field(
+    "evidence",
+    {"type": "string", "enum": ["self-reported", "observed", "evaluated"]},
+    "How the result is known: self-reported, observed or evaluated.",
+    nullable=True,
+)
+NUMBER_OR_TEXT = {"type": ["number", "string"]}
+OUTCOMES_FIELD = Field(
+    "outcomes",
+    {"type": "array", "items": {"type": "object"}},
+    "Measured results (also one row each in outcomes.csv). In the CSV, the whole list as JSON text.",
+    parts=(
+        Field("indicator", STRING, "What was measured."),
+        Field("measure", SLUG, "The shared measure of change it reports.", nullable=True, vocabulary="measures"),
+        Field("value", NUMBER_OR_TEXT, "The result."),
+        Field("unit", STRING, "Unit of the value and baseline.", nullable=True),
+        Field("baseline", NUMBER_OR_TEXT, "The value before the work began.", nullable=True),
+        EVIDENCE,
+    ),
+)
+GSS_CODE = {"type": "string", "pattern": r"^[EW][0-9]{8}$"}
+AREA = (
+    Field("area", SLUG, "Local authority district where the work took place, by its key (see /areas/).", nullable=True),
+    Field("area_code", GSS_CODE, "The ONS (GSS) code of that district, e.g. E08000004.", nullable=True),
+)
+
 STORY = COMMON_START + (
     Field("date", DATE, "Date the story was first published."),
     Field("updated", DATE, "Date of the last substantial change.", nullable=True),
@@ -94,6 +120,7 @@ STORY = COMMON_START + (
     _vocab_list("divides", "divides", "Divides the work bridged."),
     _vocab_list("themes", "themes", "Factors from the report that the story bears on."),
     Field("region", {"type": "string"}, "Region of England where the work took place.", vocabulary="regions"),
+    *AREA,
     Field("place", STRING, "Town or district (never an address).", nullable=True),
     Field("organisations", STRINGS, "Organisations involved, by name."),
     Field("event", SLUG, "Slug of the event at which the story was told.", nullable=True),
@@ -107,23 +134,7 @@ STORY = COMMON_START + (
             Field("attribution", STRING, "Who said them, as they agreed to be named.", nullable=True),
         ),
     ),
-    Field(
-        "outcomes",
-        {"type": "array", "items": {"type": "object"}},
-        "Measured results. In the CSV, the whole list as JSON text.",
-        parts=(
-            Field("indicator", STRING, "What was measured."),
-            Field("value", {"type": ["number", "string"]}, "The result."),
-            Field("unit", STRING, "Unit of the value and baseline.", nullable=True),
-            Field("baseline", {"type": ["number", "string"]}, "The value before the work began.", nullable=True),
-            Field(
-                "evidence",
-                {"type": "string", "enum": ["self-reported", "observed", "evaluated"]},
-                "How the result is known: self-reported, observed or evaluated.",
-                nullable=True,
-            ),
-        ),
-    ),
+    OUTCOMES_FIELD,
     Field(
         "contact",
         {"type": "object"},
@@ -150,20 +161,39 @@ EVENT = COMMON_START + (
     Field("end_date", DATE, "Last day, for an event of more than one day.", nullable=True),
     Field("lang", {"type": "string", "pattern": LANG_PATTERN}, "Language of the report, as a BCP 47 tag."),
     Field("region", {"type": "string"}, "Region of England where the event took place.", vocabulary="regions"),
+    *AREA,
     Field("place", STRING, "Town or city."),
     Field("hosts", STRINGS, "Organisations that hosted the event."),
     Field("attendees", COUNT, "Number of people who attended.", nullable=True),
     Field("organisations_represented", COUNT, "Number of organisations represented.", nullable=True),
     Field("sectors", STRINGS, "Sectors the participants came from."),
     Field("questions", STRINGS, "Questions the event discussed."),
+    OUTCOMES_FIELD,
     IMAGE,
     Field("stories", {"type": "array", "items": SLUG}, "Slugs of the public stories told at the event."),
     TEXT,
 )
 
-# Each dated kind's export is named for its folder (a kind with no fields here fails at import).
-DATASETS = {kind.folder: {"story": STORY, "event": EVENT}[kind.name] for kind in DATED}
-SINGULAR = {kind.folder: kind.name for kind in DATED}
+# Every outcome of a public story (each story once, by its lead version) or event, one
+# row each, with the item's area: the table researchers pool results from.
+OUTCOMES = (
+    Field("kind", {"type": "string", "enum": [kind.name for kind in DATED]}, "Whether a story or an event reports it."),
+    Field("slug", SLUG, "Slug of the story or event (in stories or events)."),
+    Field("n", {"type": "integer", "minimum": 1}, "Its place among the item's outcomes, from 1."),
+    Field("indicator", STRING, "What was measured, in the item's words."),
+    Field("measure", SLUG, "The shared measure of change it reports.", nullable=True, vocabulary="measures"),
+    Field("value", NUMBER_OR_TEXT, "The result."),
+    Field("baseline", NUMBER_OR_TEXT, "The value before the work began.", nullable=True),
+    Field("unit", STRING, "Unit of the value and baseline (a measure's own, when it names one).", nullable=True),
+    EVIDENCE,
+    *AREA,
+    Field("region", {"type": "string"}, "The item's region.", vocabulary="regions"),
+)
+# Each dated kind's export is named for its folder (a kind with no fields here fails at
+# import), and the outcomes have theirs.
+DATASETS = {**{kind.folder: {"story": STORY, "event": EVENT}[kind.name] for kind in DATED}, "outcomes": OUTCOMES}
+SINGULAR = {**{kind.folder: kind.name for kind in DATED}, "outcomes": "outcome"}
+PRIMARY_KEYS = {"outcomes": ["kind", "slug", "n"]}  # (every other table's: its slug)
 
 
 def schema(site: Site, dataset: str) -> dict[str, Any]:
@@ -193,8 +223,25 @@ def vocabularies_schema(site: Site) -> dict[str, Any]:
         "type": "object",
         "additionalProperties": False,
         "required": list(VOCABULARY),
-        "properties": {v: {"type": "array", "items": term} for v in VOCABULARY},
+        "properties": {v: {"type": "array", "items": MEASURE_TERM if v == "measures" else term} for v in VOCABULARY},
     }
+
+
+_MAYBE = {"anyOf": [STRING, {"type": "null"}]}
+MEASURE_TERM = {  # a shared measure of change (models.Measure)
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["key", "label", "description", "unit", "framework", "source", "licence"],
+    "properties": {
+        "key": SLUG,
+        "label": STRING,
+        "description": STRING,
+        "unit": {"type": "string", "enum": ["percent", "count", "score", "text"]},
+        "framework": _MAYBE,
+        "source": _MAYBE,
+        "licence": _MAYBE,
+    },
+}
 
 
 def csv_columns(fields: tuple[Field, ...]) -> list[str]:
@@ -239,7 +286,12 @@ def table_schema(site: Site, dataset: str, fmt: str) -> dict[str, Any]:
         for (source, name), target in REFERENCES.items()
         if source == dataset
     ]
-    return {"fields": fields, "primaryKey": ["slug"], "foreignKeys": links, "missingValues": [""] if csv else []}
+    return {
+        "fields": fields,
+        "primaryKey": PRIMARY_KEYS.get(dataset, ["slug"]),
+        "foreignKeys": links,
+        "missingValues": [""] if csv else [],
+    }
 
 
 def _table_field(name: str, f: Field, site: Site, csv: bool, in_object: bool = False) -> dict[str, Any]:
@@ -247,7 +299,9 @@ def _table_field(name: str, f: Field, site: Site, csv: bool, in_object: bool = F
     listed = kind == "array" and f.schema["items"].get("type") != "object"
     field: dict[str, Any] = {"name": name, "type": kind, "description": f.description}
     constraints: dict[str, Any] = {}
-    if f.schema.get("format") == "date":
+    if isinstance(kind, list):  # a number or some words
+        field["type"] = "any"
+    elif f.schema.get("format") == "date":
         field["type"] = "date"
     elif csv and listed:
         field.update(type="string", description=f"{f.description} Values joined with '{LIST_SEPARATOR}'.")

@@ -13,10 +13,11 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from . import markdown
+from . import areas, limits, markdown, measures, plan
 from .codebook import (
     DATASETS,
     LIST_SEPARATOR,
+    SINGULAR,
     csv_columns,
     resource_name,
     schema,
@@ -42,7 +43,9 @@ def record(site: Site, entry: Entry, text: Callable[[str], str] | None = None) -
     by default), in codebook order. Links to other items are kept only when those items are
     public."""
     meta = entry.meta.model_dump(mode="json")
+    area = areas.areas().get(entry.area or "")
     derived = {
+        "area_code": area.code if area else None,
         "slug": entry.slug,
         "url": site.absolute(entry.url),
         "lang": entry.lang or site.settings.language,
@@ -106,6 +109,8 @@ def files(site: Site, text: Callable[[str], str] | None, network: dict[str, str]
         result[f"/data/{dataset}.json"] = to_json(rows)
         result[f"/data/{dataset}.csv"] = to_csv(rows, csv_columns(DATASETS[dataset]))
         result[f"/data/{dataset}.schema.json"] = to_json(schema(site, dataset))
+    result.update(_outcomes_files(site))
+    result.update(area_files(site))
     result["/data/vocabularies.json"] = to_json(vocabularies(site))
     result["/data/vocabularies.schema.json"] = to_json(vocabularies_schema(site))
     result["/data/datapackage.json"] = to_json(datapackage(site, result))
@@ -124,8 +129,7 @@ def datapackage(site: Site, files: dict[str, str]) -> dict[str, Any]:
         else ""
     )
     resources: list[dict[str, Any]] = []
-    for kind in DATED:
-        dataset = kind.folder
+    for dataset, one in SINGULAR.items():
         for fmt, media in (("csv", "text/csv"), ("json", "application/json")):
             resources.append(
                 {
@@ -133,7 +137,7 @@ def datapackage(site: Site, files: dict[str, str]) -> dict[str, Any]:
                     "path": f"{dataset}.{fmt}",
                     "profile": "tabular-data-resource",
                     "title": f"{dataset.capitalize()} ({fmt.upper()})",
-                    "description": f"Every public {kind.name}, one {'row' if fmt == 'csv' else 'record'} each.",
+                    "description": f"Every public {one}, one {'row' if fmt == 'csv' else 'record'} each.",
                     "format": fmt,
                     "mediatype": media,
                     "encoding": "utf-8",
@@ -213,10 +217,95 @@ def _json_file(name: str, path: str, title: str, media: str, description: str | 
     }
 
 
-def vocabularies(site: Site) -> dict[str, list[dict[str, str]]]:
-    return {
+def vocabularies(site: Site) -> dict[str, list[dict[str, str | None]]]:
+    """Every vocabulary's terms; a measure with its unit, framework, source and licence."""
+    found: dict[str, list[dict[str, str | None]]] = {
         v: [{"key": t.key, "label": t.label, "description": t.description} for t in site.terms[v]] for v in VOCABULARY
     }
+    for term in found["measures"]:
+        measure = site.settings.measures[str(term["key"])]
+        term.update(unit=measure.unit, framework=measure.framework, source=measure.source, licence=measure.licence)
+    return found
+
+
+def outcome_rows(site: Site, entries: Iterable[Entry] | None = None) -> list[dict[str, Any]]:
+    """Every outcome of the public stories (each once, by its lead version) and events,
+    or of `entries`, one row each, in codebook order (codebook.OUTCOMES)."""
+    known = areas.areas()
+    rows = []
+    items = sorted((*site.listed, *site.events) if entries is None else entries, key=lambda e: (e.kind, e.slug))
+    for entry in items:
+        area = known.get(entry.area or "")
+        for n, outcome in enumerate(entry.outcomes, 1):
+            row = {
+                **outcome.model_dump(mode="json"),
+                "kind": entry.kind,
+                "slug": entry.slug,
+                "n": n,
+                "area": entry.area,
+                "area_code": area.code if area else None,
+                "region": entry.region,
+            }
+            rows.append({f.name: row[f.name] for f in DATASETS["outcomes"]})
+    return rows
+
+
+def _outcomes_files(site: Site) -> dict[str, str]:
+    rows = outcome_rows(site)
+    return {
+        "/data/outcomes.json": to_json(rows),
+        "/data/outcomes.csv": to_csv(rows, csv_columns(DATASETS["outcomes"])),
+        "/data/outcomes.schema.json": to_json(schema(site, "outcomes")),
+    }
+
+
+def area_files(site: Site) -> dict[str, str]:
+    """Each named area's brief as data (/data/areas/KEY.json and .csv): the area, its
+    stories, events and organisations, the measures reported there with their pooled
+    figures (withheld from too few items, as on its page), and its outcomes' rows."""
+    found = {}
+    pooled = measures.pooled(site)
+    for local in site.areas:
+        area = local.area
+        leads = site.once(local.stories)
+        rows = outcome_rows(site, (*leads, *local.events))
+        brief = {
+            "area": area.key,
+            "code": area.code,
+            "name": area.name,
+            "region": area.region,
+            "region_code": area.region_code,
+            "url": site.absolute(area.url),
+            "stories": [{"slug": s.slug, "title": s.title, "url": site.absolute(s.url)} for s in leads],
+            "events": [{"slug": e.slug, "title": e.title, "url": site.absolute(e.url)} for e in local.events],
+            "organisations": sorted(
+                {name for e in leads for name in e.organisations} | {n for e in local.events for n in e.hosts}
+            ),
+            "measures": [_area_measure(m) for m in plan.area_measures(pooled, area.key)],
+            "figures_from_at_least": limits.AREA_FIGURE_MIN_ITEMS,
+            "outcomes": rows,
+        }
+        found[f"/data/areas/{area.key}.json"] = to_json(brief)
+        found[f"/data/areas/{area.key}.csv"] = to_csv(rows, csv_columns(DATASETS["outcomes"]))
+    return found
+
+
+def _area_measure(found: plan.AreaMeasure) -> dict[str, Any]:
+    pooled = found.pooled
+    figures = None
+    if pooled is not None:
+        figures = [
+            {
+                "evidence": p.evidence,
+                "results": p.results,
+                "with_baseline": p.paired,
+                "mean_baseline": p.baseline,
+                "mean_value": p.value,
+                "mean_change": p.change,
+            }
+            for p in (*pooled.pools, pooled.total)
+        ]
+    return {"measure": found.key, "label": found.label, "unit": found.unit, "items": found.items, "figures": figures}
 
 
 def _dataset(entry: Entry) -> str:

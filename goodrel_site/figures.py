@@ -47,14 +47,14 @@ def charts(site: Site) -> tuple[Chart, ...]:
     result = []
     for vocab in VOCABULARY:
         result.append(
-            _chart(f"by_{vocab}", [(t.label, len(site.once(t.stories)), t.url, None) for t in site.terms[vocab]])
+            bars(f"by_{vocab}", [(t.label, len(site.once(t.stories)), t.url, None) for t in site.terms[vocab]])
         )
     years = Counter(s.date.year for s in site.listed)
     span = range(min(years), max(years) + 1) if years else range(0)
     # every year in the span, so a gap in the record shows as a gap
-    result.append(_chart("by_year", [(str(y), years[y], None, None) for y in span]))
+    result.append(bars("by_year", [(str(y), years[y], None, None) for y in span]))
     result.append(
-        _chart(
+        bars(
             "attendance_by_region",
             [
                 (t.label, sum(e.attendees or 0 for e in t.events), t.url, len(t.events))
@@ -77,7 +77,8 @@ def totals(site: Site) -> dict[str, int]:
     }
 
 
-def _chart(chart_id: str, rows: list[tuple[str, int, str | None, int | None]]) -> Chart:
+def bars(chart_id: str, rows: list[tuple[str, int, str | None, int | None]]) -> Chart:
+    """A chart of (label, value, link, second number) rows, bars scaled to the largest."""
     most = max((value for _, value, _, _ in rows), default=0) or 1
     scale = (WIDTH - VALUE_ROOM) / most
     return Chart(

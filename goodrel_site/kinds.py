@@ -16,11 +16,30 @@ class Vocabulary:
     name: str  # its key in site.yaml and its addresses' first segment
     field: str  # the front-matter field of stories and events that names its terms
     one: str  # one of its terms, in messages and as the search page's filter
+    # The list field whose items hold `field` (an outcome names its measure), or "".
+    # Such a vocabulary's pages are made by plan's own function for it, not as terms'.
+    within: str = ""
+
+    def named(self, meta: object) -> list[tuple[tuple[str | int, ...], str]]:
+        """Each key an item's front matter names, with the key path it is written at
+        (none if its kind has no such field)."""
+        if self.within:
+            items = getattr(meta, self.within, None) or ()
+            return [
+                ((self.within, i, self.field), key)
+                for i, item in enumerate(items)
+                if (key := getattr(item, self.field, None)) is not None
+            ]
+        value = getattr(meta, self.field, None)
+        if value is None:
+            return []
+        if isinstance(value, list):
+            return [((self.field, i), key) for i, key in enumerate(value)]
+        return [((self.field,), value)]
 
     def keys(self, meta: object) -> list[str]:
         """The keys an item's front matter names (none if its kind has no such field)."""
-        value = getattr(meta, self.field, None)
-        return [] if value is None else value if isinstance(value, list) else [value]
+        return [key for _, key in self.named(meta)]
 
 
 # Every vocabulary, in the order readers meet them (models.Settings has a field for each).
@@ -30,6 +49,7 @@ VOCABULARIES = (
     Vocabulary("divides", "divides", "divide"),
     Vocabulary("themes", "themes", "theme"),
     Vocabulary("regions", "region", "region"),
+    Vocabulary("measures", "measure", "measure", within="outcomes"),  # shared measures of change
 )
 VOCABULARY = {v.name: v for v in VOCABULARIES}  # by name, in the same order
 

@@ -10,7 +10,9 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 from . import chars, limits, urls
+from .addresses import DEVICE, device_name
 from .load import line_of
+from .slugs import slugify
 
 KEY_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LANG_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"  # BCP 47, e.g. en, ur, pt-BR
@@ -121,8 +123,13 @@ class Quote(Model):
 
 class Outcome(Model):
     indicator: Text = Field(description="what was counted or observed, e.g. young people taking part")
+    measure: Key | None = Field(
+        None, description="the shared measure it reports, by its key in site.yaml's measures (see /measures/)"
+    )
     value: Number | Text = Field(description="the number, or a few words")
-    unit: Text | None = Field(None, description="what the number counts, e.g. people or sessions")
+    unit: Text | None = Field(
+        None, description="what the number counts, e.g. people; with a measure, its unit (percent, count, score, text)"
+    )
     baseline: Number | Text | None = Field(None, description="the value before the work began, if known")
     evidence: Literal["self-reported", "observed", "evaluated"] | None = Field(
         None, description="how it is known: self-reported, observed or evaluated"
@@ -169,6 +176,12 @@ class Dated(Model):
     unpublish_on: IsoDate | None = Field(None, description="it is taken down on this date")
     slug: Slug | None = Field(None, description="the last part of its web address, if not the file name")
     region: Key = Field(description="one region, by its key in site.yaml")
+    area: Key | None = Field(
+        None, description="the local authority area, by its key in the engine's list, e.g. oldham (see /areas/)"
+    )
+    outcomes: Annotated[list[Outcome], _LIST] = Field(
+        [], description="what changed, and how you know; one item per change"
+    )
     image: Image | None = Field(None, description="one picture shown at the top of its page")
     lang: Lang | None = Field(None, description="the language it is written in, if not the site's (e.g. ur, pl)")
     aliases: UrlPaths = Field([], description="old addresses that should lead here, e.g. [/stories/old-name/]")
@@ -200,9 +213,6 @@ class StoryMeta(Dated):
     event: Slug | None = Field(None, description="the slug of the event where this story was told, e.g. oldham-2013")
     consent: Consent = Field(description="the storyteller's permission to publish; without it nothing is shown")
     quote: Quote | None = Field(None, description="a short quotation to feature beside the story")
-    outcomes: Annotated[list[Outcome], _LIST] = Field(
-        [], description="what changed, and how you know; one item per change"
-    )
     contact: Contact | None = Field(
         None, description="someone journalists may contact about the story, with their agreement"
     )
@@ -254,6 +264,22 @@ class Term(Model):
 
 Terms = dict[Key, Term]
 
+# What a measure's values are (docs/content-model.md): a percentage from 0 to 100, a
+# whole number of people or things, a number on the measure's own scale, or words.
+UNITS = ("percent", "count", "score", "text")
+
+
+class Measure(Term):
+    """A shared measure of change: outcomes that name it can be pooled (/measures/)."""
+
+    unit: Literal["percent", "count", "score", "text"]
+    source: ExternalUrl | None = None  # where the measure is published
+    framework: Text | None = None  # the public framework it is drawn from
+    licence: Text | None = None  # the terms its source is published under
+
+
+Measures = dict[Key, Measure]
+
 
 class Licence(Model):
     name: Text
@@ -270,6 +296,57 @@ class Cms(Model):
     auth_url: (
         Annotated[str, Field(pattern=r"^https://[^\s/]+(/[^\s]*)?$", max_length=limits.TEXT_CHARS), _CLEAN] | None
     ) = None  # sign-in service
+
+
+def _member_url(value: str) -> str:
+    """A member's address: a full https address ending in '/' (plain http only on this
+    computer, for trials); its feed is below it (network/fetch.py)."""
+    from .network.fetch import refusal
+
+    urls.external(value)
+    why = refusal(value)
+    if why or not value.endswith("/") or "?" in value or "#" in value:
+        raise ValueError(
+            (why or f"{value!r} is not a site's address")
+            + ": write the member site's address as it publishes it, ending in '/', e.g. https://member.example.org/"
+        )
+    return value
+
+
+MemberUrl = Annotated[str, Field(max_length=limits.TEXT_CHARS), _CLEAN, AfterValidator(_member_url)]
+
+
+def member_key(url: str) -> str:
+    """The key a member's addresses on the hub are made from: its host and path, slugged
+    (https://stories.example.org/oldham/ gives stories-example-org-oldham)."""
+    return slugify(url.split("://", 1)[-1]) or "member"
+
+
+class Member(Model):
+    url: MemberUrl = Field(description="the member site's address; its feed is at data/network.json below it")
+    key: Key | None = Field(None, description="its addresses on the hub, /network/KEY/, if not made from its url")
+
+    @property
+    def name(self) -> str:
+        return self.key or member_key(self.url)
+
+
+class Network(Model):
+    """A hub's members (docs/network.md): their stories are published beside its own."""
+
+    members: Annotated[list[Member], Field(min_length=1, max_length=limits.NETWORK_MEMBERS)]
+
+    @field_validator("members")
+    @classmethod
+    def _once_each(cls, value: list[Member]) -> list[Member]:
+        for kind, found in (("url", [m.url for m in value]), ("key", [m.name for m in value])):
+            twice = next((v for i, v in enumerate(found) if v in found[:i]), None)
+            if twice:
+                raise ValueError(f"two members have the {kind} {twice!r}: list each member once, each with its own key")
+        device = next((m.name for m in value if device_name(m.name)), None)
+        if device:  # (a member's page is /network/KEY/)
+            raise ValueError(f"the member key {device!r} is {DEVICE}: give the member another key")
+        return value
 
 
 class Settings(Model):
@@ -295,7 +372,9 @@ class Settings(Model):
     divides: Terms
     themes: Terms
     regions: Terms
+    measures: Measures = {}  # (a site without shared measures of change has none)
     cms: Cms | None = None
+    network: Network | None = None  # a hub: its members' stories beside its own
 
 
 Meta = StoryMeta | EventMeta | PageMeta
@@ -334,7 +413,7 @@ class Entry:
     """A validated content file: its front matter plus what the build derives from
     where it lives. Front-matter fields read as attributes (`story.title`)."""
 
-    __slots__ = ("kind", "path", "slug", "url", "meta", "body", "body_line", "lines")
+    __slots__ = ("kind", "path", "slug", "url", "meta", "body", "body_line", "lines", "member")
 
     def __init__(
         self,
@@ -346,9 +425,13 @@ class Entry:
         body: str,
         body_line: int,
         lines: dict,
+        member: Any = None,
     ):
         self.kind, self.path, self.slug, self.url = kind, path, slug, url
         self.meta, self.body, self.body_line, self.lines = meta, body, body_line, lines
+        # A story a network member shares (network/shared.Origin: then `body` is its
+        # html, sanitised); None for the site's own items.
+        self.member = member
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.meta, name)

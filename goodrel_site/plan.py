@@ -15,14 +15,15 @@ from enum import Enum
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from . import cite, codebook, feeds, figures, search
-from .addresses import FILES, SETTINGS, Claims, alias_url
+from . import cite, codebook, feeds, figures, limits, measures, search
+from .addresses import FILES, NETWORK, SETTINGS, Claims, alias_url
 from .kinds import VOCABULARY
 from .models import Entry, Settings
 from .problems import Problem
 from .site import Organisation, Site, Term, newest_first
 
 SITE_FILES = "(site files)"  # the "URL" of the page that makes the files made from the whole site
+SHARED = "shared.html"  # the page of a story a network member shares (network/shared.py)
 FEATURED = 3  # stories featured on the home page, at most
 LATEST = 6  # latest stories on the home page (besides the featured ones)
 
@@ -141,7 +142,7 @@ def plan(site: Site) -> list[Page]:
     )
     for entry in site.entries:
         pages.append(item(site, entry))
-        if entry.kind == "story":
+        if entry.kind == "story" and entry.member is None:  # (a shared story is cited at its member)
             pages.append(
                 Page(
                     entry.url + "cite",
@@ -177,6 +178,8 @@ def plan(site: Site) -> list[Page]:
             )
         )
         for term, tile in zip(site.terms[vocab], tiles, strict=True):
+            if VOCABULARY[vocab].within:
+                break  # (its terms' pages: _measure_pages)
             feed = Feed(term.url + "feed.xml", "term", term.label)
             pages += _paginated(
                 site,
@@ -188,6 +191,7 @@ def plan(site: Site) -> list[Page]:
                 feed=feed,
             )
             pages.append(_feed(site, feed, term.url, site.once(term.stories) + term.events))
+    pages += _measure_pages(site) + _area_pages(site)
     pages.append(
         _page(
             site,
@@ -203,7 +207,11 @@ def plan(site: Site) -> list[Page]:
             "/data/",
             "data.html",
             datasets=codebook.DATASETS,
-            counts={"stories": len(site.stories), "events": len(site.events)},
+            counts={
+                "stories": len(site.stories),
+                "events": len(site.events),
+                "outcomes": sum(len(e.outcomes) for e in (*site.listed, *site.events)),
+            },
         ),
     ]
     for org in site.organisations:
@@ -217,6 +225,7 @@ def plan(site: Site) -> list[Page]:
                 events=org.events,
             )
         )
+    pages += _network(site)
     pages += [
         _feed(site, Feed("/feed.xml", "site"), "/", site.listed),
         _feed(site, events_feed, "/events/", site.events),
@@ -349,7 +358,34 @@ def item(site: Site, entry: Entry) -> Page:
         )
     elif entry.kind == "event":
         context.update(stories=listed(site, site.once(site.event_stories.get(entry.url, ()))))
+    if entry.member is not None:
+        return _shared(site, entry, context)
     return Page(entry.url, f"{entry.kind}.html", entry.path, context)
+
+
+def _network(site: Site) -> list[Page]:
+    """A hub's pages of its members: /network/, and each member's own."""
+    if site.settings.network is None:
+        return []
+    tiles = tuple(member.tile for member in site.members)
+    pages = [_page(site, NETWORK, "network.html", members=tiles)]
+    for member in site.members:
+        pages.append(
+            _page(
+                site,
+                member.tile.url,
+                "member.html",
+                member=member.tile,
+                stories=listed(site, site.once(member.stories)),
+            )
+        )
+    return pages
+
+
+def _shared(site: Site, entry: Entry, context: dict[str, Any]) -> Page:
+    """A shared story's page: its member, and its original declared canonical."""
+    member = site.member_tiles[entry.member.key]
+    return Page(entry.url, SHARED, SETTINGS, {**context, "member": member, "canonical": entry.member.original})
 
 
 def original(site: Site, story: Entry) -> Entry | None:
@@ -373,6 +409,85 @@ def _home(site: Site) -> Page:
         totals=figures.totals(site),
         events=site.events[:3],
     )
+
+
+def _measure_pages(site: Site) -> list[Page]:
+    """Each shared measure's page (/measures/KEY/): what it is, where it is from, the
+    public stories and events that report it, and their results pooled. (/measures/
+    itself is the vocabulary's page.)"""
+    pages = []
+    for found in measures.pooled(site):
+        stories = tuple(dict.fromkeys(r.entry for r in found.results if r.entry.kind == "story"))
+        events = tuple(dict.fromkeys(r.entry for r in found.results if r.entry.kind == "event"))
+        pages.append(
+            _page(
+                site,
+                f"/measures/{found.measure}/",
+                "measure.html",
+                measure=found,
+                results=found.results,
+                stories=listed(site, stories),
+                events=events,
+            )
+        )
+    return pages
+
+
+class AreaMeasure(NamedTuple):
+    """A measure reported in an area: how many of its items report it, and its figures
+    pooled there (None when too few report it for a figure: limits.AREA_FIGURE_MIN_ITEMS)."""
+
+    key: str
+    label: str
+    unit: str
+    url: str
+    items: int
+    pooled: measures.Pooled | None
+
+
+def area_measures(pooled: tuple[measures.Pooled, ...], area: str) -> tuple[AreaMeasure, ...]:
+    """The measures the public items of an area report, in site.yaml's order."""
+    found = []
+    for each in pooled:
+        here = {r.entry.url for r in each.results if r.area and r.area.key == area}
+        if here:
+            url = f"/measures/{each.measure}/"
+            shown = measures.in_area(each, area)
+            found.append(AreaMeasure(each.measure, each.term.label, each.term.unit, url, len(here), shown))
+    return tuple(found)
+
+
+def _area_pages(site: Site) -> list[Page]:
+    """/areas/ and each named area's brief (/areas/KEY/): its stories, events,
+    organisations and measures, and its region, to print or download (/data/areas/)."""
+    regions = {t.key: t for t in site.terms["regions"]}
+    tiles = tuple(
+        (local.area, len(site.once(local.stories)), len(local.events), regions.get(local.area.region))
+        for local in site.areas
+    )
+    pages = [_page(site, "/areas/", "areas.html", areas=tiles, threshold=limits.AREA_FIGURE_MIN_ITEMS)]
+    involved: dict[str, list[Organisation]] = {}  # item url -> its organisations, in name order
+    for org in site.organisations:
+        for entry in (*org.stories, *org.events):
+            involved.setdefault(entry.url, []).append(org)
+    pooled = measures.pooled(site)
+    for local in site.areas:
+        orgs = {o.slug: o for e in (*local.stories, *local.events) for o in involved.get(e.url, ())}
+        pages.append(
+            _page(
+                site,
+                local.area.url,
+                "area.html",
+                area=local.area,
+                region=regions.get(local.area.region),
+                stories=listed(site, site.once(local.stories)),
+                events=local.events,
+                organisations=tuple(_org_tile(site, o) for o in sorted(orgs.values(), key=lambda o: o.name.casefold())),
+                measures=area_measures(pooled, local.area.key),
+                threshold=limits.AREA_FIGURE_MIN_ITEMS,
+            )
+        )
+    return pages
 
 
 def _tiles(site: Site, vocab: str) -> tuple[Tile, ...]:

@@ -30,7 +30,7 @@ from typing import Any, NamedTuple
 import jinja2
 from markupsafe import Markup
 
-from . import cite, cms, export, feeds, hosting, linked_data, markdown, plan, regionmap, search, sitefiles, urls
+from . import areas, cite, cms, export, feeds, hosting, linked_data, markdown, plan, regionmap, search, sitefiles, urls
 from .images import ImageSet
 from .kinds import VOCABULARY
 from .markdown import Links
@@ -46,7 +46,7 @@ from .theme import Theme
 from .validate import entry_image
 
 RTL_LANGUAGES = {"ar", "fa", "he", "ps", "sd", "ug", "ur", "yi", "dv", "ckb"}
-BODIES = {"story.html", "event.html", "page.html"}  # the templates that print their entry's text
+BODIES = {"story.html", "event.html", "page.html", plan.SHARED}  # the templates that print their entry's text
 SHARE_IMAGE = "share.png"  # the theme's picture for link previews of a page with none of its own
 
 
@@ -94,6 +94,9 @@ class Renderer:
         # Each text's plain form, for the open data: remembered from the pages that show
         # the texts, kept between builds in the cache (records.Memo).
         self.texts = Memo(cache / "texts" if cache else None, markdown.plain)
+        for member in site.members:  # (a shared story's body is its html; its member gives its text)
+            for story in member.stories:
+                self.texts.remember(story.body, story.member.text)
         self.prefix = url_prefix(site.settings) if prefix is None else prefix
         self.links = links(site, self.prefix)
         # The network feed's texts link with the site's full address (network/feed.py).
@@ -129,6 +132,7 @@ class Renderer:
             vocabularies=tuple(VOCABULARY),
             terms=terms,
             term=self.term,
+            area=areas.areas().get,  # an area by key (the engine's list: areas.py)
             organisation_url=organisation_url,
             strings_for=self.strings_for,
             lang_dir=lang_dir,
@@ -328,7 +332,10 @@ class Renderer:
             return Output(tuple(made.items()), problems, [], tuple(reads))
         assert page.template is not None  # (every page not made in Python has its template)
         body = None
-        if page.template in BODIES:
+        if page.template == plan.SHARED:  # (its html, sanitised when it was read: network/shared.py)
+            entry = context["entry"]
+            body = markdown.Rendered(entry.body, text=entry.member.text)
+        elif page.template in BODIES:
             entry = context["entry"]
             quote = None
             if entry.kind == "story" and entry.quote:

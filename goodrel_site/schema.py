@@ -13,7 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import blanks, sitefiles
+from . import areas, blanks, sitefiles
 from .kinds import VOCABULARIES
 from .models import META, Settings
 from .problems import Problem
@@ -31,13 +31,23 @@ def generate(kind: str, settings: Settings) -> dict[str, Any]:
     found = META[kind].model_json_schema()
     defs = found.get("$defs", {})
     for vocab in VOCABULARIES:
-        if vocab.field in found["properties"]:
+        if vocab.within in found["properties"]:  # a field of the list's items (an outcome's measure)
+            inner = defs[found["properties"][vocab.within]["items"]["$ref"].rsplit("/", 1)[1]]["properties"]
+            terms = {"type": "string", "enum": list(getattr(settings, vocab.name))}
+            inner[vocab.field] = {"anyOf": [terms, {"type": "null"}], "description": inner[vocab.field]["description"]}
+        elif vocab.field in found["properties"]:
             prop = found["properties"][vocab.field]
             terms = {"type": "string", "enum": list(getattr(settings, vocab.name))}
             if prop.get("type") == "array":
                 prop["items"] = terms
             else:
                 found["properties"][vocab.field] = {**terms, "description": prop["description"]}
+    if "area" in found["properties"]:  # one of the engine's areas (areas.py)
+        known = {"type": "string", "enum": list(areas.areas())}
+        found["properties"]["area"] = {
+            "anyOf": [known, {"type": "null"}],
+            "description": found["properties"]["area"]["description"],
+        }
     # Rules that pydantic checks in validators, said in schema terms too.
     if "Consent" in defs:
         defs["Consent"].update({"if": {"properties": {"status": {"const": "given"}}}, "then": {"required": ["date"]}})

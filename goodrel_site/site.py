@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import urls
 from .addresses import alias_url
+from .areas import Area, areas
 from .kinds import VOCABULARIES, Kind
 from .models import Entry, Settings
 from .records import digest
@@ -42,6 +43,15 @@ class Organisation:
 
 
 @dataclass(frozen=True)
+class Local:
+    """A local authority area with the public stories and events that name it."""
+
+    area: Area
+    stories: tuple[Entry, ...]
+    events: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
 class Site:
     root: Path
     settings: Settings
@@ -64,6 +74,9 @@ class Site:
     withheld: frozenset[str] = field(default=frozenset())  # source paths of items not shown
     # The addresses of the items not shown, as address_keys digests (see withheld_at).
     withheld_at: frozenset[str] = field(default=frozenset())
+    # A hub's members that could be read (network/shared.py), their stories among `stories`.
+    members: tuple = ()
+    areas: tuple[Local, ...] = ()  # the areas the shown items name, by key (see _areas)
 
     @property
     def entries(self) -> tuple[Entry, ...]:
@@ -84,6 +97,11 @@ class Site:
     def _rank(self) -> dict[str, int]:
         """Each lead's place among the listed stories (newest first)."""
         return {story.url: n for n, story in enumerate(self.listed)}
+
+    @cached_property
+    def member_tiles(self) -> dict:
+        """A hub's members as its pages show them, by key (network/shared.MemberTile)."""
+        return {member.tile.key: member.tile for member in self.members}
 
     def absolute(self, url: str) -> str:
         return absolute_url(self.settings, url)
@@ -129,10 +147,12 @@ def withheld_at(entries: list[Entry], shown: list[Entry]) -> frozenset[str]:
 
 
 def newest_first(entry: Entry) -> tuple:
-    return -entry.date.toordinal(), entry.slug
+    return -entry.date.toordinal(), entry.slug, entry.url  # (a member's story may have a local one's slug)
 
 
-def build_site(content: Content, now: date, drafts: bool = False) -> Site:
+def build_site(content: Content, now: date, drafts: bool = False, members: tuple = ()) -> Site:
+    """The Site of what is public on `now`; with `members`, a hub's (network/shared.py),
+    whose stories are listed beside its own (their members showed only public ones)."""
     shown_in_preview = {"draft", "embargoed", "consent pending"} if drafts else set()
     shown, previews, withheld, hidden = [], set(), set(), []
     for entry in content.entries:
@@ -144,7 +164,8 @@ def build_site(content: Content, now: date, drafts: bool = False) -> Site:
         else:
             withheld.add(entry.path)
             hidden.append(entry)
-    stories = tuple(sorted((e for e in shown if e.kind == "story"), key=newest_first))
+    shared = [story for member in members for story in member.stories]
+    stories = tuple(sorted([*(e for e in shown if e.kind == "story"), *shared], key=newest_first))
     events = tuple(sorted((e for e in shown if e.kind == "event"), key=newest_first))
     pages = tuple(sorted((e for e in shown if e.kind == "page"), key=lambda e: (e.nav is None, e.nav or 0, e.slug)))
     events_by_slug = {e.slug: e for e in events}
@@ -173,7 +194,20 @@ def build_site(content: Content, now: date, drafts: bool = False) -> Site:
         listed=tuple(s for s in stories if leads[s.url] is s),
         withheld=frozenset(withheld),
         withheld_at=withheld_at(hidden, shown),
+        members=tuple(members),
+        areas=_areas(stories, events),
     )
+
+
+def _areas(stories: Iterable[Entry], events: Iterable[Entry]) -> tuple[Local, ...]:
+    """Each area a shown story or event names, with those stories and events."""
+    named: dict[str, tuple[list[Entry], list[Entry]]] = defaultdict(lambda: ([], []))
+    for n, entries in enumerate((stories, events)):
+        for entry in entries:
+            if entry.area:
+                named[entry.area][n].append(entry)
+    known = areas()
+    return tuple(Local(known[key], tuple(s), tuple(e)) for key, (s, e) in sorted(named.items()))
 
 
 def _terms(settings: Settings, stories: Iterable[Entry], events: Iterable[Entry]) -> dict[str, tuple[Term, ...]]:
@@ -226,8 +260,8 @@ def _organisations(stories: Iterable[Entry], events: Iterable[Entry]) -> tuple[O
 def _versions(stories: Iterable[Entry]) -> list[list[Entry]]:
     """The public versions of each story: an original and its translations."""
     groups = defaultdict(list)
-    for story in stories:
-        groups[story.translation_of or story.slug].append(story)
+    for story in stories:  # (a member's story is a version only of its member's)
+        groups[story.member and story.member.key, story.translation_of or story.slug].append(story)
     return list(groups.values())
 
 

@@ -17,6 +17,8 @@ from . import history, images, markdown, review, search
 from .keys import Keys
 from .kinds import KIND
 from .models import Settings
+from .network import shared as network
+from .network.fetch import Fetched
 from .options import Options, Result
 from .output import Tree, output_tree, relpath
 from .plan import Made, Page, clashes, plan
@@ -39,7 +41,10 @@ def load_site(
     base_url: str | None = None,
     sources: Sources | None = None,
     validated: Validated | None = None,
+    feeds: dict[str, Fetched] | None = None,
 ) -> tuple[Site, list[Problem]]:
+    """The Site, and the notes on its content; `feeds`: a hub's members' feeds as
+    fetched (network/fetch.py; without them, a hub shows its own stories alone)."""
     content = (
         validate(root, sources.load, validated, now, drafts) if sources else validate(root, now=now, drafts=drafts)
     )
@@ -50,10 +55,11 @@ def load_site(
         except ValidationError:
             raise UsageError(f"--base-url {base_url!r} is not an address such as https://example.org/") from None
         content = dataclasses.replace(content, settings=settings)
-    site = build_site(content, now, drafts)
+    members, shared = network.read(content.settings, feeds or {}) if feeds is not None else ([], [])
+    site = build_site(content, now, drafts, tuple(members))
     if sources is not None:
         sources.keep(site.withheld)  # (none of a withheld item's files is kept)
-    return site, list(content.notes)
+    return site, [*content.notes, *shared]
 
 
 def check(root: Path, now: date) -> list[Problem]:
@@ -75,15 +81,17 @@ def check(root: Path, now: date) -> list[Problem]:
     return sorted(notes)
 
 
-def build_all(root: Path, options: Options, inputs: Inputs | None, progress: Silent) -> Result:
-    """Every stage; what the build reports."""
+def build_all(
+    root: Path, options: Options, inputs: Inputs | None, progress: Silent, feeds: dict[str, Fetched] | None = None
+) -> Result:
+    """Every stage; what the build reports. `feeds`: a hub's members' (fetch.fetch_all)."""
     clock = _Clock(progress)
     theme = Theme(root)
     refused = theme.problems()
     if refused:
         raise ContentError(refused)
     sources = Sources(root) if options.cache else None
-    site, notes = load_site(root, options.now, options.drafts, options.base_url, sources)
+    site, notes = load_site(root, options.now, options.drafts, options.base_url, sources, feeds=feeds or {})
     clock.lap("read and checked the content")
     pages = plan(site)
     found = clashes(site, pages)

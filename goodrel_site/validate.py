@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import addresses, blanks, images, limits, urls
+from . import addresses, areas, blanks, images, limits, urls
 from .kinds import KIND, VOCABULARIES, VOCABULARY
 from .load import KeyPath, LoadError, Source, line_of, load_yaml, read_text
 from .models import META, Entry, Settings, nested_model
@@ -226,18 +226,17 @@ def _entry(source: Source, settings: Settings) -> tuple[Entry | None, list[Probl
     problems = _placeholder_problems(source) if meta.status == "published" else []
     for vocab in VOCABULARIES:
         terms = getattr(settings, vocab.name)
-        many = isinstance(getattr(meta, vocab.field, None), list)
-        for i, term in enumerate(vocab.keys(meta)):
+        for key, term in vocab.named(meta):
             if term not in terms:
-                key = (vocab.field, i) if many else (vocab.field,)
                 problems.append(
                     Problem(
                         source.path,
                         source.line(*key),
-                        f"unknown {vocab.one} '{term}'; allowed: {', '.join(terms)} "
+                        f"unknown {vocab.one} '{term}'; {_nearest(term, terms)}allowed: {', '.join(terms) or 'none yet'} "
                         f"(a new term is added in site.yaml under '{vocab.name}')",
                     )
                 )
+    problems += _outcome_problems(source, meta, settings) + _area_problems(source, meta, settings)
     slug = meta.slug or Path(source.path).stem
     if meta.slug is None and slugify(slug) != slug:
         problems.append(
@@ -271,6 +270,79 @@ def _entry(source: Source, settings: Settings) -> tuple[Entry | None, list[Probl
         source.lines,
     )
     return entry, problems
+
+
+def _nearest(key: str, keys: Iterable[str]) -> str:
+    """'did you mean 'X'? ' for the key most like a mistyped one, or nothing."""
+    close = difflib.get_close_matches(key, list(keys), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'? " if close else ""
+
+
+def _outcome_problems(source: Source, meta: Any, settings: Settings) -> list[Problem]:
+    """An outcome that names a shared measure is in the measure's unit, and a number
+    where the unit counts (a percentage from 0 to 100, a count a whole number)."""
+    problems = []
+    for i, outcome in enumerate(getattr(meta, "outcomes", ())):
+        measure = settings.measures.get(outcome.measure) if outcome.measure else None
+        if measure is None:
+            continue  # (none named, or an unknown one, reported above)
+        if outcome.unit is not None and outcome.unit != measure.unit:
+            problems.append(
+                Problem(
+                    source.path,
+                    source.line("outcomes", i, "unit"),
+                    f"the measure '{outcome.measure}' is in {measure.unit}, not '{outcome.unit}': "
+                    f"write unit: {measure.unit}, or leave unit out",
+                )
+            )
+        for name in ("value", "baseline"):
+            why = unit_problem(measure.unit, getattr(outcome, name))
+            if why:
+                line = source.line("outcomes", i, name)
+                problems.append(Problem(source.path, line, f"{name} in item {i + 1} of 'outcomes' {why}"))
+    return problems
+
+
+def unit_problem(unit: str, value: object) -> str | None:
+    """Why a value cannot be in a measure's unit, or None (nothing to say of None)."""
+    if value is None or unit == "text":
+        return None
+    if not isinstance(value, (int, float)):
+        return f"is '{value}', but a measure in {unit} takes a number: write the number alone"
+    if unit == "percent" and not 0 <= value <= 100:
+        return f"is {value}, but a percentage is from 0 to 100"
+    if unit == "count" and (not isinstance(value, int) or value < 0):
+        return f"is {value}, but a count is a whole number, 0 or more"
+    return None
+
+
+def _area_problems(source: Source, meta: Any, settings: Settings) -> list[Problem]:
+    """An area from the engine's list, and, where the site's regions are ONS's (as the
+    bundled site's are), the region the area lies in."""
+    key = getattr(meta, "area", None)
+    if key is None:
+        return []
+    known = areas.areas()
+    area = known.get(key)
+    if area is None:
+        return [
+            Problem(
+                source.path,
+                source.line("area"),
+                f"unknown area '{key}'; {_nearest(key, known)}an area is a local authority district of "
+                "England or Wales, by its key in the list at /areas/ (e.g. oldham, bristol, cardiff)",
+            )
+        ]
+    if area.region in settings.regions and meta.region != area.region:
+        return [
+            Problem(
+                source.path,
+                source.line("region"),
+                f"{area.name} (area: {key}) is in the region '{area.region}', not '{meta.region}': "
+                f"write region: {area.region}",
+            )
+        ]
+    return []
 
 
 def _placeholder_problems(source: Source) -> list[Problem]:

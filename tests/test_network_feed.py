@@ -47,6 +47,8 @@ def shared(slug: str = "a-story", **changed) -> dict:
         "divides": [],
         "themes": [],
         "region": "north-west",
+        "area": None,
+        "area_code": None,
         "place": None,
         "organisations": [],
         "event": None,

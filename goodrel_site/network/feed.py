@@ -124,6 +124,8 @@ class Story(Model):
     divides: KeyList
     themes: KeyList
     region: Key
+    area: Key | None
+    area_code: Annotated[str, Field(pattern=codebook.GSS_CODE["pattern"])] | None
     place: Text | None
     organisations: Texts
     event: Slug | None
