@@ -286,3 +286,14 @@ def test_a_story_too_long_for_a_hub_is_left_out_with_a_warning(site: Path, capsy
     assert "stories/long.md:8: warning: not offered to the network: its html" in said, said
     assert [s["slug"] for s in json.loads((out / "data/network.json").read_text("utf-8"))["stories"]] == ["offered"]
     assert (out / "stories/long/index.html").exists()
+
+
+def test_a_feed_larger_than_a_hub_reads_is_said_so(site: Path, capsys, monkeypatch):
+    from goodrel_site import limits
+
+    offer(site, "stories/offered.md", "Offered story")
+    monkeypatch.setattr(limits, "NETWORK_FEED_BYTES", 1000)
+    built(site)
+    said = capsys.readouterr().err
+    assert "site.yaml:1: warning: the network feed (/data/network.json) is " in said, said
+    assert "more than the 1,000 a hub reads, so no hub will show any of its stories" in said

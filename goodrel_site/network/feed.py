@@ -252,6 +252,17 @@ def schema(site: Site) -> dict[str, Any]:
 def files(
     site: Site, html: Callable[[Entry], str], text: Callable[[str], str] | None = None
 ) -> tuple[dict[str, str], list[Problem]]:
-    """The feed and its JSON Schema, by address; the warnings of stories left out."""
+    """The feed and its JSON Schema, by address; the warnings of stories left out, and
+    of a feed larger than a hub reads (limits.NETWORK_FEED_BYTES: every hub refuses it
+    whole, so none of its stories is shown there)."""
     feed, problems = make(site, html, text)
-    return {PATH: to_json(feed), SCHEMA_PATH: export.to_json(schema(site))}, problems
+    written = to_json(feed)
+    size = len(written.encode())
+    if size > limits.NETWORK_FEED_BYTES:
+        message = (
+            f"the network feed ({PATH}) is {size:,} bytes, more than the {limits.NETWORK_FEED_BYTES:,} "
+            "a hub reads, so no hub will show any of its stories: offer fewer or shorter stories "
+            "(consent.network) until it fits (docs/network.md)"
+        )
+        problems.append(Problem("site.yaml", 1, message, "warning"))
+    return {PATH: written, SCHEMA_PATH: export.to_json(schema(site))}, problems
