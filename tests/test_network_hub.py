@@ -158,7 +158,22 @@ def test_terms_the_hub_does_not_define_are_dropped_with_a_note(site, members, ca
     member = members.url + "/good/"
     members.feeds["/good/"] = feed(
         member,
-        shared(member, "some", categories=["common-purpose", "their-own"], themes=["theirs"]),
+        shared(
+            member,
+            "some",
+            categories=["common-purpose", "their-own"],
+            themes=["theirs"],
+            outcomes=[
+                {
+                    "indicator": "People",
+                    "measure": "their-measure",
+                    "value": 3,
+                    "unit": None,
+                    "baseline": None,
+                    "evidence": None,
+                }
+            ],
+        ),
         shared(member, "none", categories=["their-own"]),
         shared(member, "elsewhere", region="atlantis"),
     )
@@ -166,6 +181,7 @@ def test_terms_the_hub_does_not_define_are_dropped_with_a_note(site, members, ca
     assert build(site) == 0
     said = capsys.readouterr().err
     assert "the hub defines no category their-own, left out" in said
+    assert "the hub defines no measure their-measure, left out" in said
     assert "story " + member + "stories/none/ is not shown: the hub defines no category their-own" in said
     assert "is not shown: the hub defines no region atlantis" in said
     out = site / "public"

@@ -155,14 +155,20 @@ def _stories(settings: Settings, key: str, found: Feed) -> tuple[list[Entry], li
             fields["area"] = None
         for vocab in VOCABULARIES:
             given = vocab.keys(story)
-            unknown = [k for k in given if k not in getattr(settings, vocab.name)]
+            unknown = list(dict.fromkeys(k for k in given if k not in getattr(settings, vocab.name)))
             if not unknown:
                 continue
             if vocab.field == "region" or len(unknown) == len(given) and vocab.field == "categories":
                 notes.append(_note(f"{where} is not shown: the hub defines no {vocab.one} {', '.join(unknown)}"))
                 break
             notes.append(_note(f"{where}: the hub defines no {vocab.one} {', '.join(unknown)}, left out"))
-            fields[vocab.field] = [k for k in given if k not in unknown]
+            if vocab.within:  # (an outcome naming a measure the hub lacks is kept, naming none)
+                for path, term in vocab.named(story):
+                    if term in unknown:
+                        within, i, name = path
+                        fields[str(within)][int(i)][str(name)] = None
+            else:
+                fields[vocab.field] = [k for k in given if k not in unknown]
         else:
             fields.update(
                 status="published",
