@@ -67,6 +67,7 @@ class Output(NamedTuple):
     images: list[ImageSet]
     reads: tuple
     text: str | None = None  # its item's text as plain text (markdown.plain), if it shows one
+    shared: str | None = None  # its item's text as the network feed holds it, if the feed does
 
 
 def links(site: Site, prefix: str = "") -> Links:
@@ -99,9 +100,11 @@ class Renderer:
                 self.texts.remember(story.body, story.member.text)
         self.prefix = url_prefix(site.settings) if prefix is None else prefix
         self.links = links(site, self.prefix)
-        # The network feed's texts link with the site's full address (network/feed.py).
-        self.absolute_links = links(site, site.settings.base_url.rstrip("/"))
-        self.shared_texts = SharedTexts(cache / "feed-texts" if cache else None, self.links, self.absolute_links.prefix)
+        # The network feed's texts (network/feed.py) link with the site's full address:
+        # made beside each offered story's page, from the same parse, else when the feed is.
+        self.offered = frozenset(e.path for e in network.offered(site))
+        self.shared_prefix = site.settings.base_url.rstrip("/")
+        self.shared_texts = SharedTexts(cache / "feed-texts" if cache else None, self.links, self.shared_prefix)
         self.theme = theme
         self.loader = ThemeLoader(theme)
         self.strings = theme.strings
@@ -303,10 +306,11 @@ class Renderer:
         what it read of the site added to `reads` (so the feed is made again when a
         picture or a linked item changes)."""
         found = self.shared_texts.get(entry)
-        if found is None:
-            rendered = markdown.render(entry.path, entry.body, entry.body_line, self.absolute_links)
+        if found is None:  # (its page was not rendered in this build, nor its text kept)
+            rendered = markdown.render(entry.path, entry.body, entry.body_line, self.links, shared=self.shared_prefix)
+            assert rendered.shared is not None
             self.texts.remember(entry.body, rendered.text)
-            found = self.shared_texts.remember(entry, rendered.html, tuple(rendered.reads))
+            found = self.shared_texts.remember(entry, rendered.shared, tuple(rendered.reads))
         reads += found[1]
         return found[0]
 
@@ -340,7 +344,8 @@ class Renderer:
             quote = None
             if entry.kind == "story" and entry.quote:
                 quote = str(self.macro("pull_quote", quote=entry.quote))
-            body = markdown.render(entry.path, entry.body, entry.body_line, self.links, quote)
+            feed_prefix = self.shared_prefix if entry.path in self.offered else None
+            body = markdown.render(entry.path, entry.body, entry.body_line, self.links, quote, feed_prefix)
         try:
             html = self.env.get_template(page.template).render(
                 url=page.url,
@@ -353,7 +358,7 @@ class Renderer:
             raise ContentError([template_problem(self.root, self.theme, err, page.url)]) from None
         if body is None:
             return Output(((page.url, html),), [], [], ())
-        return Output(((page.url, html),), body.problems, body.images, tuple(body.reads), body.text)
+        return Output(((page.url, html),), body.problems, body.images, tuple(body.reads), body.text, body.shared)
 
 
 class SharedTexts:
@@ -484,12 +489,13 @@ def lang_dir(lang: str) -> str:
 
 class Written(NamedTuple):
     """A page rendered and written: its record for the store, the pictures its text
-    shows, and its item's text as plain text (or None)."""
+    shows, and its item's text as plain text and as the network feed holds it (or None)."""
 
     url: str
     record: PageRecord
     images: list[ImageSet]
     text: str | None
+    shared: str | None
 
 
 def write(
@@ -527,7 +533,7 @@ def _write(renderer: Renderer, pages: list[tuple[plan.Page, str]], tree: Tree, s
         names = tuple((url, _put(tree, store, url, text)) for url, text in output.files)
         problems = tuple((p.path, p.line, p.message, p.level) for p in output.problems)
         record = PageRecord(key, names, problems, tuple(str(i.source) for i in output.images), output.reads)
-        made.append(Written(page.url, record, output.images, output.text))
+        made.append(Written(page.url, record, output.images, output.text, output.shared))
     return made
 
 

@@ -149,12 +149,14 @@ def _pages(
             todo.append((page, key))
     # The files made from the whole site come after the pages: the open data holds every
     # text in plain words, which the pages that show the texts have made on the way.
-    shows = {page.url: page.context["entry"].body for page, _ in todo if page.template in BODIES}
+    shows = {page.url: page.context["entry"] for page, _ in todo if page.template in BODIES}
     site_files = [item for item in todo if item[0].made is Made.SITE_FILES]
     made = write(renderer, [item for item in todo if item not in site_files], tree, store, jobs, progress.count)
     for one in made:
         if one.text is not None:
-            renderer.texts.remember(shows[one.url], one.text)
+            renderer.texts.remember(shows[one.url].body, one.text)
+        if one.shared is not None:  # (and the network feed's html of it)
+            renderer.shared_texts.remember(shows[one.url], one.shared, one.record.reads)
     if site_files:
         made += write(renderer, site_files, tree, store, 1, progress.count)
         renderer.texts.save()

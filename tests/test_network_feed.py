@@ -256,26 +256,34 @@ def test_an_incremental_build_makes_the_feed_a_clean_build_makes(site: Path, tmp
     assert b"See the other." in incremental  # (the link to a withdrawn story goes, its words stay)
 
 
-def test_a_build_parses_again_only_the_offered_texts_that_changed(site: Path, monkeypatch):
+def test_each_text_is_parsed_once_for_its_page_and_the_feed_and_again_only_when_changed(site: Path, monkeypatch):
+    """The feed's html is made from the parse that makes the story's page, and kept:
+    a build that makes the site's files again but not the story's page parses nothing
+    for the feed."""
     offer(site, "stories/offered.md", "Offered story")
     offer(site, "stories/second.md", "Second story")
+    write(site, "pages/about.md", "---\ntitle: About\n---\n\nWho we are.\n")
     parsed = []
     real = markdown.render
 
     def counted(path, *args, **kwargs):
-        if args[2].prefix.startswith("https://"):  # (the feed's: its links absolute)
-            parsed.append(path)
+        parsed.append(path)
         return real(path, *args, **kwargs)
 
     monkeypatch.setattr(markdown, "render", counted)
     options = Options(site=site, out=site / "public", now=NOW, search=False, jobs=1)
     build_once(options)
-    assert sorted(parsed) == ["stories/offered.md", "stories/second.md"]
-    for path, expected in (("stories/first.md", []), ("stories/second.md", ["stories/second.md"])):
+    texts = ["events/leeds-2013.md", "pages/about.md", "stories/first.md", "stories/offered.md", "stories/second.md"]
+    assert sorted(parsed) == texts
+    feed = (site / "public/data/network.json").read_bytes()
+    for path in ("pages/about.md", "stories/second.md"):
         parsed.clear()
         (site / path).write_text((site / path).read_text("utf-8") + "\nOne more line.\n", "utf-8")
         build_once(options)
-        assert parsed == expected
+        assert path in parsed and len(parsed) == len(set(parsed)), parsed  # (each text once at most)
+        if path == "pages/about.md":  # (the site's files made again, the feed's texts kept)
+            assert parsed == [path] and (site / "public/data/network.json").read_bytes() == feed
+    assert b"One more line." in (site / "public/data/network.json").read_bytes()
 
 
 def test_a_story_too_long_for_a_hub_is_left_out_with_a_warning(site: Path, capsys):

@@ -58,4 +58,6 @@ def test_the_hub_shows_the_members_and_their_stories_and_nothing_else_of_them(ne
             data = path.read_bytes()
             text = (gzip.decompress(data) if data[:2] == b"\x1f\x8b" else data).decode("utf-8", "replace").lower()
             assert not [words for words in NOT_SHARED if words in text], path
+    own = Feed.model_validate_json((out / "data/network.json").read_bytes())
+    assert not [s.id for s in own.stories if s.id.startswith(tuple(members.values()))]  # (a hub offers only its own)
     assert "\nnetwork:" not in (REPO / "site.yaml").read_text("utf-8")  # (the bundled site is left as it is)

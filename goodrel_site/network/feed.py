@@ -198,12 +198,13 @@ def make(
 def _story(
     site: Site, entry: Entry, slugs: set[str], html: Callable[[Entry], str], text: Callable[[str], str] | None
 ) -> dict[str, Any]:
+    shown = html(entry)  # (first: making it gives `text` its plain text, remembered)
     found = export.record(site, entry, text)
     found["event"] = None  # (events are never offered)
     if found["translation_of"] not in slugs:
         found["translation_of"] = None
     plain = found.pop("text")
-    return {"id": found["url"], **found, "html": html(entry), "text": plain}
+    return {"id": found["url"], **found, "html": shown, "text": plain}
 
 
 def _member(settings: Settings) -> dict[str, Any]:
