@@ -252,6 +252,8 @@ def _story(
     }
     if rng.random() < 0.2:
         consent["anonymised"] = True
+    if i % 2 == 0:  # half the stories offered to a network (chosen without the generator: the rest stays as it was)
+        consent["network"] = True
     front["consent"] = consent
     if rng.random() < 0.5:
         front["quote"] = {"text": words.sentence(10, 30), "attribution": f"A volunteer in {front['place']}"}

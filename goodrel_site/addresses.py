@@ -24,9 +24,13 @@ PAGE_FOLDERS = {
     "organisations": "the organisations",
     "search": "the search page",
     "figures": "the figures",
+    "network": "the network's members and their stories",
     "areas": "the local areas",
     **{vocabulary: f"the {vocabulary}" for vocabulary in VOCABULARY},
 }
+# A hub's pages of its network (network/shared.py): the members at NETWORK, a member's
+# page at NETWORK + KEY/, a story it shares at NETWORK + KEY/SLUG/.
+NETWORK = "/network/"
 # Folders the engine fills with files made in Python, which no plan lists: nothing
 # else may be in one.
 FILE_FOLDERS = {

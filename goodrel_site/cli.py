@@ -85,6 +85,7 @@ def parser(default_site: Path) -> argparse.ArgumentParser:
 
     i = commands.add_parser("init", help="start a new site in an empty or new folder")
     i.add_argument("folder", type=Path)
+    i.add_argument("--hub", action="store_true", help="a hub of a network: it publishes its member sites' stories too")
 
     j = commands.add_parser("schema", help="write the JSON Schema for editors' tools into SITE/schema/")
     site_option(j)
@@ -203,7 +204,7 @@ def run_serve(args: argparse.Namespace) -> int:
 def run_init(args: argparse.Namespace) -> int:
     from .scaffold import create
 
-    print(create(args.folder))
+    print(create(args.folder, hub=args.hub))
     return 0
 
 

@@ -104,10 +104,11 @@ def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
     return "\ufeff" + buffer.getvalue()
 
 
-def files(site: Site, text: Callable[[str], str] | None = None) -> dict[str, str]:
+def files(site: Site, text: Callable[[str], str] | None, network: dict[str, str]) -> dict[str, str]:
     """Every file of /data/; `text` makes an item's plain text (markdown.plain, or a
-    memo of it: see records.Memo)."""
-    result = {}
+    memo of it: see records.Memo); `network`: the network feed and its schema
+    (network/feed.py), described in the data package too."""
+    result = dict(network)
     for kind in DATED:
         dataset, rows = kind.folder, records(site, site.shown(kind), text)
         result[f"/data/{dataset}.json"] = to_json(rows)
@@ -164,6 +165,17 @@ def datapackage(site: Site, files: dict[str, str]) -> dict[str, Any]:
                 "application/schema+json",
             )
         )
+    resources += [
+        _json_file(
+            "network",
+            "network.json",
+            "Network feed",
+            "application/json",
+            "The stories whose storytellers agreed that the networks this site belongs to may show them, "
+            "with their text as the site shows it.",
+        ),
+        _json_file("network-schema", "network.schema.json", "JSON Schema of network.json", "application/schema+json"),
+    ]
     resources += [
         _json_file(
             "vocabularies",

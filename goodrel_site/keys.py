@@ -142,4 +142,5 @@ def _entry_digest(site: Site, entry: Entry) -> str:
         file_digest(entry.body.encode()),
         entry.body_line,
         picture,
+        entry.member,  # (a shared story's member, original and picture: plain values)
     )

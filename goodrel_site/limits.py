@@ -33,6 +33,17 @@ PICTURE_PIXELS_PER_BUILD = 6_000_000_000
 # Markdown: what one content file's text may make (markdown.py counts as it parses)
 MARKDOWN_PIECES = 1_000_000  # lines, tokens made, places tried; a long story (10,000 words) makes about 10,000
 
+# The network feed (/data/network.json): what one member may offer a hub, whichever side
+# reads it (goodrel_site/network/feed.py)
+NETWORK_STORIES = 5_000  # stories in one feed (a large member has a few hundred)
+NETWORK_TEXT_CHARS = 1_000_000  # one story's html, and its text: 100 times a long story
+
+# The network (network/fetch.py): what one member's feed may cost a hub's build
+NETWORK_MEMBERS = 500  # members one hub lists in site.yaml
+NETWORK_FEED_BYTES = 32 * 1024 * 1024  # one member's feed as sent (500 long stories are about 15 MB)
+NETWORK_SECONDS = 30  # one member, from the first lookup to the last byte, redirects and all
+NETWORK_AT_ONCE = 8  # members fetched at the same time
+NETWORK_REDIRECTS = 5  # within the member's own origin
 # Safeguarding (not a limit on work): a figure pooled from the public items that report
 # one measure in one local area is shown only when at least this many items report it;
 # from fewer, it could point at one small project (docs/content-model.md, "Areas").

@@ -10,6 +10,7 @@ made from the text is known to come out the same while those still read the same
 
 from __future__ import annotations
 
+import dataclasses
 import posixpath
 import re
 from collections.abc import MutableMapping, Sequence
@@ -75,6 +76,7 @@ class Rendered:
     reads: list[tuple] = field(default_factory=list)
     text: str = ""  # the text as plain text (see plain)
     quote_placed: bool = False  # the text placed the pull quote (else the page shows it after)
+    shared: str | None = None  # the html again below another prefix, if asked for (see render)
 
 
 def still(reads: tuple | list, links: Links) -> bool:
@@ -107,9 +109,13 @@ def _parser() -> MarkdownIt:
     return md
 
 
-def render(path: str, body: str, body_line: int, links: Links, pull_quote: str | None = None) -> Rendered:
+def render(
+    path: str, body: str, body_line: int, links: Links, pull_quote: str | None = None, shared: str | None = None
+) -> Rendered:
     """`pull_quote`: the markup of the story's pull quote, for where the text places it
-    (without it, as when only checking, the marker is checked and left out)."""
+    (without it, as when only checking, the marker is checked and left out); `shared`: a
+    prefix (the site's full address) to render the text below again, without the pull
+    quote, as Rendered.shared (the network feed's: network/feed.py), from the same parse."""
     result = Rendered("")
     pieces = _Pieces(limits.MARKDOWN_PIECES)
     env = {"path": path, "first": body_line, "links": links, "result": result, "quote": pull_quote, "pieces": pieces}
@@ -121,6 +127,12 @@ def render(path: str, body: str, body_line: int, links: Links, pull_quote: str |
         return result
     result.html = _MD.renderer.render(tokens, _MD.options, env)
     result.text = _plain_text(tokens)
+    if shared is not None:
+        for token in (child for block in tokens for child in block.children or ()):
+            if "site_path" in token.meta:
+                token.attrSet("href", shared + token.meta["site_path"])
+        again = {**env, "links": dataclasses.replace(links, prefix=shared), "quote": None}
+        result.shared = _MD.renderer.render(tokens, _MD.options, again)
     return result
 
 
@@ -268,11 +280,14 @@ def _resolve_links(state: StateCore) -> None:
             elif token.type == "html_inline":
                 _problem(env, line, f"raw HTML '{token.content}' is shown as text: use Markdown instead", "warning")
             elif token.type == "link_open":
-                href = _content_url(str(token.attrGet("href") or ""), env, line)
-                if href is None:
+                found = _content_url(str(token.attrGet("href") or ""), env, line)
+                if found is None:
                     _unlink(children, i, env, line)
                 else:
-                    token.attrSet("href", href)
+                    href, in_site = found
+                    token.attrSet("href", env["links"].prefix + href if in_site else href)
+                    if in_site:
+                        token.meta["site_path"] = href  # (for the text again below another prefix: render)
             elif token.type == "image":
                 token.meta["image"] = _image(str(token.attrGet("src") or ""), env, line)
                 if not token.content.strip():
@@ -326,13 +341,14 @@ def _place_quote(state: StateCore) -> None:
     state.tokens = kept
 
 
-def _content_url(href: str, env: MutableMapping[str, Any], line: int) -> str | None:
-    """A relative link to a content file becomes that item's URL; a site path
-    (`/categories/`) gets the path the site is served below; a link to a withheld item,
-    in any form, is None: its words are shown without it (a withdrawal always wins)."""
+def _content_url(href: str, env: MutableMapping[str, Any], line: int) -> tuple[str, bool] | None:
+    """Where a link goes, and whether that is a path in the site, which the link gets
+    below the path the site is served at: a relative link to a content file becomes that
+    item's URL, a site path (`/categories/`) stays one; a link to a withheld item, in
+    any form, is None: its words are shown without it (a withdrawal always wins)."""
     links: Links = env["links"]
     if not href or href.startswith("#"):
-        return href
+        return href, False
     paths = _site_paths(href, links)
     if paths:
         keys = tuple(key for path in paths for key in address_keys(path))
@@ -340,15 +356,15 @@ def _content_url(href: str, env: MutableMapping[str, Any], line: int) -> str | N
         env["result"].reads.append(("address", keys, withheld))
         if withheld:
             return None
-        return links.prefix + href if href.startswith("/") and not href.startswith("//") else href
+        return href, href.startswith("/") and not href.startswith("//")
     if HAS_SCHEME.match(href) or href.startswith("//"):
-        return href
+        return href, False
     target, _, fragment = href.partition("#")
     source = posixpath.normpath(posixpath.join(posixpath.dirname(env["path"]), unquote(target.partition("?")[0])))
     url, withheld = links.by_digest.get(digest(source), (None, False))
     env["result"].reads.append(("link", digest(source), url, withheld))
     if url is not None:
-        return links.prefix + url + (f"#{fragment}" if fragment else "")
+        return url + (f"#{fragment}" if fragment else ""), True
     if withheld:
         return None
     if not source.endswith(".md"):
@@ -360,7 +376,7 @@ def _content_url(href: str, env: MutableMapping[str, Any], line: int) -> str | N
         )
     else:
         _problem(env, line, f"links to {source}, which does not exist: check the file name")
-    return href
+    return href, False
 
 
 def _site_paths(href: str, links: Links) -> tuple[str, ...]:

@@ -10,7 +10,9 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, ValidationInfo, field_validator
 
 from . import chars, limits, urls
+from .addresses import DEVICE, device_name
 from .load import line_of
+from .slugs import slugify
 
 KEY_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 LANG_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"  # BCP 47, e.g. en, ur, pt-BR
@@ -103,6 +105,11 @@ class Consent(Model):
         None, validate_default=True, description="the day the storyteller agreed; required once consent is given"
     )
     anonymised: bool = Field(False, description="true when names and identifying details have been changed or left out")
+    network: bool = Field(
+        False,
+        description="true when the storyteller agreed that the story may also appear on the hubs of networks "
+        "this site belongs to (only while consent is given)",
+    )
     review_by: IsoDate | None = Field(
         None, description="when to check with the storyteller again; check warns once it passes"
     )
@@ -297,6 +304,57 @@ class Cms(Model):
     ) = None  # sign-in service
 
 
+def _member_url(value: str) -> str:
+    """A member's address: a full https address ending in '/' (plain http only on this
+    computer, for trials); its feed is below it (network/fetch.py)."""
+    from .network.fetch import refusal
+
+    urls.external(value)
+    why = refusal(value)
+    if why or not value.endswith("/") or "?" in value or "#" in value:
+        raise ValueError(
+            (why or f"{value!r} is not a site's address")
+            + ": write the member site's address as it publishes it, ending in '/', e.g. https://member.example.org/"
+        )
+    return value
+
+
+MemberUrl = Annotated[str, Field(max_length=limits.TEXT_CHARS), _CLEAN, AfterValidator(_member_url)]
+
+
+def member_key(url: str) -> str:
+    """The key a member's addresses on the hub are made from: its host and path, slugged
+    (https://stories.example.org/oldham/ gives stories-example-org-oldham)."""
+    return slugify(url.split("://", 1)[-1]) or "member"
+
+
+class Member(Model):
+    url: MemberUrl = Field(description="the member site's address; its feed is at data/network.json below it")
+    key: Key | None = Field(None, description="its addresses on the hub, /network/KEY/, if not made from its url")
+
+    @property
+    def name(self) -> str:
+        return self.key or member_key(self.url)
+
+
+class Network(Model):
+    """A hub's members (docs/network.md): their stories are published beside its own."""
+
+    members: Annotated[list[Member], Field(min_length=1, max_length=limits.NETWORK_MEMBERS)]
+
+    @field_validator("members")
+    @classmethod
+    def _once_each(cls, value: list[Member]) -> list[Member]:
+        for kind, found in (("url", [m.url for m in value]), ("key", [m.name for m in value])):
+            twice = next((v for i, v in enumerate(found) if v in found[:i]), None)
+            if twice:
+                raise ValueError(f"two members have the {kind} {twice!r}: list each member once, each with its own key")
+        device = next((m.name for m in value if device_name(m.name)), None)
+        if device:  # (a member's page is /network/KEY/)
+            raise ValueError(f"the member key {device!r} is {DEVICE}: give the member another key")
+        return value
+
+
 class Settings(Model):
     title: Text
     description: Text
@@ -322,6 +380,7 @@ class Settings(Model):
     regions: Terms
     measures: Measures = {}  # (a site without shared measures of change has none)
     cms: Cms | None = None
+    network: Network | None = None  # a hub: its members' stories beside its own
 
 
 Meta = StoryMeta | EventMeta | PageMeta
@@ -360,7 +419,7 @@ class Entry:
     """A validated content file: its front matter plus what the build derives from
     where it lives. Front-matter fields read as attributes (`story.title`)."""
 
-    __slots__ = ("kind", "path", "slug", "url", "meta", "body", "body_line", "lines")
+    __slots__ = ("kind", "path", "slug", "url", "meta", "body", "body_line", "lines", "member")
 
     def __init__(
         self,
@@ -372,9 +431,13 @@ class Entry:
         body: str,
         body_line: int,
         lines: dict,
+        member: Any = None,
     ):
         self.kind, self.path, self.slug, self.url = kind, path, slug, url
         self.meta, self.body, self.body_line, self.lines = meta, body, body_line, lines
+        # A story a network member shares (network/shared.Origin: then `body` is its
+        # html, sanitised); None for the site's own items.
+        self.member = member
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.meta, name)

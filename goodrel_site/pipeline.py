@@ -7,6 +7,7 @@ imported only when they run."""
 from __future__ import annotations
 
 from . import uptodate
+from .network import fetch
 from .options import Options, Result
 from .output import check_out_dir, locked
 from .progress import Silent
@@ -21,12 +22,14 @@ def build(options: Options, progress: Silent | None = None) -> Result:
     own_folder(root, FOLDER)  # (a link planted in the cache would send its writes out of the site)
     progress = progress or Silent()
     with locked(root, options.out, progress.note):
+        # A hub's members' feeds are fetched first: they are among what the build reads.
+        feeds = fetch.fetch_all(fetch.members(root), root, conditional=options.cache)
         last = uptodate.last(root, options) if options.cache else None
-        inputs = uptodate.inputs(root, options, last) if options.cache else None
+        inputs = uptodate.inputs(root, options, last, feeds) if options.cache else None
         if inputs is not None and last is not None and uptodate.up_to_date(inputs, last):
             if inputs != last.inputs:  # (files saved again unchanged: their new times noted)
                 uptodate.note(root, options, last._replace(inputs=inputs))
             return uptodate.result(last.summary, skipped=True)
         from . import stages
 
-        return stages.build_all(root, options, inputs, progress)
+        return stages.build_all(root, options, inputs, progress, feeds)

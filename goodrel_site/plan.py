@@ -16,13 +16,14 @@ from functools import lru_cache
 from typing import Any, NamedTuple
 
 from . import cite, codebook, feeds, figures, limits, measures, search
-from .addresses import FILES, SETTINGS, Claims, alias_url
+from .addresses import FILES, NETWORK, SETTINGS, Claims, alias_url
 from .kinds import VOCABULARY
 from .models import Entry, Settings
 from .problems import Problem
 from .site import Organisation, Site, Term, newest_first
 
 SITE_FILES = "(site files)"  # the "URL" of the page that makes the files made from the whole site
+SHARED = "shared.html"  # the page of a story a network member shares (network/shared.py)
 FEATURED = 3  # stories featured on the home page, at most
 LATEST = 6  # latest stories on the home page (besides the featured ones)
 
@@ -141,7 +142,7 @@ def plan(site: Site) -> list[Page]:
     )
     for entry in site.entries:
         pages.append(item(site, entry))
-        if entry.kind == "story":
+        if entry.kind == "story" and entry.member is None:  # (a shared story is cited at its member)
             pages.append(
                 Page(
                     entry.url + "cite",
@@ -231,6 +232,7 @@ def plan(site: Site) -> list[Page]:
                 events=org.events,
             )
         )
+    pages += _network(site)
     pages += [
         _feed(site, Feed("/feed.xml", "site"), "/", site.listed),
         _feed(site, events_feed, "/events/", site.events),
@@ -363,7 +365,34 @@ def item(site: Site, entry: Entry) -> Page:
         )
     elif entry.kind == "event":
         context.update(stories=listed(site, site.once(site.event_stories.get(entry.url, ()))))
+    if entry.member is not None:
+        return _shared(site, entry, context)
     return Page(entry.url, f"{entry.kind}.html", entry.path, context)
+
+
+def _network(site: Site) -> list[Page]:
+    """A hub's pages of its members: /network/, and each member's own."""
+    if site.settings.network is None:
+        return []
+    tiles = tuple(member.tile for member in site.members)
+    pages = [_page(site, NETWORK, "network.html", members=tiles)]
+    for member in site.members:
+        pages.append(
+            _page(
+                site,
+                member.tile.url,
+                "member.html",
+                member=member.tile,
+                stories=listed(site, site.once(member.stories)),
+            )
+        )
+    return pages
+
+
+def _shared(site: Site, entry: Entry, context: dict[str, Any]) -> Page:
+    """A shared story's page: its member, and its original declared canonical."""
+    member = site.member_tiles[entry.member.key]
+    return Page(entry.url, SHARED, SETTINGS, {**context, "member": member, "canonical": entry.member.original})
 
 
 def original(site: Site, story: Entry) -> Entry | None:

@@ -35,9 +35,10 @@ from .images import ImageSet
 from .kinds import VOCABULARY
 from .markdown import Links
 from .models import Entry
+from .network import feed as network
 from .output import Tree, relpath
 from .problems import ContentError, Problem
-from .records import Memo
+from .records import Memo, code_version, digest, read_record, write_record
 from .site import Site, absolute_url, url_prefix
 from .slugs import slugify
 from .store import PageRecord, Store
@@ -45,7 +46,7 @@ from .theme import Theme
 from .validate import entry_image
 
 RTL_LANGUAGES = {"ar", "fa", "he", "ps", "sd", "ug", "ur", "yi", "dv", "ckb"}
-BODIES = {"story.html", "event.html", "page.html"}  # the templates that print their entry's text
+BODIES = {"story.html", "event.html", "page.html", plan.SHARED}  # the templates that print their entry's text
 SHARE_IMAGE = "share.png"  # the theme's picture for link previews of a page with none of its own
 
 
@@ -66,6 +67,7 @@ class Output(NamedTuple):
     images: list[ImageSet]
     reads: tuple
     text: str | None = None  # its item's text as plain text (markdown.plain), if it shows one
+    shared: str | None = None  # its item's text as the network feed holds it, if the feed does
 
 
 def links(site: Site, prefix: str = "") -> Links:
@@ -93,8 +95,16 @@ class Renderer:
         # Each text's plain form, for the open data: remembered from the pages that show
         # the texts, kept between builds in the cache (records.Memo).
         self.texts = Memo(cache / "texts" if cache else None, markdown.plain)
+        for member in site.members:  # (a shared story's body is its html; its member gives its text)
+            for story in member.stories:
+                self.texts.remember(story.body, story.member.text)
         self.prefix = url_prefix(site.settings) if prefix is None else prefix
         self.links = links(site, self.prefix)
+        # The network feed's texts (network/feed.py) link with the site's full address:
+        # made beside each offered story's page, from the same parse, else when the feed is.
+        self.offered = frozenset(e.path for e in network.offered(site))
+        self.shared_prefix = site.settings.base_url.rstrip("/")
+        self.shared_texts = SharedTexts(cache / "feed-texts" if cache else None, self.links, self.shared_prefix)
         self.theme = theme
         self.loader = ThemeLoader(theme)
         self.strings = theme.strings
@@ -291,6 +301,19 @@ class Renderer:
         base = lang.split("-")[0]
         return ChainMap(self.strings.get(lang, {}), self.strings.get(base, {}), self.strings["en"])
 
+    def shared_html(self, entry: Entry, reads: list[tuple]) -> str:
+        """An item's text as HTML with every address absolute, for the network feed;
+        what it read of the site added to `reads` (so the feed is made again when a
+        picture or a linked item changes)."""
+        found = self.shared_texts.get(entry)
+        if found is None:  # (its page was not rendered in this build, nor its text kept)
+            rendered = markdown.render(entry.path, entry.body, entry.body_line, self.links, shared=self.shared_prefix)
+            assert rendered.shared is not None
+            self.texts.remember(entry.body, rendered.text)
+            found = self.shared_texts.remember(entry, rendered.shared, tuple(rendered.reads))
+        reads += found[1]
+        return found[0]
+
     # -- pages ---------------------------------------------------------------------
 
     def render(self, page: plan.Page) -> Output:
@@ -301,22 +324,28 @@ class Renderer:
             return Output(tuple((url + name, make(source)) for name, make in cite.FORMATS.items()), [], [], ())
         if page.made is plan.Made.SITE_FILES:
             site = context["site"]
+            reads: list[tuple] = []
+            shared, problems = network.files(site, functools.partial(self.shared_html, reads=reads), self.texts)
             made = {
                 "/feed.json": feeds.json_feed(site, self.sharing_image().url),
                 "/robots.txt": feeds.robots(site),
-                **export.files(site, self.texts),
+                **export.files(site, self.texts, shared),
                 **hosting.files(site),
                 **cms.files(site, self),
             }
-            return Output(tuple(made.items()), [], [], ())
+            return Output(tuple(made.items()), problems, [], tuple(reads))
         assert page.template is not None  # (every page not made in Python has its template)
         body = None
-        if page.template in BODIES:
+        if page.template == plan.SHARED:  # (its html, sanitised when it was read: network/shared.py)
+            entry = context["entry"]
+            body = markdown.Rendered(entry.body, text=entry.member.text)
+        elif page.template in BODIES:
             entry = context["entry"]
             quote = None
             if entry.kind == "story" and entry.quote:
                 quote = str(self.macro("pull_quote", quote=entry.quote))
-            body = markdown.render(entry.path, entry.body, entry.body_line, self.links, quote)
+            feed_prefix = self.shared_prefix if entry.path in self.offered else None
+            body = markdown.render(entry.path, entry.body, entry.body_line, self.links, quote, feed_prefix)
         try:
             html = self.env.get_template(page.template).render(
                 url=page.url,
@@ -329,7 +358,41 @@ class Renderer:
             raise ContentError([template_problem(self.root, self.theme, err, page.url)]) from None
         if body is None:
             return Output(((page.url, html),), [], [], ())
-        return Output(((page.url, html),), body.problems, body.images, tuple(body.reads), body.text)
+        return Output(((page.url, html),), body.problems, body.images, tuple(body.reads), body.text, body.shared)
+
+
+class SharedTexts:
+    """The network feed's texts as HTML (Renderer.shared_html), kept between builds in
+    the cache by what each is made from (its file, text and the address its links start
+    with), each with what it read of the site, and used again only while the site still
+    reads the same (markdown.still), as a stored page is. Parsing them again is most of
+    the feed's work. A build keeps only the texts it used: those of the stories offered."""
+
+    def __init__(self, path: Path | None, links: Links, prefix: str):
+        self.path, self.links, self.prefix = path, links, prefix
+        found = read_record(path, code_version()) if path else None
+        self._known: dict[str, tuple[str, tuple]] = found or {}
+        self._stale = found is None  # (a record of other code is replaced too: it may hold anything)
+        self._used: dict[str, tuple[str, tuple]] = {}
+
+    def get(self, entry: Entry) -> tuple[str, tuple] | None:
+        key = self._key(entry)
+        found = self._used.get(key) or self._known.get(key)
+        if found is not None and markdown.still(found[1], self.links):
+            self._used[key] = found
+            return found
+        return None
+
+    def remember(self, entry: Entry, html: str, reads: tuple) -> tuple[str, tuple]:
+        found = self._used[self._key(entry)] = (html, reads)
+        return found
+
+    def _key(self, entry: Entry) -> str:
+        return digest(entry.path, entry.body, entry.body_line, self.prefix)
+
+    def save(self) -> None:
+        if self.path and (self._used != self._known or self._stale):
+            write_record(self.path, code_version(), self._used)
 
 
 DEFAULT_PREFIX = "default:"  # "default:base.html" is always the default theme's base.html
@@ -414,12 +477,13 @@ def lang_dir(lang: str) -> str:
 
 class Written(NamedTuple):
     """A page rendered and written: its record for the store, the pictures its text
-    shows, and its item's text as plain text (or None)."""
+    shows, and its item's text as plain text and as the network feed holds it (or None)."""
 
     url: str
     record: PageRecord
     images: list[ImageSet]
     text: str | None
+    shared: str | None
 
 
 def write(
@@ -457,7 +521,7 @@ def _write(renderer: Renderer, pages: list[tuple[plan.Page, str]], tree: Tree, s
         names = tuple((url, _put(tree, store, url, text)) for url, text in output.files)
         problems = tuple((p.path, p.line, p.message, p.level) for p in output.problems)
         record = PageRecord(key, names, problems, tuple(str(i.source) for i in output.images), output.reads)
-        made.append(Written(page.url, record, output.images, output.text))
+        made.append(Written(page.url, record, output.images, output.text, output.shared))
     return made
 
 

@@ -75,6 +75,8 @@ class Site:
     withheld: frozenset[str] = field(default=frozenset())  # source paths of items not shown
     # The addresses of the items not shown, as address_keys digests (see withheld_at).
     withheld_at: frozenset[str] = field(default=frozenset())
+    # A hub's members that could be read (network/shared.py), their stories among `stories`.
+    members: tuple = ()
     areas: tuple[Local, ...] = ()  # the areas the shown items name, by key (see _areas)
 
     @property
@@ -96,6 +98,11 @@ class Site:
     def _rank(self) -> dict[str, int]:
         """Each lead's place among the listed stories (newest first)."""
         return {story.url: n for n, story in enumerate(self.listed)}
+
+    @cached_property
+    def member_tiles(self) -> dict:
+        """A hub's members as its pages show them, by key (network/shared.MemberTile)."""
+        return {member.tile.key: member.tile for member in self.members}
 
     def absolute(self, url: str) -> str:
         return absolute_url(self.settings, url)
@@ -141,10 +148,12 @@ def withheld_at(entries: list[Entry], shown: list[Entry]) -> frozenset[str]:
 
 
 def newest_first(entry: Entry) -> tuple:
-    return -entry.date.toordinal(), entry.slug
+    return -entry.date.toordinal(), entry.slug, entry.url  # (a member's story may have a local one's slug)
 
 
-def build_site(content: Content, now: date, drafts: bool = False) -> Site:
+def build_site(content: Content, now: date, drafts: bool = False, members: tuple = ()) -> Site:
+    """The Site of what is public on `now`; with `members`, a hub's (network/shared.py),
+    whose stories are listed beside its own (their members showed only public ones)."""
     shown_in_preview = {"draft", "embargoed", "consent pending"} if drafts else set()
     shown, previews, withheld, hidden = [], set(), set(), []
     for entry in content.entries:
@@ -156,7 +165,8 @@ def build_site(content: Content, now: date, drafts: bool = False) -> Site:
         else:
             withheld.add(entry.path)
             hidden.append(entry)
-    stories = tuple(sorted((e for e in shown if e.kind == "story"), key=newest_first))
+    shared = [story for member in members for story in member.stories]
+    stories = tuple(sorted([*(e for e in shown if e.kind == "story"), *shared], key=newest_first))
     events = tuple(sorted((e for e in shown if e.kind == "event"), key=newest_first))
     pages = tuple(sorted((e for e in shown if e.kind == "page"), key=lambda e: (e.nav is None, e.nav or 0, e.slug)))
     events_by_slug = {e.slug: e for e in events}
@@ -185,6 +195,7 @@ def build_site(content: Content, now: date, drafts: bool = False) -> Site:
         listed=tuple(s for s in stories if leads[s.url] is s),
         withheld=frozenset(withheld),
         withheld_at=withheld_at(hidden, shown),
+        members=tuple(members),
         areas=_areas(stories, events),
     )
 
@@ -250,8 +261,8 @@ def _organisations(stories: Iterable[Entry], events: Iterable[Entry]) -> tuple[O
 def _versions(stories: Iterable[Entry]) -> list[list[Entry]]:
     """The public versions of each story: an original and its translations."""
     groups = defaultdict(list)
-    for story in stories:
-        groups[story.translation_of or story.slug].append(story)
+    for story in stories:  # (a member's story is a version only of its member's)
+        groups[story.member and story.member.key, story.translation_of or story.slug].append(story)
     return list(groups.values())
 
 

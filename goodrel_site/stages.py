@@ -18,6 +18,8 @@ from . import history, images, markdown, review, search
 from .keys import Keys
 from .kinds import KIND
 from .models import Settings
+from .network import shared as network
+from .network.fetch import Fetched
 from .options import Options, Result
 from .output import Tree, output_tree, relpath
 from .plan import Made, Page, clashes, plan
@@ -40,7 +42,10 @@ def load_site(
     base_url: str | None = None,
     sources: Sources | None = None,
     validated: Validated | None = None,
+    feeds: dict[str, Fetched] | None = None,
 ) -> tuple[Site, list[Problem]]:
+    """The Site, and the notes on its content; `feeds`: a hub's members' feeds as
+    fetched (network/fetch.py; without them, a hub shows its own stories alone)."""
     content = (
         validate(root, sources.load, validated, now, drafts) if sources else validate(root, now=now, drafts=drafts)
     )
@@ -51,10 +56,11 @@ def load_site(
         except ValidationError:
             raise UsageError(f"--base-url {base_url!r} is not an address such as https://example.org/") from None
         content = dataclasses.replace(content, settings=settings)
-    site = build_site(content, now, drafts)
+    members, shared = network.read(content.settings, feeds or {}) if feeds is not None else ([], [])
+    site = build_site(content, now, drafts, tuple(members))
     if sources is not None:
         sources.keep(site.withheld)  # (none of a withheld item's files is kept)
-    return site, list(content.notes)
+    return site, [*content.notes, *shared]
 
 
 def check(root: Path, now: date) -> list[Problem]:
@@ -80,15 +86,17 @@ def check(root: Path, now: date) -> list[Problem]:
     return sorted(notes)
 
 
-def build_all(root: Path, options: Options, inputs: Inputs | None, progress: Silent) -> Result:
-    """Every stage; what the build reports."""
+def build_all(
+    root: Path, options: Options, inputs: Inputs | None, progress: Silent, feeds: dict[str, Fetched] | None = None
+) -> Result:
+    """Every stage; what the build reports. `feeds`: a hub's members' (fetch.fetch_all)."""
     clock = _Clock(progress)
     theme = Theme(root)
     refused = theme.problems()
     if refused:
         raise ContentError(refused)
     sources = Sources(root) if options.cache else None
-    site, notes = load_site(root, options.now, options.drafts, options.base_url, sources)
+    site, notes = load_site(root, options.now, options.drafts, options.base_url, sources, feeds=feeds or {})
     clock.lap("read and checked the content")
     pages = plan(site)
     found = clashes(site, pages)
@@ -146,15 +154,18 @@ def _pages(
             todo.append((page, key))
     # The files made from the whole site come after the pages: the open data holds every
     # text in plain words, which the pages that show the texts have made on the way.
-    shows = {page.url: page.context["entry"].body for page, _ in todo if page.template in BODIES}
+    shows = {page.url: page.context["entry"] for page, _ in todo if page.template in BODIES}
     site_files = [item for item in todo if item[0].made is Made.SITE_FILES]
     made = write(renderer, [item for item in todo if item not in site_files], tree, store, jobs, progress.count)
     for one in made:
         if one.text is not None:
-            renderer.texts.remember(shows[one.url], one.text)
+            renderer.texts.remember(shows[one.url].body, one.text)
+        if one.shared is not None:  # (and the network feed's html of it)
+            renderer.shared_texts.remember(shows[one.url], one.shared, one.record.reads)
     if site_files:
         made += write(renderer, site_files, tree, store, 1, progress.count)
         renderer.texts.save()
+        renderer.shared_texts.save()
     for one in made:
         records[one.url] = one.record
         shown += one.images

@@ -57,10 +57,11 @@ class Note(NamedTuple):
     summary: tuple  # what the build reported, as plain data (summary, result)
 
 
-def inputs(root: Path, options: Options, last: Note | None = None) -> Inputs:
+def inputs(root: Path, options: Options, last: Note | None = None, feeds: dict | None = None) -> Inputs:
     """What a build reads, taken as it begins (so that an edit made while it runs makes
     the next one run). A file's bytes are read only when its signature is not the one
-    the last build noted."""
+    the last build noted. A hub's members' feeds (fetch.fetch_all) count by the digest
+    of their bytes, or why there are none."""
     base = digest(code_version(), options.what(), history.revision(root))
     known = last.inputs.files if last is not None else {}
     files: dict[str, tuple] = {}
@@ -69,6 +70,8 @@ def inputs(root: Path, options: Options, last: Note | None = None) -> Inputs:
         key = file_digest(name.encode())  # (the cache keeps no file name: none of a withheld item's)
         noted = known.get(key)
         files[key] = noted if noted is not None and noted[0] == sig else (sig, _bytes_digest(path))
+    for member, got in (feeds or {}).items():
+        files[digest("network", member)] = (got.why, None) if got.body is None else (None, file_digest(got.body))
     return Inputs(base, files)
 
 

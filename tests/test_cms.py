@@ -80,6 +80,8 @@ def test_every_front_matter_field_is_in_the_form_with_its_type(new_site: Path):
     inner = _fields(consent["fields"])
     assert inner["status"]["options"] == ["given", "pending", "withdrawn"] and inner["status"]["default"] == "pending"
     assert inner["status"]["required"] and inner["date"]["widget"] == "datetime"
+    assert inner["network"]["widget"] == "boolean" and not inner["network"]["required"]
+    assert inner["network"]["hint"].startswith("true when the storyteller agreed")
     # An optional section's fields can be left empty (check asks for what it needs).
     assert not any(f["required"] for f in _fields(story["quote"]["fields"]).values())
     assert _fields(story["image"]["fields"])["src"]["widget"] == "image"

@@ -99,7 +99,7 @@ def told(site: Path) -> Path:
             image: {{src: {PICTURE}, alt: A picture}}
             quote: {{text: Words qvzjxquote said}}
             """,
-        )
+        ).replace("date: 2014-01-10}", "date: 2014-01-10, network: true}")  # (offered to networks too)
         + f"\nWords about {BODY} in the text.\n\n![A picture in the text](<{INLINE}>)\n",
     )
     return site
@@ -144,6 +144,7 @@ def test_a_withdrawn_story_leaves_nothing_the_build_keeps(told: Path, tmp_path: 
     for text in (TITLE, SLUG, FILE, BODY, slugify(Path(PICTURE).stem), slugify(Path(INLINE).stem), ALIAS):
         assert text.casefold().encode() in kept, text  # (the search finds what is there)
     assert _traces(tmp_path, skip=("site",))
+    assert BODY in (told / "public" / "data" / "network.json").read_text("utf-8")
 
     _withdraw(told, how)
     _build(told)

@@ -181,6 +181,11 @@ class Edits:
             consent={"status": "given", "date": "2013-01-01"},
         )
 
+    def e_network(self):
+        path = self.story()
+        data, _ = self._front(path)
+        return self._change(path, consent={**data["consent"], "network": not data["consent"].get("network")})
+
     def e_translation(self):
         original = self.rng.choice(public(self.root))
         data, body = self._front(original)

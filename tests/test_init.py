@@ -112,11 +112,56 @@ def test_the_workflow_checks_pull_requests_and_publishes_main_every_day(new_site
     assert set(jobs["alert"]["needs"]) == {"check", "build", "deploy"}
     assert "gh issue create" in steps("alert")
     assert "actions/workflows/site.yml/enable" in steps("keep-schedule")
+    assert_valid_shell(jobs)
+    # After publishing, a hub can be asked to rebuild: only once a variable names it.
+    ping = jobs["ping-hub"]
+    assert ping["needs"] == "deploy" and ping["if"] == "vars.NETWORK_HUB != ''"
+    assert 'repos/$HUB/dispatches" -f event_type=member-published' in steps("ping-hub")
+    assert ping["steps"][0]["env"] == {"GH_TOKEN": "${{ secrets.NETWORK_HUB_TOKEN }}", "HUB": "${{ vars.NETWORK_HUB }}"}
+
+
+def assert_valid_shell(jobs: dict) -> None:
     for job in jobs.values():  # every shell step is valid shell
         for step in job["steps"]:
             if "run" in step:
                 script = step["run"].replace("${{", "").replace("}}", "")
                 assert subprocess.run(["bash", "-n"], input=script, text=True).returncode == 0, step
+
+
+def test_init_hub_makes_a_hub_rebuilt_every_hour_and_when_a_member_asks(tmp_path: Path, capsys):
+    hub, member = tmp_path / "hub", tmp_path / "member"
+    assert run("init", "--hub", str(hub)) == 0
+    assert "It is a hub: list its member sites under network: in site.yaml" in capsys.readouterr().out
+    assert run("init", str(member)) == 0
+    workflow = yaml.safe_load((hub / ".github/workflows/site.yml").read_text("utf-8"))
+    triggers = workflow[True]
+    assert set(triggers) == {"pull_request", "push", "schedule", "repository_dispatch", "workflow_dispatch"}
+    assert triggers["schedule"] == [{"cron": "17 * * * *"}]  # every hour
+    # The event a member's ping-hub job sends.
+    member_flow = yaml.safe_load((member / ".github/workflows/site.yml").read_text("utf-8"))
+    sent = member_flow["jobs"]["ping-hub"]["steps"][0]["run"].rsplit("event_type=", 1)[1]
+    assert triggers["repository_dispatch"] == {"types": [sent]}
+    # Otherwise the same jobs as a member's, the daily wording made hourly.
+    assert workflow["jobs"].keys() == member_flow["jobs"].keys()
+    assert_valid_shell(workflow["jobs"])
+    text = (hub / ".github/workflows/site.yml").read_text("utf-8") + (hub / "README.md").read_text("utf-8")
+    assert "daily" not in text and 'title="The hourly rebuild failed"' in text
+    # site.yaml shows how to list the members: its lines, the # removed, are the setting.
+    settings = (hub / "site.yaml").read_text("utf-8")
+    block = settings[settings.index("# network:") :].split("\n\n", 1)[0]
+    example = "\n".join(line.removeprefix("# ") for line in block.splitlines())
+    assert yaml.safe_load(example) == {
+        "network": {
+            "members": [
+                {"url": "https://oldham-stories.example.org/"},
+                {"url": "https://leeds-together.example.org/", "key": "leeds"},
+            ]
+        }
+    }
+    assert "# network:" not in (member / "site.yaml").read_text("utf-8")
+    # As made, with no member listed yet, it checks and builds at once.
+    assert run("check", "--site", str(hub), "--now", NOW.isoformat()) == 0
+    assert build(hub) == 0
 
 
 def test_the_pre_commit_hook_runs_check(new_site: Path, tmp_path: Path):

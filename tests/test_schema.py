@@ -85,3 +85,9 @@ def test_consent_needs_a_date_once_given():
     assert not given.is_valid({"status": "given"})
     assert given.is_valid({"status": "given", "date": "2014-01-10"})
     assert given.is_valid({"status": "pending"})
+    assert (
+        consent["properties"]["network"]["type"] == "boolean" and consent["properties"]["network"]["default"] is False
+    )
+    assert given.is_valid({"status": "pending", "network": True}) and not given.is_valid(
+        {"status": "pending", "network": 1}
+    )
