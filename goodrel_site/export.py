@@ -33,6 +33,7 @@ from .validate import entry_image
 # Front-matter fields about publishing, not about the item: never exported. (`slug`
 # and `image` are exported in their built form: the slug in use and the image's URL.)
 PRIVATE = {"status", "publish_on", "unpublish_on", "aliases", "consent"}
+TABLES = (("csv", "text/csv"), ("json", "application/json"))  # each table's two files
 # Cells a spreadsheet would run as a formula start with one of these.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -130,7 +131,10 @@ def datapackage(site: Site, files: dict[str, str]) -> dict[str, Any]:
     )
     resources: list[dict[str, Any]] = []
     for dataset, one in SINGULAR.items():
-        for fmt, media in (("csv", "text/csv"), ("json", "application/json")):
+        # A site without outcomes lists no outcomes table: a table of no records is no
+        # table to Frictionless (the files are there all the same).
+        tables = () if dataset == "outcomes" and files["/data/outcomes.json"] == to_json([]) else TABLES
+        for fmt, media in tables:
             resources.append(
                 {
                     "name": resource_name(dataset, fmt),
@@ -264,7 +268,7 @@ def area_files(site: Site) -> dict[str, str]:
     stories, events and organisations, the measures reported there with their pooled
     figures (withheld from too few items, as on its page), and its outcomes' rows."""
     found = {}
-    pooled = measures.pooled(site)
+    by_area = measures.by_area(measures.pooled(site))
     for local in site.areas:
         area = local.area
         leads = site.once(local.stories)
@@ -281,7 +285,7 @@ def area_files(site: Site) -> dict[str, str]:
             "organisations": sorted(
                 {name for e in leads for name in e.organisations} | {n for e in local.events for n in e.hosts}
             ),
-            "measures": [_area_measure(m) for m in plan.area_measures(pooled, area.key)],
+            "measures": [_area_measure(m) for m in plan.area_measures(by_area.get(area.key, []))],
             "figures_from_at_least": limits.AREA_FIGURE_MIN_ITEMS,
             "outcomes": rows,
         }

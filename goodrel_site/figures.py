@@ -45,7 +45,7 @@ class Chart:
 
 def charts(site: Site) -> tuple[Chart, ...]:
     result = []
-    for vocab in VOCABULARY:
+    for vocab in (v for v in VOCABULARY if site.terms[v]):  # (a site may define no measures)
         result.append(
             bars(f"by_{vocab}", [(t.label, len(site.once(t.stories)), t.url, None) for t in site.terms[vocab]])
         )

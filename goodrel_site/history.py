@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import chars, limits
+from . import chars, limits, visibility
 from .kinds import CONTENT_FOLDERS
 from .load import LoadError, load_yaml, split_front_matter
 from .problems import Problem
@@ -165,23 +165,10 @@ def public_url(path: str, text: str, now: date) -> str | None:
         return None
     if not isinstance(data, dict):
         return None
-    consent = data.get("consent")
-    if data.get("status") != "published" or not isinstance(consent, dict) or consent.get("status") != "given":
-        return None
-    publish_on, unpublish_on = (_as_date(data.get(k)) for k in ("publish_on", "unpublish_on"))
-    if publish_on and publish_on > now or unpublish_on and unpublish_on <= now:
+    if visibility.of_data(data, "story", now) != visibility.PUBLIC:
         return None
     slug = data.get("slug") or Path(path).stem
     return f"/stories/{slug}/"
-
-
-def _as_date(value: object) -> date | None:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
 
 
 def renames(root: Path, rev: str) -> dict[str, str]:

@@ -108,13 +108,22 @@ def pool(term: About, key: str, found: Iterable[Result]) -> Pooled:
     return Pooled(key, term, found, pools, _pool("all", list(found)), chart)
 
 
-def in_area(pooled_measure: Pooled, area: str) -> Pooled | None:
-    """A measure's results in one area, or None when too few items report it there
-    for a figure to be shown (limits.AREA_FIGURE_MIN_ITEMS)."""
-    found = [r for r in pooled_measure.results if r.area and r.area.key == area]
-    if len({r.entry.url for r in found}) < limits.AREA_FIGURE_MIN_ITEMS:
+def by_area(pooled: tuple[Pooled, ...]) -> dict[str, list[tuple[Pooled, list[Result]]]]:
+    """Each area's results, by measure in site.yaml's order (one pass over them all)."""
+    found: dict[str, dict[str, tuple[Pooled, list[Result]]]] = {}
+    for each in pooled:
+        for result in each.results:
+            if result.area:
+                found.setdefault(result.area.key, {}).setdefault(each.measure, (each, []))[1].append(result)
+    return {area: list(measured.values()) for area, measured in found.items()}
+
+
+def in_area(measure: Pooled, here: list[Result]) -> Pooled | None:
+    """A measure's results in one area pooled, or None when too few items report it
+    there for a figure to be shown (limits.AREA_FIGURE_MIN_ITEMS)."""
+    if len({r.entry.url for r in here}) < limits.AREA_FIGURE_MIN_ITEMS:
         return None
-    return pool(pooled_measure.term, pooled_measure.measure, found)
+    return pool(measure.term, measure.measure, here)
 
 
 def _pool(evidence: str | None, found: list[Result]) -> Pool:

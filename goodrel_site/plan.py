@@ -201,7 +201,14 @@ def plan(site: Site) -> list[Page]:
         )
     )
     pages += [
-        _page(site, "/figures/", "figures.html", charts=figures.charts(site), totals=figures.totals(site)),
+        _page(
+            site,
+            "/figures/",
+            "figures.html",
+            charts=figures.charts(site),
+            totals=figures.totals(site),
+            measures=tuple(m for m in measures.pooled(site) if m.results),
+        ),
         _page(
             site,
             "/data/",
@@ -445,16 +452,20 @@ class AreaMeasure(NamedTuple):
     pooled: measures.Pooled | None
 
 
-def area_measures(pooled: tuple[measures.Pooled, ...], area: str) -> tuple[AreaMeasure, ...]:
-    """The measures the public items of an area report, in site.yaml's order."""
-    found = []
-    for each in pooled:
-        here = {r.entry.url for r in each.results if r.area and r.area.key == area}
-        if here:
-            url = f"/measures/{each.measure}/"
-            shown = measures.in_area(each, area)
-            found.append(AreaMeasure(each.measure, each.term.label, each.term.unit, url, len(here), shown))
-    return tuple(found)
+def area_measures(found: list[tuple[measures.Pooled, list[measures.Result]]]) -> tuple[AreaMeasure, ...]:
+    """The measures an area's public items report (measures.by_area), in site.yaml's
+    order, with their figures there."""
+    return tuple(
+        AreaMeasure(
+            each.measure,
+            each.term.label,
+            each.term.unit,
+            f"/measures/{each.measure}/",
+            len({r.entry.url for r in here}),
+            measures.in_area(each, here),
+        )
+        for each, here in found
+    )
 
 
 def _area_pages(site: Site) -> list[Page]:
@@ -470,7 +481,7 @@ def _area_pages(site: Site) -> list[Page]:
     for org in site.organisations:
         for entry in (*org.stories, *org.events):
             involved.setdefault(entry.url, []).append(org)
-    pooled = measures.pooled(site)
+    by_area = measures.by_area(measures.pooled(site))
     for local in site.areas:
         orgs = {o.slug: o for e in (*local.stories, *local.events) for o in involved.get(e.url, ())}
         pages.append(
@@ -483,7 +494,7 @@ def _area_pages(site: Site) -> list[Page]:
                 stories=listed(site, site.once(local.stories)),
                 events=local.events,
                 organisations=tuple(_org_tile(site, o) for o in sorted(orgs.values(), key=lambda o: o.name.casefold())),
-                measures=area_measures(pooled, local.area.key),
+                measures=area_measures(by_area.get(local.area.key, [])),
                 threshold=limits.AREA_FIGURE_MIN_ITEMS,
             )
         )

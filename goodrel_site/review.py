@@ -10,8 +10,8 @@ from datetime import date
 from . import history, schema
 from .models import Entry
 from .problems import Problem
-from .site import visibility
 from .validate import Content
+from .visibility import PUBLIC, of_entry
 
 
 def notes(content: Content, now: date) -> list[Problem]:
@@ -66,7 +66,7 @@ def moved_stories(content: Content, now: date) -> list[Problem]:
         if url in addresses:
             continue
         now_at = by_path.get(renamed.get(old_path, old_path))
-        if now_at is not None and visibility(now_at, now) != "public":
+        if now_at is not None and of_entry(now_at, now) != PUBLIC:
             continue  # withheld on purpose (consent withdrawn, unpublished): no page to keep
         if now_at is not None:
             problems.append(

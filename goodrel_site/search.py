@@ -95,7 +95,11 @@ def filter_groups(site: Site) -> list[tuple[str, str, list[tuple[str, str]]]]:
     years = sorted({str(e.date.year) for e in entries}, reverse=True)
     languages = sorted({e.lang or site.settings.language for e in entries})
     groups = [("kind", "filter_kind", [(kind.name, kind.folder) for kind in DATED])]
-    groups += [(name, vocab, [(t.key, t.label) for t in site.terms[vocab]]) for name, vocab in VOCABULARY_FILTERS]
+    groups += [
+        (name, vocab, [(t.key, t.label) for t in site.terms[vocab]])
+        for name, vocab in VOCABULARY_FILTERS
+        if site.terms[vocab]  # (a site may define no measures)
+    ]
     groups += [
         ("year", "filter_year", [(y, y) for y in years]),
         ("language", "filter_language", [(code, code) for code in languages]),

@@ -48,6 +48,7 @@ from .problems import (
     environment_error,
     report,
 )
+from .records import FOLDER
 from .render import DEFAULT_PREFIX, ThemeLoader, environment, template_problem
 from .theme import Theme
 from .uptodate import ended_previews
@@ -504,6 +505,7 @@ def serve(root: Path, port: int, drafts: bool) -> int:
         raise UsageError(f"{root} is not a site root: it has no site.yaml (use --site)")
     if not 0 <= port <= 65535:
         raise UsageError(f"--port {port} is not a port: use a number from 1024 to 65535")
+    sitefiles.own_folder(root, FOLDER)  # (before the preview writes to it: a committed link there is removed)
     preview = Preview(root, drafts)
     try:
         server = Server(port, preview)

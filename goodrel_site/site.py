@@ -17,7 +17,8 @@ from .kinds import VOCABULARIES, Kind
 from .models import Entry, Settings
 from .records import digest
 from .slugs import slugify
-from .validate import Content, visibility
+from .validate import Content
+from .visibility import PUBLIC, of_entry
 
 RELATED_COUNT = 3
 
@@ -156,10 +157,10 @@ def build_site(content: Content, now: date, drafts: bool = False, members: tuple
     shown_in_preview = {"draft", "embargoed", "consent pending"} if drafts else set()
     shown, previews, withheld, hidden = [], set(), set(), []
     for entry in content.entries:
-        why = visibility(entry, now)
-        if why == "public" or why in shown_in_preview:
+        why = of_entry(entry, now)
+        if why == PUBLIC or why in shown_in_preview:
             shown.append(entry)
-            if why != "public":
+            if why != PUBLIC:
                 previews.add(entry.url)
         else:
             withheld.add(entry.path)

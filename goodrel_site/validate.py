@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import addresses, areas, blanks, images, limits, urls
+from . import addresses, areas, blanks, images, limits, urls, visibility
 from .kinds import KIND, VOCABULARIES, VOCABULARY
 from .load import KeyPath, LoadError, Source, line_of, load_yaml, read_text
 from .models import META, Entry, Settings, nested_model
@@ -428,32 +428,22 @@ def validate(
     problems = [*problems, *content_problems(root)]
     if validated:
         validated.use(settings)
-    entries = []
+    day = now or date.today()
+    entries, withheld = [], {}
     for source in sources:
         entry, found = validated.entry(source) if validated else _entry(source, settings)
         problems += found
+        # (a file that does not fit its model is read loosely: a withdrawal holds in it too)
+        seen = visibility.of_entry(entry, day) if entry else visibility.of_data(source.data, source.kind, day)
+        if seen in _WITHHELD and not (drafts and seen in _SHOWN_WITH_DRAFTS):
+            withheld[source.path] = f"the {source.kind} is {_WITHHELD[seen]}"
         if entry:
             entries.append(entry)
-    problems = _withdrawal_wins([*problems, *_cross_file_problems(root, entries)], entries, now, drafts)
+    problems = _withdrawal_wins([*problems, *_cross_file_problems(root, entries, withheld)], withheld)
     errors = [p for p in problems if p.level == "error"]
     if errors:
         raise ContentError(errors)
     return Content(root, settings, tuple(entries), tuple(sorted(problems)))
-
-
-def visibility(entry: Entry, now: date) -> str:
-    """'public', or why the entry is withheld on this date."""
-    if entry.kind == "story" and entry.consent.status != "given":
-        return "consent " + entry.consent.status
-    if entry.status != "published":
-        return "draft"
-    publish_on = getattr(entry.meta, "publish_on", None)
-    unpublish_on = getattr(entry.meta, "unpublish_on", None)
-    if publish_on and publish_on > now:
-        return "embargoed"
-    if unpublish_on and unpublish_on <= now:
-        return "unpublished"
-    return "public"
 
 
 # Why an item is withheld, as its errors-made-warnings say; only these win over its
@@ -468,17 +458,13 @@ _WITHHELD = {
 _SHOWN_WITH_DRAFTS = {"embargoed", "draft"}
 
 
-def _withdrawal_wins(problems: list[Problem], entries: list[Entry], now: date | None, drafts: bool) -> list[Problem]:
+def _withdrawal_wins(problems: list[Problem], why: dict[str, str]) -> list[Problem]:
     """A withdrawal always wins: what is wrong in an item withheld on the build date (its
-    consent withdrawn, its unpublish_on passed or publish_on to come, a draft), such as
-    an event it names since deleted or a term since removed from site.yaml, must not
-    stop the build that takes it down, so its errors are told as warnings. (A file that
-    cannot be read or parsed says nothing of its consent, and stays an error.)"""
-    why = {}
-    for e in entries:
-        seen = visibility(e, now or date.today())
-        if seen in _WITHHELD and not (drafts and seen in _SHOWN_WITH_DRAFTS):
-            why[e.path] = f"the {e.kind} is {_WITHHELD[seen]}"
+    consent withdrawn, its unpublish_on passed or publish_on to come, a draft), by `why`
+    (path -> why), such as an event it names since deleted, a term since removed from
+    site.yaml or a field its editor wiped, must not stop the build that takes it down,
+    so its errors are told as warnings. (A file that cannot be read or parsed says
+    nothing of its consent, and stays an error.)"""
     return [
         dataclasses.replace(p, level="warning", message=f"{p.message} ({why[p.path]}: the build goes on)")
         if p.level == "error" and p.path in why
@@ -487,10 +473,15 @@ def _withdrawal_wins(problems: list[Problem], entries: list[Entry], now: date | 
     ]
 
 
-def _cross_file_problems(root: Path, entries: list[Entry]) -> list[Problem]:
+def _cross_file_problems(root: Path, entries: list[Entry], withheld: dict[str, str]) -> list[Problem]:
+    """What is wrong between files. Only the items shown on the build date claim a slug,
+    an address or an organisation's page: a withheld item holds none of them, so it can
+    never make a shown item's file an error (and so stop its own take-down); a shown
+    item may still name a withheld event or original (site.py drops the link)."""
     problems: list[Problem] = []
+    shown = [e for e in entries if e.path not in withheld]
     by_slug: dict[tuple[str, str], Entry] = {}
-    for entry in entries:
+    for entry in shown:
         other = by_slug.setdefault((entry.kind, entry.slug), entry)
         if other is not entry:
             problems.append(
@@ -514,8 +505,8 @@ def _cross_file_problems(root: Path, entries: list[Entry]) -> list[Problem]:
     events = {e.slug: e for e in entries if e.kind == "event"}
     for story in stories.values():
         problems += _story_problems(story, stories, events)
-    problems += _organisation_problems(entries)
-    problems += _alias_problems(entries)
+    problems += _organisation_problems(shown)
+    problems += _alias_problems(shown)
     problems += _image_problems(root, entries)
     return problems
 

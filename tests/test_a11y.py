@@ -30,6 +30,10 @@ PAGES = {
     "figures": "/figures/",
     "data": "/data/",
     "accessibility": "/accessibility/",
+    "measures": "/measures/",
+    "measure": "/measures/get-on-well/",  # a chart, its table, the results and their stories
+    "areas": "/areas/",
+    "area": "/areas/oldham/",  # figures shown and figures withheld
 }
 
 

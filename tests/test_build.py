@@ -48,6 +48,8 @@ def test_every_contract_url_is_rendered(bundled):
 def test_bundled_site_uses_every_vocabulary_term_and_withholds_four(bundled):
     site, _ = load_site(REPO, NOW)
     for vocab, terms in site.terms.items():
+        if vocab == "measures":  # (a catalogue drawn from public frameworks: a site reports some)
+            continue
         unused = [t.key for t in terms if not t.stories]
         assert not unused, f"{vocab} terms no public story uses: {unused}"
     public = {s.slug for s in site.stories}

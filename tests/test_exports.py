@@ -24,7 +24,7 @@ from goodrel_site.codebook import DATASETS, csv_columns
 from goodrel_site.export import PRIVATE
 from goodrel_site.stages import load_site
 
-DERIVED = {"slug", "url", "lang", "image", "anonymised", "event", "translation_of", "stories", "text"}
+DERIVED = {"slug", "url", "lang", "image", "anonymised", "event", "translation_of", "stories", "text", "area_code"}
 
 
 def front_matter(path: Path) -> dict:
@@ -345,7 +345,10 @@ def test_the_data_package_describes_every_file_and_column(bundled):
     report = frictionless_report(bundled / "data")
     assert report.valid, report.flatten(["resourceName", "type", "note"])
     rows = {task.name: task.stats["rows"] for task in report.tasks if task.type == "table"}
-    assert rows == {"stories-csv": 33, "stories-json": 33, "events-csv": 11, "events-json": 11}
+    assert rows == {
+        **{"stories-csv": 33, "stories-json": 33, "events-csv": 11, "events-json": 11},
+        **{"outcomes-csv": 50, "outcomes-json": 50},
+    }
 
 
 def test_the_data_package_rejects_what_the_codebook_does_not_allow(bundled, tmp_path):

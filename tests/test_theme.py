@@ -205,7 +205,10 @@ def test_story_page_shows_every_field(bundled, public):
     rows = article.select(".outcomes tbody tr")
     assert len(rows) == len(story.outcomes)
     for row, outcome in zip(rows, story.outcomes, strict=True):
-        assert text(row.th) == outcome.indicator
+        measure = public.settings.measures[outcome.measure].label if outcome.measure else None
+        assert text(row.th) == (f"{outcome.indicator} {measure}" if measure else outcome.indicator)
+        if measure:  # the shared measure it reports, linked
+            assert row.th.a["href"] == f"/measures/{outcome.measure}/"
         cells = [text(td) for td in row.find_all("td")]
         assert str(outcome.value) in cells[0]
         if outcome.baseline is not None:
@@ -461,6 +464,8 @@ PAGE_TYPES = {
     "free page": "/about/",
     "404": "/404.html",
     "search": "/search/",
+    "measure": "/measures/get-on-well/",
+    "area brief": "/areas/oldham/",
 }
 
 
@@ -488,5 +493,5 @@ def test_a_story_page_weighs_under_30_kb_gzipped(bundled, capsys):
         print("\npage weight, gzipped bytes: html + css + js = total")
         for name, (html, css, js) in rows.items():
             print(f"  {name:16} {html:6} + {css:5} + {js:5} = {html + css + js:6}")
-    for name in ("story", "story (Urdu)"):
+    for name in ("story", "story (Urdu)", "measure", "area brief"):
         assert sum(rows[name]) < WEIGHT_BUDGET, (name, rows[name])

@@ -88,3 +88,89 @@ def test_a_published_story_whose_consent_is_pending_is_still_an_error(site, caps
     capsys.readouterr()
     assert build(site) == 1
     assert "stories/alpha.md:" in capsys.readouterr().err
+
+
+WIPED = {
+    "its summary removed": lambda t: t.replace("summary: A short summary of Alpha story.\n", ""),
+    "its title emptied": lambda t: t.replace("title: Alpha story", 'title: ""'),
+    "a field the model does not know": lambda t: t.replace("region: london", "region: london\nwithdrawn_note: asked"),
+    "an impossible date": lambda t: t.replace("date: 2014-03-01", "date: 2014-02-30"),
+    "consent written as a word": lambda t: t.replace("consent: {status: withdrawn}", "consent: withdrawn"),
+}
+
+
+@pytest.mark.parametrize("how", list(WIPED))
+def test_a_withdrawn_story_that_no_longer_fits_its_model_is_still_taken_down(site, capsys, how):
+    """Found by the outside attack: an editor who wipes a withdrawn story's words (or
+    leaves it half-edited) must not keep it online. A file that does not fit its model
+    is read loosely for its consent, status and dates, and a withdrawal found there wins."""
+    write(site, "stories/alpha.md", story("Alpha story"))
+    assert build(site) == 0
+    assert (site / "public" / "stories" / "alpha" / "index.html").is_file()
+    text = WIPED[how](story("Alpha story").replace(WITHDRAWN, "consent: {status: withdrawn}"))
+    write(site, "stories/alpha.md", text)
+    capsys.readouterr()
+    assert run("check", "--site", str(site), "--now", NOW.isoformat()) == 0
+    assert build(site) == 0
+    out = capsys.readouterr()
+    assert (
+        "stories/alpha.md:" in out.out + out.err and "(the story is withdrawn: the build goes on)" in out.out + out.err
+    )
+    public = site / "public"
+    assert not (public / "stories" / "alpha").exists()
+    assert not [p for p in public.rglob("*") if p.is_file() and b"Alpha story" in p.read_bytes()]
+
+
+def test_a_half_written_draft_does_not_stop_the_build(site, capsys):
+    write(
+        site,
+        "stories/alpha.md",
+        story("Alpha story")
+        .replace("status: published", "status: draft")
+        .replace("summary: A short summary of Alpha story.\n", ""),
+    )
+    assert build(site) == 0
+    assert "stories/alpha.md:1: warning: 'summary' is required (the story is a draft: the build goes on)" in (
+        capsys.readouterr().err
+    )
+    assert build(site, None, "--drafts") == 1  # (shown in a preview with drafts: its errors are errors)
+
+
+def test_a_file_that_says_nothing_of_its_consent_stays_an_error(site, capsys):
+    write(site, "stories/alpha.md", story("Alpha story").replace("summary: A short summary of Alpha story.\n", ""))
+    assert build(site) == 1
+    assert "stories/alpha.md:" in capsys.readouterr().err
+
+
+CLAIMS = {
+    "its slug, taken by a shown story": ("slug: first\n", "stories/aaa.md", ""),
+    "a spelling of an organisation": (
+        "organisations: [Leeds Zqorg Together]\n",
+        "stories/bbb.md",
+        "organisations: [Leeds zqorg together]\n",
+    ),
+    "an alias a shown story claims": ("aliases: [/old/place/]\n", "stories/ccc.md", "aliases: [/old/place/]\n"),
+    "its address, which a shown story now redirects": ("", "stories/zqgone.md", "aliases: [/stories/zqgone/]\n"),
+}
+
+
+@pytest.mark.parametrize("how", list(CLAIMS))
+def test_a_withheld_item_claims_nothing_a_shown_item_may_take(site, capsys, how):
+    """Found by the outside attack: a withdrawn story's slug, alias, address or spelling
+    of an organisation made a shown story's file an error, so the commit that took it
+    down could not be built. A withheld item holds no slug, address or page."""
+    withheld_extra, path, shown_extra = CLAIMS[how]
+    withdrawn = story("Gone story", withheld_extra).replace(WITHDRAWN, "consent: {status: withdrawn}")
+    write(site, path, withdrawn)
+    write(site, "stories/shown.md", story("Shown story", shown_extra))
+    capsys.readouterr()
+    assert run("check", "--site", str(site), "--now", NOW.isoformat()) == 0, capsys.readouterr().err
+    assert build(site) == 0, capsys.readouterr().err
+    assert not [p for p in (site / "public").rglob("*") if p.is_file() and b"Gone story" in p.read_bytes()]
+
+
+def test_two_shown_stories_with_one_slug_are_still_an_error(site, capsys):
+    write(site, "stories/aaa.md", story("Another first", "slug: first\n"))
+    capsys.readouterr()
+    assert build(site) == 1
+    assert "have the slug 'first'" in capsys.readouterr().err
