@@ -618,7 +618,7 @@ def _organisation_problems(entries: list[Entry]) -> list[Problem]:
         field = "organisations" if entry.kind == "story" else "hosts"
         for i, name in enumerate(getattr(entry.meta, field, [])):
             slug, where = slugify(name), f"{entry.path}:{entry.line(field, i)}"
-            unusable = _unusable_organisation(name, slug)
+            unusable = unusable_organisation(name, slug)
             if unusable:
                 problems.append(Problem(entry.path, entry.line(field, i), unusable))
                 continue
@@ -635,7 +635,7 @@ def _organisation_problems(entries: list[Entry]) -> list[Problem]:
     return problems
 
 
-def _unusable_organisation(name: str, slug: str) -> str | None:
+def unusable_organisation(name: str, slug: str) -> str | None:
     """Why an organisation's name cannot make its page's address, or None."""
     if not slug:
         return f"the organisation name '{name}' has no letters or digits"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
+from urllib.parse import unquote
 
 from pydantic import AfterValidator, BeforeValidator, Field, ValidationError, field_validator, model_validator
 
@@ -54,7 +55,8 @@ def _web(value: str) -> str:
     if not value.startswith(("https://", "http://")):
         raise ValueError(f"{value[:80]!r} is not a web address: it must start with https:// (or http://)")
     path = value.split("://", 1)[1].partition("/")[2].split("?")[0].split("#")[0]
-    if any(part in (".", "..") for part in path.split("/")):
+    # (percent-encoded dots too: a browser reads %2e%2e as '..', found by the outside attack)
+    if any(unquote(part) in (".", "..") for part in path.split("/")):
         raise ValueError(f"{value[:80]!r} holds a '.' or '..' segment: write the address itself")
     return value
 

@@ -25,6 +25,8 @@ from ..areas import areas
 from ..kinds import VOCABULARIES
 from ..models import Entry, Settings, StoryMeta
 from ..problems import Problem
+from ..slugs import slugify
+from ..validate import unusable_organisation
 from .feed import Feed
 from .fetch import Fetched, Refused, origin
 
@@ -150,6 +152,11 @@ def _stories(settings: Settings, key: str, found: Feed) -> tuple[list[Entry], li
             continue
         seen.add(story.slug)
         fields = story.model_dump(exclude={"id", "slug", "url", "html", "text", "image", "anonymised", "area_code"})
+        for org in story.organisations:  # (a name that can make no page's address: found by the outside attack)
+            unusable = unusable_organisation(org, slugify(org))
+            if unusable:
+                notes.append(_note(f"{where}: {unusable}; left out"))
+                fields["organisations"].remove(org)
         if story.area and story.area not in areas():
             notes.append(_note(f"{where}: the engine knows no area {story.area}, left out"))
             fields["area"] = None
@@ -194,6 +201,8 @@ def _cleaner(member: str) -> Callable[[str], str]:
     home = origin(member)
 
     def allowed(tag: str, attribute: str, value: str) -> str | None:
+        if "\\" in value:  # (a browser reads a backslash as '/', Python as a character: never trusted)
+            return None
         if attribute == "href":
             return value if value.startswith(("https://", "http://", "mailto:", "#")) else None
         if attribute == "src":
