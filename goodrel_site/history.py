@@ -32,6 +32,12 @@ def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes | None:
     return result.stdout if result.returncode == 0 else None
 
 
+def committed(root: Path, rel: str) -> bool:
+    """Whether git tracks any file under `rel`: the build's cache never belongs in git,
+    so files of it that came with a checkout are a contributor's, not a build's."""
+    return bool(_git(root, "ls-files", "-z", "--", rel))
+
+
 def is_checkout(root: Path) -> bool:
     top = _git(root, "rev-parse", "--show-toplevel")
     return top is not None and Path(top.decode().strip()).resolve() == root.resolve()

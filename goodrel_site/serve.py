@@ -39,7 +39,7 @@ from . import limits, sitefiles
 from .kinds import CONTENT_FOLDERS
 from .live import Live, Snapshot
 from .options import Options, build_date
-from .pipeline import build
+from .pipeline import COMMITTED_CACHE, build, clear_committed_cache
 from .problems import (
     ContentError,
     ImageError,
@@ -528,6 +528,8 @@ def serve(root: Path, port: int, drafts: bool) -> int:
         raise UsageError(f"{root} is not a site root: it has no site.yaml (use --site)")
     if not 0 <= port <= 65535:
         raise UsageError(f"--port {port} is not a port: use a number from 1024 to 65535")
+    if clear_committed_cache(root):
+        print(COMMITTED_CACHE, file=sys.stderr)
     sitefiles.own_folder(root, FOLDER)  # (before the preview writes to it: a committed link there is removed)
     preview = Preview(root, drafts)
     try:
