@@ -24,9 +24,13 @@ _BREAKS = re.compile("[ \t]*[\t\n\r\u2028\u2029][ \t\n\r\u2028\u2029]*")
 
 # What no file name of the site may hold: bytes that are not UTF-8 (which Python reads
 # as surrogates), control characters (a line break would split a PATH:LINE: line, or
-# start a GitHub workflow command), line and paragraph separators, and the controls
-# that reorder a line (which would disguise a name in a terminal).
-_BAD_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\udc80-\udcff]")
+# start a GitHub workflow command), line and paragraph separators, the controls that
+# reorder a line (which would disguise a name in a terminal), and the invisible marks
+# (zero-width space and joiners, LRM, RLM, ALM, word joiner, BOM) that make a lookalike
+# of another name ('site\u200b.css').
+_BAD_NAME = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060\u2066-\u2069\ufeff\udc80-\udcff]"
+)
 
 
 def bad_name(name: str) -> bool:

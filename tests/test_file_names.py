@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import pytest
 from conftest import NOW, REPO, build, run, story, tree_hashes, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -138,3 +139,15 @@ def test_a_commit_dated_in_the_year_10000_stops_no_build(site, capsys):
     assert build(site) == 0
     assert run("check", "--site", str(site), "--now", NOW.isoformat()) == 0
     assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("mark", ["\u200b", "\u200f", "\u061c", "\ufeff"], ids=["ZWSP", "RLM", "ALM", "BOM"])
+def test_a_name_with_an_invisible_mark_is_refused(site, capsys, mark):
+    """Found by the outside attack: 'site\\u200b.css' beside 'site.css' was published,
+    a lookalike of the theme's own file."""
+    (site / "theme" / "static").mkdir(parents=True)
+    (site / "theme" / "static" / f"site{mark}.css").write_text("body {}", "utf-8")
+    capsys.readouterr()
+    assert build(site) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("theme/static/site\\u") and "Traceback" not in err
