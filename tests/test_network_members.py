@@ -4,7 +4,9 @@ gone from the hub's next build in every byte."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 
 import pytest
 from conftest import REPO, build, serve_folder, story, write
@@ -60,3 +62,35 @@ def test_a_withdrawal_at_the_member_leaves_no_byte_at_the_hub(site, member, caps
     assert build(site) == 0
     assert _traces(site) == []  # the hub's output, its spare and its cache
     assert (site / "public" / "network" / "index.html").is_file()
+
+
+def test_a_feed_changed_within_the_second_it_was_fetched_in_is_fetched_again(site, member, capsys):
+    """A host that sends Last-Modified alone (no ETag) counts whole seconds: a withdrawal
+    published within the second of the hub's last fetch must not be answered 304."""
+    root, url = member
+    built_member(root, url)
+    feed = root / "public" / "data" / "network.json"
+    stamp = time.time()
+    os.utime(feed, (stamp, stamp))  # (fetched in the very second it was written)
+    hub(site, url)
+    assert build(site) == 0
+    path = root / "stories/shared.md"
+    path.write_text(path.read_text().replace("{status: given", "{status: withdrawn"))
+    built_member(root, url)
+    os.utime(root / "public" / "data" / "network.json", (stamp, stamp))  # the same Last-Modified
+    capsys.readouterr()
+    assert build(site) == 0
+    assert "Up to date" not in capsys.readouterr().out
+    assert _traces(site) == []
+
+
+def test_a_feed_last_changed_long_ago_is_asked_for_conditionally(site, member, capsys):
+    root, url = member
+    built_member(root, url)
+    old = time.time() - 3600
+    os.utime(root / "public" / "data" / "network.json", (old, old))
+    hub(site, url)
+    assert build(site) == 0
+    capsys.readouterr()
+    assert build(site) == 0
+    assert "Up to date" in capsys.readouterr().out  # (answered 304: the kept feed confirmed)
