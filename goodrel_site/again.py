@@ -28,7 +28,7 @@ def again(site: Path, command: str) -> str:
         return relative if os.sep in relative or not program else os.path.join(".", relative)
 
     program = sys.argv[0]
-    if program.endswith(".py"):  # build.py, which defaults --site to its own folder
+    if os.path.basename(program) == "build.py":  # (it defaults --site to its own folder)
         words = [typed(sys.executable), typed(program, program=False), command]
         default = Path(program).resolve().parent
     else:  # the goodrel command, which defaults --site to the current folder
