@@ -3,11 +3,13 @@ and a rebuild where no member changed (one conditional request each, nothing ren
 
     python benchmarks/network.py                          # 100 members x 500 stories
     python benchmarks/network.py --members 20 --stories 100 --search
+    python benchmarks/network.py --members 20 --stories 20 --pad 30   # each feed padded with 30 MB of spaces
 
 Each member's feed (/data/network.json) is written once, deterministically, in the
 shape goodrel_site/network/feed.py reads, with generated words (generate.py's), and
 served by a static server in a process of its own that answers If-Modified-Since with
-304 (python -m http.server). The
+304 (python -m http.server); with --pad, each feed ends in that many MB of spaces
+(still a valid feed: what a hostile member may send to grow the hub). The
 hub is a generated site of 20 stories listing every member. Peak memory as run.py
 measures it: the largest single process, and the sum over the build's process tree.
 """
@@ -103,9 +105,10 @@ def main() -> None:
     parser.add_argument("--members", type=int, default=100)
     parser.add_argument("--stories", type=int, default=500, help="stories per member")
     parser.add_argument("--search", action="store_true", help="build the search index too")
+    parser.add_argument("--pad", type=int, default=0, help="MB of spaces after each feed")
     parser.add_argument("--work", type=Path, default=Path("/tmp/goodrel-network-bench"))
     args = parser.parse_args()
-    work = args.work / f"{args.members}x{args.stories}"
+    work = args.work / f"{args.members}x{args.stories}" / f"pad{args.pad}"
     served, hub = work / "members", work / "hub"
     served.mkdir(parents=True, exist_ok=True)
     log = work / "requests.log"
@@ -127,13 +130,17 @@ def main() -> None:
     for i, url in enumerate(urls):
         path = served / f"m{i:03d}" / "data" / "network.json"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(member_feed(url, args.stories, i, vocab), ensure_ascii=False))
+        text = json.dumps(member_feed(url, args.stories, i, vocab), ensure_ascii=False)
+        path.write_text(text + " " * (args.pad * 2**20))
     listed = "".join(f"    - url: {url}\n" for url in urls)
     (hub / "site.yaml").write_text(settings + f"network:\n  members:\n{listed}")
     out = work / "out"
     shutil.rmtree(out, ignore_errors=True)
     feeds = sum(p.stat().st_size for p in served.rglob("network.json"))
-    print(f"{args.members} members x {args.stories} stories ({feeds / 1e6:.0f} MB of feeds), search: {args.search}")
+    print(
+        f"{args.members} members x {args.stories} stories ({feeds / 1e6:.0f} MB of feeds, "
+        f"{args.pad} MB of padding each), search: {args.search}"
+    )
     for what in ("clean build", "no member changed"):
         seen = len(log.read_text().splitlines())
         found = run.measure(run.build_cmd(hub, out, args.search))
